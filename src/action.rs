@@ -1,0 +1,148 @@
+//! The one vocabulary of things a person (or the control socket) can ask the app to do.
+//! Keymap files, the help overlay and tests all speak it through [`Action::name`] /
+//! [`Action::from_name`].
+
+use std::fmt;
+
+/// Every user-facing command. Names are snake_case; `focus_pane_N` / `pass_to_N` carry a
+/// 1-based pane number in the name so keymap files stay plain strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Focus pane N (1-based).
+    FocusPane(u8),
+    /// Focus the next pane in order.
+    FocusNext,
+    /// Zoom the focused pane to the whole screen, or unzoom.
+    ToggleZoom,
+    /// Quit (asks to confirm while any child still runs).
+    Quit,
+    /// Send the prefix key itself to the focused pane.
+    SendPrefix,
+    /// Open the handoff note editor, then pass the baton to the next pane.
+    PassWithNote,
+    /// Pass the baton to the next pane with an empty note.
+    PassNext,
+    /// Wait for a pane number, then pass the baton to that pane.
+    PassToPrompt,
+    /// Pass the baton to pane N (1-based).
+    PassTo(u8),
+    /// Give the baton to the focused pane.
+    TakeBaton,
+    /// Pause or resume the rally (the baton is parked while paused).
+    TogglePause,
+    /// Cycle through the layouts.
+    CycleLayout,
+    /// Enter scroll/copy mode on the focused pane.
+    CopyMode,
+    /// Show or hide the scratchpad panel.
+    ToggleScratchpad,
+    /// Start or stop recording.
+    ToggleRecording,
+    /// Show the help overlay.
+    Help,
+    /// Leave the current mode (prefix, overlay, editor) without doing anything.
+    Cancel,
+    /// Send the note being edited.
+    SendNote,
+}
+
+impl Action {
+    /// The stable name used in keymap files.
+    pub fn name(self) -> String {
+        match self {
+            Action::FocusPane(n) => format!("focus_pane_{n}"),
+            Action::PassTo(n) => format!("pass_to_{n}"),
+            other => SIMPLE
+                .iter()
+                .find(|(_, a)| *a == other)
+                .map(|(n, _)| (*n).to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Parses a keymap action name; `None` for an unknown name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        if let Some(n) = name.strip_prefix("focus_pane_") {
+            return pane_number(n).map(Action::FocusPane);
+        }
+        if let Some(n) = name.strip_prefix("pass_to_") {
+            return pane_number(n).map(Action::PassTo);
+        }
+        SIMPLE.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+    }
+
+    /// One line for the help overlay.
+    pub fn desc(self) -> String {
+        match self {
+            Action::FocusPane(n) => format!("focus pane {n}"),
+            Action::PassTo(n) => format!("pass the baton to pane {n}"),
+            Action::FocusNext => "focus the next pane".into(),
+            Action::ToggleZoom => "zoom / unzoom the focused pane".into(),
+            Action::Quit => "quit".into(),
+            Action::SendPrefix => "send the prefix key to the pane".into(),
+            Action::PassWithNote => "write a handoff note and pass".into(),
+            Action::PassNext => "pass the baton now (empty note)".into(),
+            Action::PassToPrompt => "pass the baton to pane N".into(),
+            Action::TakeBaton => "give the baton to the focused pane".into(),
+            Action::TogglePause => "pause / resume the rally".into(),
+            Action::CycleLayout => "next layout".into(),
+            Action::CopyMode => "scroll / copy mode".into(),
+            Action::ToggleScratchpad => "show / hide the scratchpad".into(),
+            Action::ToggleRecording => "start / stop recording".into(),
+            Action::Help => "this help".into(),
+            Action::Cancel => "cancel".into(),
+            Action::SendNote => "send the note".into(),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+const SIMPLE: &[(&str, Action)] = &[
+    ("focus_next", Action::FocusNext),
+    ("toggle_zoom", Action::ToggleZoom),
+    ("quit", Action::Quit),
+    ("send_prefix", Action::SendPrefix),
+    ("pass_with_note", Action::PassWithNote),
+    ("pass_next", Action::PassNext),
+    ("pass_to_prompt", Action::PassToPrompt),
+    ("take_baton", Action::TakeBaton),
+    ("toggle_pause", Action::TogglePause),
+    ("cycle_layout", Action::CycleLayout),
+    ("copy_mode", Action::CopyMode),
+    ("toggle_scratchpad", Action::ToggleScratchpad),
+    ("toggle_recording", Action::ToggleRecording),
+    ("help", Action::Help),
+    ("cancel", Action::Cancel),
+    ("send_note", Action::SendNote),
+];
+
+fn pane_number(s: &str) -> Option<u8> {
+    s.parse::<u8>().ok().filter(|n| (1..=9).contains(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for (name, action) in SIMPLE {
+            assert_eq!(Action::from_name(name), Some(*action));
+            assert_eq!(action.name(), *name);
+        }
+        assert_eq!(Action::from_name("focus_pane_3"), Some(Action::FocusPane(3)));
+        assert_eq!(Action::PassTo(9).name(), "pass_to_9");
+    }
+
+    #[test]
+    fn unknown_names_are_rejected() {
+        for bad in ["", "focus_pane_0", "focus_pane_10", "pass_to_x", "Quit", "quit "] {
+            assert_eq!(Action::from_name(bad), None, "{bad:?}");
+        }
+    }
+}
