@@ -62,13 +62,17 @@ impl Action {
 
     /// Parses a keymap action name; `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<Action> {
+        // Plain names first: "pass_to_prompt" must not be read as "pass_to_" + a number.
+        if let Some((_, action)) = SIMPLE.iter().find(|(n, _)| *n == name) {
+            return Some(*action);
+        }
         if let Some(n) = name.strip_prefix("focus_pane_") {
             return pane_number(n).map(Action::FocusPane);
         }
         if let Some(n) = name.strip_prefix("pass_to_") {
             return pane_number(n).map(Action::PassTo);
         }
-        SIMPLE.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+        None
     }
 
     /// One line for the help overlay.
@@ -135,13 +139,23 @@ mod tests {
             assert_eq!(Action::from_name(name), Some(*action));
             assert_eq!(action.name(), *name);
         }
-        assert_eq!(Action::from_name("focus_pane_3"), Some(Action::FocusPane(3)));
+        assert_eq!(
+            Action::from_name("focus_pane_3"),
+            Some(Action::FocusPane(3))
+        );
         assert_eq!(Action::PassTo(9).name(), "pass_to_9");
     }
 
     #[test]
     fn unknown_names_are_rejected() {
-        for bad in ["", "focus_pane_0", "focus_pane_10", "pass_to_x", "Quit", "quit "] {
+        for bad in [
+            "",
+            "focus_pane_0",
+            "focus_pane_10",
+            "pass_to_x",
+            "Quit",
+            "quit ",
+        ] {
             assert_eq!(Action::from_name(bad), None, "{bad:?}");
         }
     }

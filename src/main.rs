@@ -1,1 +1,48 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use rallish_tui::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Pass {
+            to,
+            note,
+            note_file,
+        }) => {
+            let stdin = note.as_deref() == Some("-");
+            let note = if stdin { None } else { note };
+            match rallish_tui::control::client::read_note(note, note_file, stdin) {
+                Ok(note) => exit(rallish_tui::control::client::pass(to, note)),
+                Err(err) => {
+                    eprintln!("rallish-tui: reading the note: {err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Status { json }) => exit(rallish_tui::control::client::status(json)),
+        Some(Command::DemoAgent {
+            name,
+            work_ms,
+            no_pass,
+        }) => {
+            let options = rallish_tui::demo_agent::DemoOptions {
+                work_ms,
+                auto_pass: !no_pass,
+            };
+            exit(rallish_tui::demo_agent::run(&name, options))
+        }
+        None => match rallish_tui::start(cli.rally) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("rallish-tui: {err:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn exit(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

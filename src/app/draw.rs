@@ -1,0 +1,222 @@
+//! One frame: panes, borders, status line and overlays, inside a synchronized update.
+
+use std::io::Write as _;
+use std::time::{Instant, SystemTime};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+
+use super::{App, Mode, SYNC_TIMEOUT};
+use crate::action::Action;
+use crate::keymap::Mode as KeyMode;
+use crate::layout;
+use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
+use crate::ui::screen::{cursor_position, draw_screen};
+use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
+
+/// The chords worth a place in the status line, in this order.
+const HINTS: &[(Action, &str)] = &[
+    (Action::PassWithNote, "pass"),
+    (Action::TakeBaton, "take"),
+    (Action::FocusNext, "next pane"),
+    (Action::Help, "keys"),
+    (Action::Quit, "quit"),
+];
+
+impl App {
+    pub(super) fn render(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
+    ) -> anyhow::Result<()> {
+        for pane in &self.panes {
+            pane.take_dirty();
+        }
+        let now = Instant::now();
+        let rects = self.pane_rects();
+        let status = self.status_line(now);
+        let mut cursor_style = None;
+        let mut cursor = None;
+        terminal.backend_mut().writer_mut().write_all(BEGIN_SYNC)?;
+        terminal.draw(|frame| {
+            let buf = frame.buffer_mut();
+            for (id, rect) in rects.iter().enumerate() {
+                if rect.area() == 0 {
+                    continue;
+                }
+                let pane = &self.panes[id];
+                let inner = layout::inner(*rect);
+                let emulator = pane.emulator();
+                let screen = emulator.screen();
+                let frozen = emulator
+                    .callbacks()
+                    .sync_since
+                    .is_some_and(|since| now - since < SYNC_TIMEOUT);
+                if !(frozen && self.snapshots[id].restore(buf, inner)) {
+                    draw_screen(buf, inner, screen);
+                    if emulator.callbacks().sync_used {
+                        self.snapshots[id].capture(buf, inner);
+                    }
+                }
+                let mut state = pane.status().label();
+                if screen.scrollback() > 0 {
+                    state = format!(
+                        "{state} · [-{}/{}]",
+                        screen.scrollback(),
+                        screen.scrollback_len()
+                    );
+                }
+                let pane_frame = PaneFrame {
+                    number: id + 1,
+                    name: &pane.name,
+                    command: &pane.command,
+                    state,
+                    running: pane.status().is_running(),
+                    focused: id == self.focus,
+                    badge: self.badge(id),
+                    zoomed: self.zoomed,
+                };
+                ui::draw_pane_frame(buf, *rect, &pane_frame, &self.theme);
+                if id == self.focus
+                    && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
+                    && let Some(position) = cursor_position(inner, screen)
+                {
+                    cursor = Some(position);
+                    cursor_style = Some(screen.cursor_style());
+                }
+            }
+            if let Some(position) = cursor {
+                frame.set_cursor_position(position);
+            }
+            let area = frame.area();
+            let status_area = Rect {
+                y: area.bottom().saturating_sub(1),
+                height: area.height.min(1),
+                ..area
+            };
+            ui::draw_status(frame.buffer_mut(), status_area, &status, &self.theme);
+            self.draw_overlay(frame.buffer_mut(), area);
+            if let Mode::NoteEditor { editor, .. } = &self.mode {
+                let popup = ui::popup_area(area, 80, 14);
+                let to = self
+                    .panes
+                    .get(self.note_target())
+                    .map_or("?", |p| p.name.as_str());
+                let inner = ui::draw_popup(
+                    frame.buffer_mut(),
+                    popup,
+                    &format!("handoff note to {to}"),
+                    "ctrl-s sends · esc cancels",
+                    &self.theme,
+                );
+                ratatui::widgets::Widget::render(&**editor, inner, frame.buffer_mut());
+            }
+        })?;
+        let writer = terminal.backend_mut().writer_mut();
+        if let Some(style) = cursor_style {
+            write!(writer, "\x1b[{} q", cursor_shape(style))?;
+        }
+        writer.write_all(END_SYNC)?;
+        writer.commit()?;
+        self.dirty = false;
+        self.last_frame = Some(now);
+        Ok(())
+    }
+
+    fn note_target(&self) -> usize {
+        match &self.mode {
+            Mode::NoteEditor { to, .. } => *to,
+            _ => 0,
+        }
+    }
+
+    fn badge(&self, id: usize) -> BatonBadge {
+        match self.baton.holder() {
+            Some(holder) if holder == id => BatonBadge::Holder {
+                turn: self.baton.turn(),
+                max_turns: self.baton.max_turns(),
+            },
+            Some(_) => BatonBadge::Locked,
+            None => BatonBadge::Parked,
+        }
+    }
+
+    fn status_line(&self, now: Instant) -> StatusLine {
+        let mut baton = self.baton_summary();
+        if let Some(in_turn) = self.baton.time_in_turn(now) {
+            // The start time, not a ticking clock: an idle app must not wake to redraw it.
+            let since = SystemTime::now() - in_turn;
+            baton = format!("{baton} · since {}", clock_time(since));
+        }
+        let prefix = self.keymap.prefix();
+        let message = match &self.mode {
+            Mode::Prefix => Some(format!("{prefix} …")),
+            Mode::PassTo => Some("pass the baton to pane number…".to_string()),
+            Mode::ConfirmQuit => {
+                Some("children are still running: quit and stop them? y/n".to_string())
+            }
+            _ => self.notice.as_ref().map(|(text, _)| text.clone()),
+        };
+        let hints = HINTS
+            .iter()
+            .filter_map(|(action, label)| {
+                let chord = self.keymap.chord_for(KeyMode::Prefix, *action)?;
+                Some((format!("{prefix} {chord}"), (*label).to_string()))
+            })
+            .collect();
+        StatusLine {
+            baton,
+            message,
+            hints,
+        }
+    }
+
+    fn draw_overlay(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
+        if let Mode::Help = self.mode {
+            let prefix = self.keymap.prefix();
+            let sections = [
+                (format!("after the prefix {prefix}"), KeyMode::Prefix),
+                ("without a prefix".to_string(), KeyMode::Normal),
+                ("in the note editor".to_string(), KeyMode::NoteEditor),
+            ]
+            .into_iter()
+            .map(|(title, mode)| {
+                let rows = self
+                    .keymap
+                    .bindings(mode)
+                    .into_iter()
+                    .map(|(chord, action)| (chord.to_string(), action.desc()))
+                    .collect::<Vec<_>>();
+                (title, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect::<Vec<_>>();
+            ui::draw_help(buf, area, &sections, &self.theme);
+        }
+    }
+}
+
+fn cursor_shape(style: vt100::CursorStyle) -> u8 {
+    match style {
+        vt100::CursorStyle::Default => 0,
+        vt100::CursorStyle::BlinkBlock => 1,
+        vt100::CursorStyle::SteadyBlock => 2,
+        vt100::CursorStyle::BlinkUnderline => 3,
+        vt100::CursorStyle::SteadyUnderline => 4,
+        vt100::CursorStyle::BlinkVerticalBar => 5,
+        vt100::CursorStyle::SteadyVerticalBar => 6,
+    }
+}
+
+/// Local wall-clock time as HH:MM:SS.
+fn clock_time(at: SystemTime) -> String {
+    let secs = at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as libc::time_t;
+    // SAFETY: localtime_r writes only into the struct we own.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    if unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
+        return "?".into();
+    }
+    format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+}

@@ -1,0 +1,289 @@
+//! Turning host input into actions or bytes for the baton holder. Keys, pastes and mouse
+//! input reach a child only while it holds the baton; focus, scrolling and app chords
+//! work on every pane.
+
+use std::time::Instant;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use super::{App, Mode};
+use crate::action::Action;
+use crate::baton::{Event as BatonEvent, PassedBy};
+use crate::keymap::{Chord, Mode as KeyMode};
+use crate::layout;
+use crate::pane::PaneId;
+use crate::pane::keys::{self, InputModes};
+
+/// Lines the mouse wheel scrolls a pane's history.
+const WHEEL_LINES: usize = 3;
+
+impl App {
+    pub(super) fn on_terminal_event(&mut self, event: Event) {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Event::Key(_) => {}
+            Event::Paste(text) => self.on_paste(&text),
+            Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::Resize(cols, rows) => {
+                self.size = Rect::new(0, 0, cols, rows);
+                self.apply_layout();
+            }
+            Event::FocusGained | Event::FocusLost => {
+                self.host_focused = matches!(event, Event::FocusGained);
+                let report: &[u8] = if self.host_focused {
+                    b"\x1b[I"
+                } else {
+                    b"\x1b[O"
+                };
+                if let Some(pane) = self.panes.get(self.focus)
+                    && pane.emulator().callbacks().focus_events
+                {
+                    pane.write(report.to_vec());
+                }
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) {
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => self.on_normal_key(key),
+            Mode::Prefix => match self.keymap.lookup(KeyMode::Prefix, &key) {
+                Some(action) => self.perform(action),
+                None => self.set_notice(format!(
+                    "{} is not bound after the prefix",
+                    Chord::from_event(&key)
+                )),
+            },
+            Mode::PassTo => match key.code {
+                KeyCode::Char(c @ '1'..='9') => self.perform(Action::PassTo(c as u8 - b'0')),
+                _ => self.set_notice("pass cancelled"),
+            },
+            Mode::ConfirmQuit => match key.code {
+                KeyCode::Char('y' | 'Y') => self.quitting = true,
+                _ => self.set_notice("still here"),
+            },
+            Mode::Help => {}
+            Mode::NoteEditor { to, mut editor } => {
+                match self.keymap.lookup(KeyMode::NoteEditor, &key) {
+                    Some(Action::SendNote) => {
+                        let note = editor.lines().join("\n");
+                        self.pass_by_key(Some(to), note);
+                    }
+                    Some(Action::Cancel) => self.set_notice("note discarded"),
+                    _ => {
+                        editor.input(key);
+                        self.mode = Mode::NoteEditor { to, editor };
+                    }
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn on_normal_key(&mut self, key: KeyEvent) {
+        if Chord::from_event(&key) == self.keymap.prefix() {
+            self.mode = Mode::Prefix;
+            return;
+        }
+        if let Some(action) = self.keymap.lookup(KeyMode::Normal, &key) {
+            self.perform(action);
+            return;
+        }
+        if let Some(pane) = self.input_target() {
+            let bytes = keys::encode_key(&key, self.input_modes(pane));
+            self.send_to_child(pane, bytes.unwrap_or_default());
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::NoteEditor { editor, .. } => {
+                editor.insert_str(text);
+            }
+            _ => {
+                if let Some(pane) = self.input_target() {
+                    let bytes = keys::encode_paste(text, self.input_modes(pane));
+                    self.send_to_child(pane, bytes);
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) {
+        let at = Position::new(mouse.column, mouse.row);
+        let Some((id, rect)) = self
+            .pane_rects()
+            .into_iter()
+            .enumerate()
+            .find(|(_, r)| r.contains(at))
+        else {
+            return;
+        };
+        if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
+            && id != self.focus
+        {
+            self.focus = id;
+            self.dirty = true;
+            return;
+        }
+        let inner = layout::inner(rect);
+        let (mode, encoding) = {
+            let emulator = self.panes[id].emulator();
+            (
+                emulator.screen().mouse_protocol_mode(),
+                emulator.screen().mouse_protocol_encoding(),
+            )
+        };
+        let child_wants_mouse = mode != vt100::MouseProtocolMode::None;
+        if child_wants_mouse && inner.contains(at) && self.baton.holder() == Some(id) {
+            let (col, row) = (at.x - inner.x, at.y - inner.y);
+            if let Some(bytes) = keys::encode_mouse(&mouse, col, row, mode, encoding) {
+                self.send_to_child(id, bytes);
+            }
+            return;
+        }
+        let lines = match mouse.kind {
+            MouseEventKind::ScrollUp => WHEEL_LINES as isize,
+            MouseEventKind::ScrollDown => -(WHEEL_LINES as isize),
+            _ => return,
+        };
+        self.scroll(id, lines);
+    }
+
+    /// Moves a pane's view into its history (positive = back in time).
+    fn scroll(&mut self, id: PaneId, lines: isize) {
+        let mut emulator = self.panes[id].emulator();
+        let screen = emulator.screen_mut();
+        let target = screen.scrollback().saturating_add_signed(lines);
+        screen.set_scrollback(target);
+        self.dirty = true;
+    }
+
+    /// The pane typing goes to: the focused pane, if it holds the baton. Otherwise
+    /// explains who does and how to take it.
+    fn input_target(&mut self) -> Option<PaneId> {
+        let focus = self.focus;
+        if self.baton.holder() == Some(focus) {
+            return self.panes[focus].status().is_running().then_some(focus);
+        }
+        let take = self
+            .keymap
+            .chord_for(KeyMode::Prefix, Action::TakeBaton)
+            .map(|chord| format!("; {} {chord} takes it", self.keymap.prefix()))
+            .unwrap_or_default();
+        let notice = match self.baton.holder_name() {
+            Some(holder) => format!(
+                "{} is view-only: {holder} holds the baton{take}",
+                self.panes[focus].name
+            ),
+            None => format!(
+                "{} is view-only: the baton is parked{take}",
+                self.panes[focus].name
+            ),
+        };
+        self.set_notice(notice);
+        None
+    }
+
+    fn input_modes(&self, pane: PaneId) -> InputModes {
+        let emulator = self.panes[pane].emulator();
+        let screen = emulator.screen();
+        InputModes {
+            application_cursor: screen.application_cursor(),
+            application_keypad: screen.application_keypad(),
+            bracketed_paste: screen.bracketed_paste(),
+        }
+    }
+
+    /// Any input to a pane brings its view back to the live bottom, as in tmux.
+    fn send_to_child(&mut self, pane: PaneId, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        {
+            let mut emulator = self.panes[pane].emulator();
+            if emulator.screen().scrollback() > 0 {
+                emulator.screen_mut().set_scrollback(0);
+                self.dirty = true;
+            }
+        }
+        self.panes[pane].write(bytes);
+        self.last_keystroke = Some((pane, Instant::now()));
+    }
+
+    pub(super) fn perform(&mut self, action: Action) {
+        match action {
+            Action::FocusPane(n) => {
+                let id = usize::from(n) - 1;
+                if id < self.panes.len() {
+                    self.focus = id;
+                    if self.zoomed {
+                        self.apply_layout();
+                    }
+                } else {
+                    self.set_notice(format!("there is no pane {n}"));
+                }
+            }
+            Action::FocusNext => {
+                self.focus = (self.focus + 1) % self.panes.len().max(1);
+                if self.zoomed {
+                    self.apply_layout();
+                }
+            }
+            Action::ToggleZoom => {
+                self.zoomed = !self.zoomed;
+                self.apply_layout();
+            }
+            Action::CycleLayout => {
+                self.layout = self.layout.next();
+                self.zoomed = false;
+                self.apply_layout();
+                self.set_notice(format!("layout: {}", self.layout.name()));
+            }
+            Action::Quit => {
+                if self.panes.iter().any(|p| p.status().is_running()) {
+                    self.mode = Mode::ConfirmQuit;
+                } else {
+                    self.quitting = true;
+                }
+            }
+            Action::SendPrefix => {
+                if let Some(pane) = self.input_target() {
+                    let prefix = self.keymap.prefix();
+                    let key = KeyEvent::new(prefix.code, prefix.modifiers);
+                    let bytes = keys::encode_key(&key, self.input_modes(pane)).unwrap_or_default();
+                    self.send_to_child(pane, bytes);
+                }
+            }
+            Action::PassNext => self.pass_by_key(None, String::new()),
+            Action::PassTo(n) => self.pass_by_key(Some(usize::from(n) - 1), String::new()),
+            Action::PassToPrompt => self.mode = Mode::PassTo,
+            Action::PassWithNote => self.open_note_editor(),
+            Action::TakeBaton => {
+                let event = BatonEvent::Take {
+                    pane: self.focus,
+                    by: PassedBy::Key,
+                };
+                let _ = self.apply_baton(event);
+            }
+            Action::TogglePause => {
+                let event = if self.baton.is_paused() {
+                    BatonEvent::Resume
+                } else {
+                    BatonEvent::Pause
+                };
+                let _ = self.apply_baton(event);
+            }
+            Action::Help => self.mode = Mode::Help,
+            Action::Cancel | Action::SendNote => {}
+            Action::CopyMode | Action::ToggleScratchpad | Action::ToggleRecording => {
+                self.set_notice(format!("{} is not available in this build", action.name()));
+            }
+        }
+        self.dirty = true;
+    }
+}

@@ -1,0 +1,364 @@
+//! Owns the panes, the baton and the screen; runs the one `select!` loop. Input becomes
+//! an `Action` or bytes for the holder's child; pane output marks the screen dirty; a
+//! dirty screen is drawn at most once per frame, and an idle app never wakes.
+
+mod draw;
+mod input;
+mod rally;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use crossterm::event::EventStream;
+use futures_util::StreamExt as _;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::baton::{Baton, Routing};
+use crate::control::server::ControlRequest;
+use crate::keymap::Keymap;
+use crate::layout::{self, LayoutKind};
+use crate::pane::{Pane, PaneId, PaneSignal, PaneSpec};
+use crate::session::Session;
+use crate::terminal::{HostWriter, TerminalGuard};
+use crate::theme::Theme;
+use crate::ui::screen::Snapshot;
+
+/// Shortest time between two frames (~60 per second).
+const FRAME: Duration = Duration::from_millis(16);
+/// How long a child may hold synchronized output before we draw anyway.
+const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
+/// Output this soon after a keystroke to the same pane is its echo: draw it at once.
+const ECHO_WINDOW: Duration = Duration::from_millis(100);
+/// How long a notice stays in the status bar.
+const NOTICE_TIME: Duration = Duration::from_secs(4);
+/// How long quitting waits for children to leave after SIGHUP before SIGKILL.
+const HANGUP_GRACE: Duration = Duration::from_millis(800);
+
+/// Everything the app needs to start a rally.
+pub struct AppConfig {
+    pub panes: Vec<PaneSpec>,
+    pub layout: Option<LayoutKind>,
+    pub scrollback: usize,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub routing: Routing,
+    pub first: PaneId,
+    pub max_turns: Option<u32>,
+    pub note_template: String,
+    /// A note handed to the first holder once it is ready (the demo's opening serve).
+    pub kickoff: Option<String>,
+}
+
+/// What the keyboard is doing right now.
+enum Mode {
+    Normal,
+    /// The prefix chord was pressed; the next chord is an app command.
+    Prefix,
+    /// `p` was pressed; waiting for a pane number.
+    PassTo,
+    /// Quit was asked while children run.
+    ConfirmQuit,
+    /// Writing a handoff note for the pane named.
+    NoteEditor {
+        to: PaneId,
+        editor: Box<ratatui_textarea::TextArea<'static>>,
+    },
+    Help,
+}
+
+pub struct App {
+    panes: Vec<Pane>,
+    snapshots: Vec<Snapshot>,
+    layout: LayoutKind,
+    zoomed: bool,
+    focus: PaneId,
+    baton: Baton,
+    mode: Mode,
+    notice: Option<(String, Instant)>,
+    keymap: Keymap,
+    theme: Theme,
+    note_template: String,
+    kickoff: Option<String>,
+    session: Session,
+    socket_path: std::path::PathBuf,
+    size: Rect,
+    dirty: bool,
+    last_frame: Option<Instant>,
+    /// The pane that last received a keystroke, and when.
+    last_keystroke: Option<(PaneId, Instant)>,
+    quitting: bool,
+    host_focused: bool,
+    /// Control-socket tokens by pane name.
+    tokens: std::collections::HashMap<String, String>,
+    started: Instant,
+}
+
+/// Starts the rally and runs it until the person quits or a signal ends it.
+pub fn run(config: AppConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run_async(config))
+}
+
+async fn run_async(config: AppConfig) -> anyhow::Result<()> {
+    let state_dir = crate::paths::state_dir();
+    let session = Session::create(&state_dir).context("creating the session directory")?;
+    let runtime_dir = crate::control::server::runtime_dir();
+    let (socket_path, listener) =
+        crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
+            .context("opening the control socket")?;
+    let (control_tx, mut control_rx) = mpsc::channel::<ControlRequest>(64);
+    tokio::spawn(crate::control::server::serve(listener, control_tx));
+
+    let guard = TerminalGuard::enter().context("preparing the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
+    let size = terminal.size()?;
+    let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
+    let mut app = App::start(
+        config,
+        session,
+        socket_path,
+        Rect::new(0, 0, size.width, size.height),
+        &pane_tx,
+    )?;
+    tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
+
+    let mut input = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    app.render(&mut terminal)?;
+    loop {
+        let wake = app.next_wakeup();
+        tokio::select! {
+            biased;
+            event = input.next() => match event {
+                Some(Ok(event)) => app.on_terminal_event(event),
+                Some(Err(err)) => { tracing::warn!(%err, "terminal input failed"); break; }
+                None => break,
+            },
+            Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
+            Some(request) = control_rx.recv() => app.on_control(request),
+            _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
+            _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
+            () = sleep_until(wake), if wake.is_some() => app.on_timer(),
+        }
+        // Take everything already queued before drawing: one frame for many chunks.
+        while let Ok(signal) = pane_rx.try_recv() {
+            app.on_pane_signal(signal);
+        }
+        if app.quitting {
+            break;
+        }
+        app.render_if_due(&mut terminal)?;
+    }
+    app.shutdown(&mut pane_rx).await;
+    let _ = std::fs::remove_file(&app.socket_path);
+    drop(terminal);
+    drop(guard);
+    tracing::info!("rally ended");
+    Ok(())
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline.into()).await;
+    }
+}
+
+impl App {
+    fn start(
+        config: AppConfig,
+        session: Session,
+        socket_path: std::path::PathBuf,
+        size: Rect,
+        pane_tx: &mpsc::UnboundedSender<PaneSignal>,
+    ) -> anyhow::Result<App> {
+        let layout = config
+            .layout
+            .unwrap_or_else(|| LayoutKind::default_for(config.panes.len()));
+        let now = Instant::now();
+        let names = config.panes.iter().map(|p| p.name.clone()).collect();
+        let baton = Baton::new(names, config.first, config.routing, config.max_turns, now);
+        let mut app = App {
+            panes: Vec::with_capacity(config.panes.len()),
+            snapshots: vec![Snapshot::default(); config.panes.len()],
+            layout,
+            zoomed: false,
+            focus: config.first,
+            baton,
+            mode: Mode::Normal,
+            notice: None,
+            keymap: config.keymap,
+            theme: config.theme,
+            note_template: config.note_template,
+            kickoff: config.kickoff,
+            session,
+            socket_path,
+            size,
+            dirty: true,
+            last_frame: None,
+            last_keystroke: None,
+            quitting: false,
+            host_focused: true,
+            tokens: std::collections::HashMap::new(),
+            started: now,
+        };
+        let rects = app.pane_rects();
+        for (id, spec) in config.panes.iter().enumerate() {
+            let inner = layout::inner(rects.get(id).copied().unwrap_or_default());
+            let mut spec = spec.clone();
+            spec.env.extend(app.rally_env(id, &spec.name));
+            let tx = pane_tx.clone();
+            let pane = Pane::spawn(
+                id,
+                &spec,
+                inner.height,
+                inner.width,
+                config.scrollback,
+                move |signal| {
+                    let _ = tx.send(signal);
+                },
+            )
+            .with_context(|| format!("starting pane {} ({})", spec.name, spec.command))?;
+            app.panes.push(pane);
+        }
+        Ok(app)
+    }
+
+    /// The rectangles panes occupy (everything but the status line).
+    fn pane_rects(&self) -> Vec<Rect> {
+        let area = Rect {
+            height: self.size.height.saturating_sub(1),
+            ..self.size
+        };
+        let count = self.snapshots.len();
+        if self.zoomed {
+            return (0..count)
+                .map(|id| {
+                    if id == self.focus {
+                        area
+                    } else {
+                        Rect::default()
+                    }
+                })
+                .collect();
+        }
+        layout::tile(area, count, self.layout)
+    }
+
+    /// Gives every PTY the size of its pane's inner area.
+    fn apply_layout(&mut self) {
+        let rects = self.pane_rects();
+        for (pane, rect) in self.panes.iter_mut().zip(rects) {
+            let inner = layout::inner(rect);
+            // A hidden (zoomed-away) pane keeps its size rather than shrinking to nothing.
+            if inner.area() > 0 {
+                pane.resize(inner.height, inner.width);
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn on_pane_signal(&mut self, signal: PaneSignal) {
+        match signal {
+            PaneSignal::Output(id) => {
+                self.dirty = true;
+                self.maybe_kickoff(id);
+            }
+            PaneSignal::Exited(id, state) => {
+                tracing::info!(pane = id, state = %state.label(), "child exited");
+                if let Some(pane) = self.panes.get_mut(id) {
+                    pane.set_status(state);
+                }
+                self.on_pane_exited(id);
+                self.dirty = true;
+            }
+        }
+    }
+
+    fn on_timer(&mut self) {
+        let now = Instant::now();
+        if self.notice.as_ref().is_some_and(|(_, until)| *until <= now) {
+            self.notice = None;
+        }
+        self.dirty = true;
+    }
+
+    fn set_notice(&mut self, text: impl Into<String>) {
+        self.notice = Some((text.into(), Instant::now() + NOTICE_TIME));
+        self.dirty = true;
+    }
+
+    /// The next moment something must happen without any input: a throttled frame, a
+    /// notice to clear, a synchronized-output timeout. `None` when idle.
+    fn next_wakeup(&self) -> Option<Instant> {
+        let mut wake: Option<Instant> = None;
+        let mut consider = |at: Instant| wake = Some(wake.map_or(at, |w| w.min(at)));
+        if self.dirty {
+            consider(self.last_frame.map_or_else(Instant::now, |at| at + FRAME));
+        }
+        if let Some((_, until)) = &self.notice {
+            consider(*until);
+        }
+        for pane in &self.panes {
+            if let Some(since) = pane.emulator().callbacks().sync_since {
+                consider(since + SYNC_TIMEOUT);
+            }
+        }
+        wake
+    }
+
+    fn render_if_due(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
+    ) -> anyhow::Result<()> {
+        if !self.dirty {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let echo = self
+            .last_keystroke
+            .is_some_and(|(_, at)| now.duration_since(at) < ECHO_WINDOW);
+        let due = self
+            .last_frame
+            .is_none_or(|at| now.duration_since(at) >= FRAME);
+        if due || echo {
+            self.render(terminal)?;
+        }
+        Ok(())
+    }
+
+    async fn shutdown(&mut self, pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>) {
+        for pane in &self.panes {
+            pane.signal(libc::SIGHUP);
+        }
+        let deadline = Instant::now() + HANGUP_GRACE;
+        while self.panes.iter().any(|p| p.status().is_running()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, pane_rx.recv()).await {
+                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id].set_status(state),
+                Ok(Some(PaneSignal::Output(_))) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        for pane in &self.panes {
+            pane.signal(libc::SIGKILL);
+        }
+        // Reap what SIGKILL ended, so no zombie outlives us even briefly.
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while self.panes.iter().any(|p| p.status().is_running()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, pane_rx.recv()).await {
+                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id].set_status(state),
+                Ok(Some(PaneSignal::Output(_))) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+    }
+}

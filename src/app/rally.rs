@@ -1,0 +1,261 @@
+//! The baton in the running app: applying its events, carrying out its effects (inject
+//! the note, log the handoff, tell the person), and answering agents over the socket.
+
+use std::time::{Duration, Instant};
+
+use ratatui_textarea::TextArea;
+
+use super::{App, Mode};
+use crate::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
+use crate::control::protocol::{ErrorCode, Op, PaneInfo, Response, StatusInfo};
+use crate::control::server::ControlRequest;
+use crate::note;
+use crate::pane::PaneId;
+use crate::session::{LogLine, unix_now};
+
+/// Pause between a pasted note and its Enter: agents ignore an Enter inside a paste.
+const ENTER_DELAY: Duration = Duration::from_millis(80);
+/// How long the opening note waits for the first holder to come up before it is sent
+/// anyway.
+const KICKOFF_WAIT: Duration = Duration::from_secs(3);
+
+impl App {
+    /// Environment each child gets so it can talk back to the app.
+    pub(super) fn rally_env(&mut self, _id: PaneId, name: &str) -> Vec<(String, String)> {
+        let token = crate::control::token::new_token();
+        self.tokens.insert(name.to_string(), token.clone());
+        vec![
+            (
+                "RALLISH_SOCKET".into(),
+                self.socket_path.display().to_string(),
+            ),
+            ("RALLISH_PANE".into(), name.to_string()),
+            ("RALLISH_TOKEN".into(), token),
+            ("RALLISH_SESSION".into(), self.session.id.clone()),
+        ]
+    }
+
+    /// Applies a baton event; refusals become a notice and change nothing.
+    pub(super) fn apply_baton(&mut self, event: BatonEvent) -> Result<(), Refusal> {
+        let result = self.baton.apply(event, Instant::now());
+        match &result {
+            Ok(effects) => {
+                for effect in effects.clone() {
+                    self.carry_out(effect);
+                }
+            }
+            Err(refusal) => self.set_notice(refusal.to_string()),
+        }
+        self.dirty = true;
+        result.map(drop)
+    }
+
+    pub(super) fn pass_by_key(&mut self, to: Option<PaneId>, note: String) {
+        let Some(from) = self.baton.holder() else {
+            self.set_notice("the baton is parked: nobody can pass it");
+            return;
+        };
+        let _ = self.apply_baton(BatonEvent::Pass {
+            from,
+            to,
+            note,
+            by: PassedBy::Key,
+        });
+    }
+
+    pub(super) fn on_pane_exited(&mut self, id: PaneId) {
+        let _ = self.apply_baton(BatonEvent::PaneExited { pane: id });
+    }
+
+    fn carry_out(&mut self, effect: Effect) {
+        match effect {
+            Effect::Inject {
+                pane,
+                from,
+                to,
+                turn,
+                note,
+            } => {
+                let text = self.render_note(&from, &to, turn, &note);
+                self.inject(pane, &text);
+            }
+            Effect::Log(entry) => self.log_handoff(&entry),
+            Effect::Notice(text) => self.set_notice(text),
+        }
+    }
+
+    fn render_note(&self, from: &str, to: &str, turn: u32, note: &str) -> String {
+        let turn = turn.to_string();
+        note::render_template(
+            &self.note_template,
+            &[
+                ("from", from),
+                ("to", to),
+                ("turn", &turn),
+                ("note", note),
+                ("scratchpad_path", ""),
+                ("pass_command", "rallish-tui pass --note \"...\""),
+            ],
+        )
+    }
+
+    /// Types `text` into a pane: one bracketed paste (if the child asked for them), then
+    /// Enter as a separate write a moment later. The writer thread does the waiting, and
+    /// the pane keeps reading meanwhile, so a huge note cannot deadlock.
+    fn inject(&mut self, pane: PaneId, text: &str) {
+        let bracketed = self.panes[pane].emulator().screen().bracketed_paste();
+        let injection = note::injection(text, bracketed);
+        if injection.body.is_empty() {
+            self.panes[pane].write(injection.enter);
+        } else {
+            self.panes[pane].write_in_two(injection.body, ENTER_DELAY, injection.enter);
+        }
+    }
+
+    fn log_handoff(&mut self, entry: &LogEntry) {
+        let by = match entry.by {
+            PassedBy::Key => "key",
+            PassedBy::Agent => "agent",
+            PassedBy::Exit => "exit",
+        };
+        let line = LogLine {
+            ts: unix_now(),
+            event: "pass",
+            turn: entry.turn,
+            from: entry.from.as_deref(),
+            to: Some(&entry.to),
+            by,
+            note: &entry.note,
+        };
+        if let Err(err) = self.session.log(&line) {
+            tracing::error!(%err, "writing the handoff log failed");
+            self.set_notice(format!("handoff log not written: {err}"));
+        }
+    }
+
+    /// Opens the note editor for a pass to the next pane, prefilled from the template.
+    pub(super) fn open_note_editor(&mut self) {
+        let Some(from) = self.baton.holder() else {
+            self.set_notice("the baton is parked: nobody can pass it");
+            return;
+        };
+        let Some(to) = self.baton.next_after(from) else {
+            self.set_notice("there is no other live pane to pass to");
+            return;
+        };
+        let mut editor = TextArea::default();
+        editor.set_placeholder_text("what should the next agent do?");
+        self.mode = Mode::NoteEditor {
+            to,
+            editor: Box::new(editor),
+        };
+    }
+
+    /// The opening note of a rally goes to the first holder once its child is ready for
+    /// pastes (or has had a few seconds to get there).
+    pub(super) fn maybe_kickoff(&mut self, pane: PaneId) {
+        if self.kickoff.is_none() || self.baton.holder() != Some(pane) {
+            return;
+        }
+        let ready = self.panes[pane].emulator().screen().bracketed_paste();
+        if (ready || self.started.elapsed() >= KICKOFF_WAIT)
+            && let Some(text) = self.kickoff.take()
+        {
+            let name = self.panes[pane].name.clone();
+            let text = self.render_note("rallish", &name, self.baton.turn(), &text);
+            self.inject(pane, &text);
+        }
+    }
+
+    pub(super) fn on_control(&mut self, request: ControlRequest) {
+        let ControlRequest { request, reply } = request;
+        let response = match crate::control::token::authenticate(
+            &self.tokens,
+            &request.pane,
+            &request.token,
+        ) {
+            Err(response) => response,
+            Ok(()) => match request.op {
+                Op::Pass { to, note } => self.pass_by_agent(&request.pane, to, note),
+                Op::Status {} => self.status_response(),
+            },
+        };
+        let _ = reply.send(response);
+    }
+
+    fn pass_by_agent(&mut self, pane: &str, to: Option<String>, note: String) -> Response {
+        let Some(from) = self.baton.pane_index(pane) else {
+            return Response::error(ErrorCode::UnknownPane, format!("there is no pane {pane:?}"));
+        };
+        let to = match to {
+            None => None,
+            Some(name) => match self.baton.pane_index(&name) {
+                Some(id) => Some(id),
+                None => {
+                    return Response::error(
+                        ErrorCode::UnknownPane,
+                        format!("there is no pane {name:?} to pass to"),
+                    );
+                }
+            },
+        };
+        match self.apply_baton(BatonEvent::Pass {
+            from,
+            to,
+            note,
+            by: PassedBy::Agent,
+        }) {
+            Ok(()) => {
+                let holder = self.baton.holder_name().unwrap_or("nobody").to_string();
+                Response::ok(format!(
+                    "passed the baton to {holder} (turn {})",
+                    self.baton.turn()
+                ))
+            }
+            Err(refusal @ Refusal::NotHolder { .. }) => {
+                Response::error(ErrorCode::NotHolder, refusal.to_string())
+            }
+            Err(refusal @ Refusal::UnknownPane { .. }) => {
+                Response::error(ErrorCode::UnknownPane, refusal.to_string())
+            }
+            Err(refusal) => Response::error(ErrorCode::Refused, refusal.to_string()),
+        }
+    }
+
+    fn status_response(&self) -> Response {
+        let status = StatusInfo {
+            holder: self.baton.holder_name().map(str::to_string),
+            turn: u64::from(self.baton.turn()),
+            paused: self.baton.is_paused(),
+            panes: self
+                .panes
+                .iter()
+                .map(|pane| PaneInfo {
+                    id: pane.name.clone(),
+                    title: pane.command.clone(),
+                    running: pane.status().is_running(),
+                })
+                .collect(),
+        };
+        match serde_json::to_value(&status) {
+            Ok(value) => Response::ok_with_status(self.baton_summary(), value),
+            Err(err) => Response::error(ErrorCode::Refused, err.to_string()),
+        }
+    }
+
+    /// "a holds the baton (turn 3)" or why nobody does.
+    pub(super) fn baton_summary(&self) -> String {
+        let turn = match self.baton.max_turns() {
+            Some(max) => format!("turn {}/{max}", self.baton.turn()),
+            None => format!("turn {}", self.baton.turn()),
+        };
+        match self.baton.holder_name() {
+            Some(holder) => format!(
+                "{} {holder} holds the baton · {turn}",
+                self.theme.baton_symbol
+            ),
+            None if self.baton.is_paused() => format!("paused · {turn}"),
+            None => format!("baton parked · {turn}"),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The command line: the rally itself, and the subcommands agents run inside panes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::layout::LayoutKind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rallish-tui",
+    version,
+    about = "Host AI coding agents side by side in terminal panes and make them take turns"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub rally: RallyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RallyArgs {
+    /// A pane: NAME=COMMAND (run through `sh -c`). Repeat for more panes; the first one
+    /// holds the baton first. Without any, two demo agents rally.
+    #[arg(long = "pane", value_name = "NAME=COMMAND", value_parser = parse_pane)]
+    pub panes: Vec<(String, String)>,
+    /// How panes are arranged (default: side-by-side for two, grid for more).
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutKind>,
+    /// Lines of history kept per pane.
+    #[arg(long, default_value_t = 10_000, value_name = "LINES")]
+    pub scrollback: usize,
+    /// Keymap: a built-in name (default, tmux) or a TOML file.
+    #[arg(long, default_value = "default")]
+    pub keymap: String,
+    /// Stop passing after this many turns.
+    #[arg(long, value_name = "N")]
+    pub max_turns: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pass the baton from this pane (run inside a rallish-tui pane).
+    Pass {
+        /// The pane to pass to (default: the next one in order).
+        #[arg(long)]
+        to: Option<String>,
+        /// The handoff note; `-` reads it from standard input.
+        #[arg(long, conflicts_with = "note_file")]
+        note: Option<String>,
+        /// Read the handoff note from a file.
+        #[arg(long, value_name = "FILE")]
+        note_file: Option<PathBuf>,
+    },
+    /// Show who holds the baton (run inside a rallish-tui pane).
+    Status {
+        /// Print the status as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A small deterministic stand-in for an agent CLI, used by the demo rally.
+    DemoAgent {
+        #[arg(long)]
+        name: String,
+        /// Pause between the lines of its pretend work, in milliseconds.
+        #[arg(long, default_value_t = 250)]
+        work_ms: u64,
+        /// Do not pass the baton after working.
+        #[arg(long)]
+        no_pass: bool,
+    },
+}
+
+fn parse_pane(text: &str) -> Result<(String, String), String> {
+    let (name, command) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=COMMAND, got {text:?}"))?;
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(format!(
+            "pane name {name:?} must be letters, digits, '-', '_' or '.'"
+        ));
+    }
+    if command.trim().is_empty() {
+        return Err(format!("pane {name} has no command"));
+    }
+    Ok((name.to_string(), command.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_parse_name_and_command() {
+        assert_eq!(
+            parse_pane("a=bash -l").unwrap(),
+            ("a".into(), "bash -l".into())
+        );
+        assert_eq!(
+            parse_pane("x=echo a=b").unwrap(),
+            ("x".into(), "echo a=b".into())
+        );
+        assert!(parse_pane("nocommand").is_err());
+        assert!(parse_pane("=bash").is_err());
+        assert!(parse_pane("a b=bash").is_err());
+        assert!(parse_pane("a=  ").is_err());
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+}

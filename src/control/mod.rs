@@ -1,0 +1,17 @@
+//! The control channel: agents inside panes pass the baton by running
+//! `rallish-tui pass --note ...`, which talks to the running app over a private Unix
+//! socket. The wire format is documented in [`protocol`].
+//!
+//! - [`server`]: socket directory, bind, and the accept loop that forwards parsed requests
+//!   to the app as [`ControlRequest`]s.
+//! - [`client`]: the blocking CLI side (`pass`, `status`, `read_note`).
+//! - [`token`]: per-pane secrets and the check the app runs on each request.
+
+pub mod client;
+pub mod protocol;
+pub mod server;
+pub mod token;
+
+pub use protocol::{ErrorCode, Op, PaneInfo, Request, Response, StatusInfo};
+pub use server::{ControlRequest, bind, runtime_dir, serve};
+pub use token::{authenticate, new_token, tokens_equal};

@@ -1,0 +1,344 @@
+//! One agent in one PTY: the child process, the vt100 parser its output feeds, and the
+//! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
+//! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
+
+pub mod keys;
+pub mod replies;
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use replies::Replies;
+
+/// Index of a pane in the app's pane list.
+pub type PaneId = usize;
+
+/// The parser a pane's output goes through.
+pub type Emulator = vt100::Parser<Replies>;
+
+/// What a pane's threads tell the app.
+#[derive(Debug)]
+pub enum PaneSignal {
+    /// New output was parsed; sent once until the app calls [`Pane::take_dirty`].
+    Output(PaneId),
+    /// The child exited (its last output is still on screen).
+    Exited(PaneId, ExitState),
+}
+
+/// How a pane's child is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitState {
+    Running,
+    Exited(u32),
+    Killed(String),
+}
+
+impl ExitState {
+    pub fn is_running(&self) -> bool {
+        matches!(self, ExitState::Running)
+    }
+
+    /// Short text for the pane border.
+    pub fn label(&self) -> String {
+        match self {
+            ExitState::Running => "running".into(),
+            ExitState::Exited(code) => format!("exited {code}"),
+            ExitState::Killed(signal) => format!("killed by {signal}"),
+        }
+    }
+}
+
+/// Everything needed to start a pane's child.
+#[derive(Debug, Clone)]
+pub struct PaneSpec {
+    pub name: String,
+    /// Run through `sh -c`.
+    pub command: String,
+    pub cwd: Option<PathBuf>,
+    /// Extra environment for this child (RALLISH_* and preset env).
+    pub env: Vec<(String, String)>,
+}
+
+/// Messages for a pane's writer thread.
+enum WriteJob {
+    Bytes(Vec<u8>),
+    /// Hold back what follows (an Enter sent apart from the paste before it).
+    Pause(Duration),
+}
+
+/// A running (or finished) child in a PTY with its emulated screen.
+pub struct Pane {
+    pub name: String,
+    pub command: String,
+    emulator: Arc<Mutex<Emulator>>,
+    dirty: Arc<AtomicBool>,
+    writer: std_mpsc::Sender<WriteJob>,
+    master: Box<dyn MasterPty + Send>,
+    pid: Option<u32>,
+    status: ExitState,
+    rows: u16,
+    cols: u16,
+}
+
+/// Environment variables a hosted child must not inherit: `TMUX*` makes programs think
+/// they run inside tmux, `CLAUDECODE` makes claude refuse to start ("nested session").
+const HIDDEN_ENV: &[&str] = &["TMUX", "TMUX_PANE", "CLAUDECODE"];
+
+impl Pane {
+    /// Spawns `spec` in a PTY of `rows` x `cols`; `notify` receives this pane's signals.
+    pub fn spawn(
+        id: PaneId,
+        spec: &PaneSpec,
+        rows: u16,
+        cols: u16,
+        scrollback: usize,
+        notify: impl Fn(PaneSignal) + Send + Sync + 'static,
+    ) -> anyhow::Result<Pane> {
+        let (rows, cols) = (rows.max(1), cols.max(1));
+        let pair = native_pty_system().openpty(pty_size(rows, cols))?;
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", &spec.command]);
+        let cwd = match &spec.cwd {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir()?,
+        };
+        cmd.cwd(cwd);
+        for key in HIDDEN_ENV {
+            cmd.env_remove(key);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("COLORTERM", "truecolor");
+        cmd.env("FORCE_HYPERLINK", "1");
+        for (key, value) in &spec.env {
+            cmd.env(key, value);
+        }
+        let mut child = pair.slave.spawn_command(cmd)?;
+        // Only the child may hold the slave, so its exit gives our reader EOF.
+        drop(pair.slave);
+        let pid = child.process_id();
+        let reader = pair.master.try_clone_reader()?;
+        let pty_writer = pair.master.take_writer()?;
+
+        let emulator = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            non_zero(rows),
+            non_zero(cols),
+            scrollback,
+            Replies::default(),
+        )));
+        let dirty = Arc::new(AtomicBool::new(false));
+        let (writer, jobs) = std_mpsc::channel();
+        let notify = Arc::new(notify);
+
+        spawn_thread(&format!("pane-{id}-write"), move || {
+            write_loop(pty_writer, jobs)
+        })?;
+        {
+            let (emulator, dirty, writer, notify) = (
+                emulator.clone(),
+                dirty.clone(),
+                writer.clone(),
+                notify.clone(),
+            );
+            spawn_thread(&format!("pane-{id}-read"), move || {
+                read_loop(id, reader, &emulator, &dirty, &writer, &*notify)
+            })?;
+        }
+        spawn_thread(&format!("pane-{id}-wait"), move || {
+            let state = match child.wait() {
+                Ok(status) => match status.signal() {
+                    Some(signal) => ExitState::Killed(signal_name(signal)),
+                    None => ExitState::Exited(status.exit_code()),
+                },
+                Err(err) => ExitState::Killed(format!("unknown ({err})")),
+            };
+            notify(PaneSignal::Exited(id, state));
+        })?;
+
+        Ok(Pane {
+            name: spec.name.clone(),
+            command: spec.command.clone(),
+            emulator,
+            dirty,
+            writer,
+            master: pair.master,
+            pid,
+            status: ExitState::Running,
+            rows,
+            cols,
+        })
+    }
+
+    /// Locks the emulator for reading or drawing. Hold it briefly: the reader waits.
+    pub fn emulator(&self) -> MutexGuard<'_, Emulator> {
+        self.emulator
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Clears the "new output" flag so the next output signals the app again.
+    pub fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, Ordering::AcqRel)
+    }
+
+    /// Queues bytes for the child's input; never blocks.
+    pub fn write(&self, bytes: Vec<u8>) {
+        if !bytes.is_empty() && self.status.is_running() {
+            let _ = self.writer.send(WriteJob::Bytes(bytes));
+        }
+    }
+
+    /// Writes `first`, then `then` after `pause` (later writes wait behind it).
+    pub fn write_in_two(&self, first: Vec<u8>, pause: Duration, then: Vec<u8>) {
+        if self.status.is_running() {
+            let _ = self.writer.send(WriteJob::Bytes(first));
+            let _ = self.writer.send(WriteJob::Pause(pause));
+            let _ = self.writer.send(WriteJob::Bytes(then));
+        }
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        (self.rows, self.cols)
+    }
+
+    /// Resizes the PTY and the emulated screen together; no-op when unchanged.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        let (rows, cols) = (rows.max(1), cols.max(1));
+        if (rows, cols) == (self.rows, self.cols) {
+            return;
+        }
+        self.rows = rows;
+        self.cols = cols;
+        self.emulator()
+            .screen_mut()
+            .set_size(non_zero(rows), non_zero(cols));
+        if let Err(err) = self.master.resize(pty_size(rows, cols)) {
+            tracing::warn!(pane = %self.name, %err, "PTY resize failed");
+        }
+    }
+
+    pub fn status(&self) -> &ExitState {
+        &self.status
+    }
+
+    pub fn set_status(&mut self, status: ExitState) {
+        self.status = status;
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    /// Sends `signal` to the child's whole process group (the child leads its own
+    /// session, so this reaches what it started too).
+    pub fn signal(&self, signal: libc::c_int) {
+        if let (Some(pid), true) = (self.pid, self.status.is_running()) {
+            // SAFETY: kill(2) with a negative pid signals a process group; no memory involved.
+            unsafe {
+                libc::kill(-(pid as libc::pid_t), signal);
+            }
+        }
+    }
+}
+
+/// vt100 sizes are never zero; a zero-sized pane is treated as one cell.
+pub fn non_zero(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+}
+
+fn pty_size(rows: u16, cols: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn spawn_thread(name: &str, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(body)
+        .map(drop)
+}
+
+/// Parses everything the child writes. Parsing happens here, off the UI thread, so a
+/// flood costs the UI one dirty flag per frame, not one message per chunk.
+fn read_loop(
+    id: PaneId,
+    mut reader: Box<dyn Read + Send>,
+    emulator: &Mutex<Emulator>,
+    dirty: &AtomicBool,
+    writer: &std_mpsc::Sender<WriteJob>,
+    notify: &(dyn Fn(PaneSignal) + Send + Sync),
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let answers = {
+            let mut emulator = emulator.lock().unwrap_or_else(|p| p.into_inner());
+            emulator.process(&buf[..n]);
+            std::mem::take(&mut emulator.callbacks_mut().to_child)
+        };
+        if !answers.is_empty() {
+            let _ = writer.send(WriteJob::Bytes(answers));
+        }
+        if !dirty.swap(true, Ordering::AcqRel) {
+            notify(PaneSignal::Output(id));
+        }
+    }
+}
+
+/// Writes input to the child. A separate thread, so a child that does not read its input
+/// can never stall the reader (which must keep draining its output) or the UI.
+fn write_loop(mut pty: Box<dyn Write + Send>, jobs: std_mpsc::Receiver<WriteJob>) {
+    for job in jobs {
+        match job {
+            WriteJob::Bytes(bytes) => {
+                if pty.write_all(&bytes).and_then(|()| pty.flush()).is_err() {
+                    return;
+                }
+            }
+            WriteJob::Pause(pause) => std::thread::sleep(pause),
+        }
+    }
+}
+
+/// `SIGKILL` rather than strsignal's "Killed", so the border reads like a shell would.
+fn signal_name(description: &str) -> String {
+    (1..32)
+        .find(|&sig| {
+            // SAFETY: strsignal returns a pointer to a static (or thread-local) C string.
+            let text = unsafe { libc::strsignal(sig) };
+            !text.is_null()
+                && unsafe { std::ffi::CStr::from_ptr(text) }.to_string_lossy() == description
+        })
+        .and_then(abbreviation)
+        .map_or_else(|| description.to_string(), str::to_string)
+}
+
+fn abbreviation(signal: libc::c_int) -> Option<&'static str> {
+    Some(match signal {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGTERM => "SIGTERM",
+        _ => return None,
+    })
+}

@@ -1,0 +1,150 @@
+//! The host terminal: entering and leaving full-screen mode, restoring it on every exit
+//! path (normal return, error, panic, signal), and the writer every frame goes through.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture,
+};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute, terminal};
+
+/// Begin / end synchronized update: the host shows a frame whole or not at all.
+pub const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+pub const END_SYNC: &[u8] = b"\x1b[?2026l";
+
+/// Receives a copy of every byte sent to the host terminal.
+pub type Tap = Box<dyn FnMut(&[u8]) + Send>;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Collects a whole frame and hands it to the host in one `write`, so the terminal
+/// never sees half a frame and the recorder sees exactly what the terminal saw.
+pub struct HostWriter {
+    buf: Vec<u8>,
+    tap: Option<Tap>,
+}
+
+impl HostWriter {
+    pub fn new() -> HostWriter {
+        HostWriter {
+            buf: Vec::with_capacity(256 * 1024),
+            tap: None,
+        }
+    }
+
+    /// Every committed byte is also given to `tap` (the session recorder).
+    pub fn set_tap(&mut self, tap: Option<Tap>) {
+        self.tap = tap;
+    }
+
+    /// Writes out everything collected so far.
+    pub fn commit(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let result = write_stdout(&self.buf);
+        if let Some(tap) = &mut self.tap {
+            tap(&self.buf);
+        }
+        self.buf.clear();
+        result
+    }
+}
+
+impl Default for HostWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Write for HostWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    /// ratatui flushes at the end of `draw`; the frame is committed by the app after it
+    /// closes the synchronized update, so this is deliberately a no-op.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Unbuffered write to fd 1: `std::io::Stdout` is line-buffered and would split frames.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
+    let mut out = ManuallyDrop::new(unsafe { File::from_raw_fd(1) });
+    out.write_all(bytes)
+}
+
+/// Full-screen mode for the life of the guard.
+pub struct TerminalGuard(());
+
+impl TerminalGuard {
+    /// Raw mode, alternate screen, bracketed paste, mouse and focus reporting.
+    pub fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut setup = Vec::new();
+        execute!(
+            setup,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            EnableMouseCapture,
+            EnableFocusChange,
+            cursor::Hide,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
+        write_stdout(&setup)?;
+        Ok(TerminalGuard(()))
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the host terminal back as we found it. Safe to call more than once and from a
+/// panic hook: only the first call after `enter` does anything.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    // Raw mode off first, so nothing typed meanwhile is lost in raw mode.
+    let _ = terminal::disable_raw_mode();
+    let mut teardown = Vec::new();
+    teardown.extend_from_slice(END_SYNC);
+    let _ = execute!(
+        teardown,
+        DisableFocusChange,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        cursor::SetCursorStyle::DefaultUserShape,
+        cursor::Show,
+        LeaveAlternateScreen
+    );
+    let _ = write_stdout(&teardown);
+}
+
+/// Chains onto the existing hook: restore the terminal first, so the panic message lands
+/// on a normal screen, then let the previous hook print it.
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}

@@ -1,0 +1,180 @@
+//! Drawing only: every function here reads a view of the app and paints a buffer.
+
+pub mod screen;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::theme::Theme;
+
+/// A pane's place in the rally, as its border shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatonBadge {
+    /// Holds the baton in turn N (of an optional budget).
+    Holder { turn: u32, max_turns: Option<u32> },
+    /// View-only: someone else holds the baton.
+    Locked,
+    /// The rally is paused or ended; nobody holds it.
+    Parked,
+}
+
+/// What a pane's border says.
+#[derive(Debug, Clone)]
+pub struct PaneFrame<'a> {
+    pub number: usize,
+    pub name: &'a str,
+    pub command: &'a str,
+    pub state: String,
+    pub running: bool,
+    pub focused: bool,
+    pub badge: BatonBadge,
+    pub zoomed: bool,
+}
+
+/// Draws a pane's border with its title line; returns nothing, the inner area is
+/// `layout::inner(rect)`.
+pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &Theme) {
+    let border_style = match (frame.badge, frame.focused) {
+        (BatonBadge::Holder { .. }, _) => theme.holder_border,
+        (_, true) => theme.focused_border,
+        (BatonBadge::Locked, false) => theme.locked_border,
+        (BatonBadge::Parked, false) => theme.pane_border,
+    };
+    let mut title = vec![Span::styled(
+        format!(" {} {} ", frame.number, frame.name),
+        border_style,
+    )];
+    let command = truncate(frame.command, usize::from(rect.width / 3));
+    title.push(Span::styled(format!("{command} "), theme.pane_border));
+    let state_style = if frame.running {
+        theme.pane_border
+    } else {
+        theme.exited
+    };
+    title.push(Span::styled(format!("· {} ", frame.state), state_style));
+    if frame.zoomed {
+        title.push(Span::styled("· zoom ", theme.pane_border));
+    }
+    let badge = match frame.badge {
+        BatonBadge::Holder { turn, max_turns } => {
+            let turn = match max_turns {
+                Some(max) => format!("turn {turn}/{max}"),
+                None => format!("turn {turn}"),
+            };
+            Span::styled(
+                format!(" {} baton · {turn} ", theme.baton_symbol),
+                theme.baton_glyph,
+            )
+        }
+        BatonBadge::Locked => Span::styled(" ⊘ view-only ", theme.locked_border),
+        BatonBadge::Parked => Span::styled(" parked ", theme.pane_border),
+    };
+    let border_type = if frame.focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(border_type)
+        .border_style(border_style)
+        .title(Line::from(title))
+        .title_top(Line::from(badge).right_aligned())
+        .render(rect, buf);
+}
+
+/// The bottom line: who holds the baton, then a notice or prompt, then key hints.
+#[derive(Debug, Clone, Default)]
+pub struct StatusLine {
+    pub baton: String,
+    pub message: Option<String>,
+    pub hints: Vec<(String, String)>,
+}
+
+pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Theme) {
+    buf.set_style(area, theme.status_bar);
+    let mut spans = vec![Span::styled(
+        format!(" {} ", status.baton),
+        theme.status_key,
+    )];
+    if let Some(message) = &status.message {
+        spans.push(Span::styled(format!(" {message} "), theme.notice));
+    }
+    spans.push(Span::styled("  ", theme.status_bar));
+    for (chord, what) in &status.hints {
+        spans.push(Span::styled(chord.clone(), theme.status_key));
+        spans.push(Span::styled(format!(" {what}  "), theme.status_bar));
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// A centred popup of `width` x `height` (clamped to the screen) with a title.
+pub fn popup_area(screen: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(screen.width);
+    let height = height.min(screen.height);
+    Rect {
+        x: screen.x + (screen.width - width) / 2,
+        y: screen.y + (screen.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Clears `area` and draws a bordered popup frame; returns its inner area.
+pub fn draw_popup(buf: &mut Buffer, area: Rect, title: &str, footer: &str, theme: &Theme) -> Rect {
+    Clear.render(area, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.popup_border)
+        .style(theme.popup)
+        .title(format!(" {title} "))
+        .title_bottom(Line::from(format!(" {footer} ")).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// The help overlay: every binding of the active keymap, generated from it.
+pub fn draw_help(
+    buf: &mut Buffer,
+    screen: Rect,
+    sections: &[(String, Vec<(String, String)>)],
+    theme: &Theme,
+) {
+    let lines: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
+    let area = popup_area(screen, 64, lines as u16 + 2);
+    let inner = draw_popup(buf, area, "keys", "esc closes", theme);
+    let mut text = Vec::new();
+    for (title, rows) in sections {
+        text.push(Line::styled(title.clone(), theme.status_key));
+        for (chord, what) in rows {
+            text.push(Line::from(vec![
+                Span::styled(format!("  {chord:<16}"), theme.status_key),
+                Span::styled(what.clone(), theme.popup),
+            ]));
+        }
+        text.push(Line::default());
+    }
+    Paragraph::new(text)
+        .style(theme.popup)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A style for plain popup text (kept here so callers need no theme internals).
+pub fn popup_style(theme: &Theme) -> Style {
+    theme.popup
+}

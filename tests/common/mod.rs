@@ -1,0 +1,225 @@
+//! Drives the real `rallish-tui` binary inside a PTY, as a person at a terminal would:
+//! a reader thread drains everything it draws into a vt100 screen, and tests poll that
+//! screen with a timeout (never a fixed sleep).
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub const CTRL_RB: &[u8] = b"\x1d";
+
+/// How long a wait may take before the test fails; `RALLISH_TEST_TIMEOUT` (seconds)
+/// stretches it on a slow machine.
+pub fn timeout() -> Duration {
+    let secs = std::env::var("RALLISH_TEST_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
+    Duration::from_secs(secs)
+}
+
+pub fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_rallish-tui")
+}
+
+/// A scratch directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The app running in a PTY of a fixed size.
+pub struct Tui {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    pub dir: TempDir,
+}
+
+impl Tui {
+    /// Starts `rallish-tui ARGS` at `cols` x `rows` with its own state and runtime dirs.
+    pub fn start(args: &[&str], cols: u16, rows: u16) -> Tui {
+        Self::start_with_env(args, cols, rows, &[])
+    }
+
+    pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
+        let dir = TempDir::new("tui");
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(args);
+        cmd.cwd(dir.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("RALLISH_STATE_DIR", dir.path().join("state"));
+        cmd.env("XDG_RUNTIME_DIR", dir.path().join("run"));
+        cmd.env("HOME", dir.path());
+        cmd.env_remove("TMUX");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        std::fs::create_dir_all(dir.path().join("run")).unwrap();
+        let child = pair.slave.spawn_command(cmd).expect("spawn rallish-tui");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        {
+            let (screen, raw) = (screen.clone(), raw.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    screen.lock().unwrap().process(&buf[..n]);
+                    raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+        Tui { screen, raw, writer, master: pair.master, child, dir }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn type_text(&mut self, text: &str) {
+        self.send(text.as_bytes());
+    }
+
+    /// The prefix chord followed by `key`.
+    pub fn chord(&mut self, key: &[u8]) {
+        self.send(CTRL_RB);
+        self.send(key);
+    }
+
+    pub fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Bytes the app has written to its terminal so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    pub fn with_screen<T>(&self, f: impl FnOnce(&vt100::Screen) -> T) -> T {
+        f(self.screen.lock().unwrap().screen())
+    }
+
+    /// Waits until `check` holds for the screen; fails with the screen printed.
+    #[track_caller]
+    pub fn wait_until(&self, what: &str, check: impl Fn(&vt100::Screen) -> bool) {
+        let deadline = Instant::now() + timeout();
+        loop {
+            if self.with_screen(&check) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[track_caller]
+    pub fn wait_for_text(&self, text: &str) {
+        self.wait_until(&format!("{text:?}"), |s| s.contents().contains(text));
+    }
+
+    #[track_caller]
+    pub fn wait_for_gone(&self, text: &str) {
+        self.wait_until(&format!("{text:?} to disappear"), |s| !s.contents().contains(text));
+    }
+
+    /// Text of screen rows within columns `cols` (a pane's area).
+    pub fn region(&self, cols: std::ops::Range<u16>) -> String {
+        self.with_screen(|s| {
+            let rows = s.size().0.get();
+            (0..rows)
+                .map(|row| s.contents_between(row, cols.start, row, cols.end))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.screen.lock().unwrap().screen_mut().set_size(nz(rows), nz(cols));
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
+    }
+
+    /// Waits for the app to exit; `None` if it does not within the timeout.
+    pub fn wait_exit(&mut self) -> Option<portable_pty::ExitStatus> {
+        let deadline = Instant::now() + timeout();
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Whether process `pid` still exists (zombies count as gone: they hold no resources but
+/// their slot, and are checked separately where it matters).
+pub fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Err(_) => false,
+    }
+}
+
+/// Polls `check` until it holds or the timeout passes.
+pub fn eventually(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + timeout();
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
