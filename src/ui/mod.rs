@@ -43,21 +43,6 @@ pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &
         (BatonBadge::Locked, false) => theme.locked_border,
         (BatonBadge::Parked, false) => theme.pane_border,
     };
-    let mut title = vec![Span::styled(
-        format!(" {} {} ", frame.number, frame.name),
-        border_style,
-    )];
-    let command = truncate(frame.command, usize::from(rect.width / 3));
-    title.push(Span::styled(format!("{command} "), theme.pane_border));
-    let state_style = if frame.running {
-        theme.pane_border
-    } else {
-        theme.exited
-    };
-    title.push(Span::styled(format!("· {} ", frame.state), state_style));
-    if frame.zoomed {
-        title.push(Span::styled("· zoom ", theme.pane_border));
-    }
     let badge = match frame.badge {
         BatonBadge::Holder { turn, max_turns } => {
             let turn = match max_turns {
@@ -72,6 +57,26 @@ pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &
         BatonBadge::Locked => Span::styled(" ⊘ view-only ", theme.locked_border),
         BatonBadge::Parked => Span::styled(" parked ", theme.pane_border),
     };
+    let name = Span::styled(format!(" {} {} ", frame.number, frame.name), border_style);
+    let state_style = if frame.running {
+        theme.pane_border
+    } else {
+        theme.exited
+    };
+    let zoom = if frame.zoomed { "· zoom " } else { "" };
+    let state = Span::styled(format!("· {} {zoom}", frame.state), state_style);
+    // The command is the part that gives way when the border is short: name, state and
+    // baton badge must always be readable.
+    let fixed = name.width() + state.width() + badge.width() + 3;
+    let room = usize::from(rect.width).saturating_sub(fixed);
+    let mut title = vec![name];
+    if room > 4 {
+        title.push(Span::styled(
+            format!("{} ", truncate(frame.command, room - 1)),
+            theme.pane_border,
+        ));
+    }
+    title.push(state);
     let border_type = if frame.focused {
         BorderType::Thick
     } else {

@@ -16,7 +16,10 @@ pub const CTRL_RB: &[u8] = b"\x1d";
 /// How long a wait may take before the test fails; `RALLISH_TEST_TIMEOUT` (seconds)
 /// stretches it on a slow machine.
 pub fn timeout() -> Duration {
-    let secs = std::env::var("RALLISH_TEST_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
+    let secs = std::env::var("RALLISH_TEST_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
     Duration::from_secs(secs)
 }
 
@@ -35,7 +38,8 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -71,7 +75,12 @@ impl Tui {
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
         let dir = TempDir::new("tui");
         let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(binary());
         cmd.args(args);
@@ -104,7 +113,14 @@ impl Tui {
                 }
             });
         }
-        Tui { screen, raw, writer, master: pair.master, child, dir }
+        Tui {
+            screen,
+            raw,
+            writer,
+            master: pair.master,
+            child,
+            dir,
+        }
     }
 
     pub fn send(&mut self, bytes: &[u8]) {
@@ -157,7 +173,9 @@ impl Tui {
 
     #[track_caller]
     pub fn wait_for_gone(&self, text: &str) {
-        self.wait_until(&format!("{text:?} to disappear"), |s| !s.contents().contains(text));
+        self.wait_until(&format!("{text:?} to disappear"), |s| {
+            !s.contents().contains(text)
+        });
     }
 
     /// Text of screen rows within columns `cols` (a pane's area).
@@ -172,8 +190,19 @@ impl Tui {
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
-        self.screen.lock().unwrap().screen_mut().set_size(nz(rows), nz(cols));
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nz(rows), nz(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     pub fn pid(&self) -> u32 {
@@ -210,7 +239,12 @@ impl Drop for Tui {
 /// their slot, and are checked separately where it matters).
 pub fn process_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z'),
         Err(_) => false,
     }
 }

@@ -1,0 +1,207 @@
+//! The pane host end to end: the real binary in a PTY, its screen read through vt100.
+
+mod common;
+
+use common::{Tui, eventually, process_alive};
+
+/// Two panes side by side in 100 columns: pane 1 is columns 0..50, pane 2 is 50..100.
+const LEFT: std::ops::Range<u16> = 0..50;
+const RIGHT: std::ops::Range<u16> = 50..100;
+
+fn pid_shown(tui: &Tui, label: &str) -> u32 {
+    let text = tui.contents();
+    let start = text
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} not on screen:\n{text}"))
+        + label.len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn typing_reaches_only_the_pane_holding_the_baton() {
+    let mut tui = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
+    tui.wait_for_text("baton · turn 1");
+    tui.type_text("hello from the keyboard");
+    tui.wait_until("the echo in pane a", |_| true);
+    eventually("echo in pane a", || {
+        tui.region(LEFT).contains("hello from the keyboard")
+    });
+    assert!(
+        !tui.region(RIGHT).contains("hello"),
+        "pane b got input:\n{}",
+        tui.contents()
+    );
+
+    // Focus pane b: it is view-only, typing there is refused with a notice.
+    tui.chord(b"2");
+    tui.type_text("xyz");
+    tui.wait_for_text("b is view-only: a holds the baton");
+    assert!(!tui.region(RIGHT).contains("xyz"));
+
+    // Take the baton for pane b: now typing reaches it and not pane a.
+    tui.chord(b"t");
+    tui.wait_until("pane b to hold the baton", |s| {
+        s.contents_between(0, 50, 0, 100).contains("baton")
+    });
+    tui.type_text("now in b");
+    eventually("echo in pane b", || tui.region(RIGHT).contains("now in b"));
+    assert!(!tui.region(LEFT).contains("now in b"));
+}
+
+#[test]
+fn a_child_that_exits_shows_how_it_exited() {
+    let mut tui = Tui::start(
+        &[
+            "--pane",
+            "ok=echo last words; exit 3",
+            "--pane",
+            "sig=echo bye; kill -9 $$",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("exited 3");
+    tui.wait_for_text("killed by SIGKILL");
+    assert!(
+        tui.contents().contains("last words"),
+        "output kept after exit"
+    );
+    // With no child left, quit does not ask.
+    tui.chord(b"q");
+    assert!(tui.wait_exit().is_some_and(|s| s.success()));
+}
+
+#[test]
+fn host_resize_reaches_the_child() {
+    let mut tui = Tui::start_with_env(&["--pane", "sh=sh"], 80, 24, &[("PS1", "$ ")]);
+    tui.wait_for_text("$ ");
+    tui.type_text("stty size\r");
+    // One pane fills 80x23 (the last row is the status bar); inside the border: 21x78.
+    tui.wait_for_text("21 78");
+    // Typed in the same instant as the resize: no keystroke may be lost to it (crossterm's
+    // edge-triggered mio source dropped these until the next key).
+    tui.resize(120, 40);
+    tui.type_text("echo typed-during-resize\r");
+    tui.wait_until("the echo", |s| {
+        s.contents().matches("typed-during-resize").count() >= 2
+    });
+    tui.wait_until("the redraw at 120 columns", |s| {
+        s.contents_between(0, 90, 0, 120).contains("baton")
+    });
+    tui.type_text("stty size\r");
+    tui.wait_for_text("37 118");
+}
+
+#[test]
+fn quitting_leaves_no_child_behind() {
+    let mut tui = Tui::start(
+        &[
+            "--pane",
+            "a=echo PID\"\"_A=$$; exec sleep 1000",
+            "--pane",
+            "b=echo PID\"\"_B=$$; trap '' HUP; exec sleep 1000",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("PID_A=");
+    tui.wait_for_text("PID_B=");
+    let (a, b) = (pid_shown(&tui, "PID_A="), pid_shown(&tui, "PID_B="));
+    assert!(process_alive(a) && process_alive(b));
+    tui.chord(b"q");
+    tui.wait_for_text("quit and stop them? y/n");
+    tui.type_text("y");
+    assert!(tui.wait_exit().is_some(), "app did not exit");
+    // b ignores SIGHUP, so this also proves the SIGKILL follow-up.
+    eventually("children gone", || !process_alive(a) && !process_alive(b));
+    let raw = tui.raw_output();
+    let tail = &raw[raw.len().saturating_sub(200)..];
+    assert!(
+        tail.windows(8).any(|w| w == b"\x1b[?1049l"),
+        "alternate screen not left: {:?}",
+        String::from_utf8_lossy(tail)
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_stops_children() {
+    let mut tui = Tui::start(&["--pane", "a=echo PID\"\"_A=$$; exec sleep 1000"], 80, 20);
+    tui.wait_for_text("PID_A=");
+    let child = pid_shown(&tui, "PID_A=");
+    // SAFETY: signalling a process we started.
+    unsafe { libc::kill(tui.pid() as libc::pid_t, libc::SIGTERM) };
+    assert!(tui.wait_exit().is_some(), "app did not exit on SIGTERM");
+    eventually("child gone", || !process_alive(child));
+    let raw = tui.raw_output();
+    assert!(
+        raw.windows(8).any(|w| w == b"\x1b[?1049l"),
+        "alternate screen not left"
+    );
+}
+
+#[test]
+fn children_get_a_clean_terminal_environment() {
+    let mut tui = Tui::start_with_env(
+        &[
+            "--pane",
+            "env=echo T=$TERM C=$COLORTERM X=${TMUX:-none} Y=${CLAUDECODE:-none} P=$RALLISH_PANE; exec sleep 100",
+        ],
+        100,
+        10,
+        &[("TMUX", "/tmp/fake,1,0"), ("CLAUDECODE", "1")],
+    );
+    tui.wait_for_text("T=xterm-256color C=truecolor X=none Y=none P=env");
+    tui.chord(b"q");
+    tui.type_text("y");
+    assert!(tui.wait_exit().is_some());
+}
+
+#[test]
+fn answers_the_childs_terminal_queries() {
+    // A child asking for the cursor position (as codex does) gets an answer.
+    let script = r#"printf 'ab\033[6n'; IFS= read -r -d R reply; printf '\nreply=%s\n' "$(printf %s "$reply" | tr -d '\033')"; exec sleep 100"#;
+    let mut tui = Tui::start(
+        &[
+            "--pane",
+            &format!(
+                "q=stty raw -echo; bash -c '{}'",
+                script.replace('\'', r"'\''")
+            ),
+        ],
+        80,
+        10,
+    );
+    tui.wait_for_text("reply=[1;3");
+    tui.chord(b"q");
+    tui.type_text("y");
+    assert!(tui.wait_exit().is_some());
+}
+
+#[test]
+fn focus_and_zoom_by_keys() {
+    let mut tui = Tui::start(
+        &[
+            "--pane",
+            "a=echo AAA; exec cat",
+            "--pane",
+            "b=echo BBB; exec cat",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("BBB");
+    tui.chord(b"2");
+    tui.chord(b"z");
+    tui.wait_for_gone("AAA");
+    assert!(tui.contents().contains("zoom"));
+    tui.chord(b"z");
+    tui.wait_for_text("AAA");
+    tui.chord(b"o");
+    tui.chord(b"z");
+    tui.wait_for_gone("BBB");
+}
