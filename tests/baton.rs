@@ -1,0 +1,163 @@
+//! The baton end to end: passing by key and by agent, refusals, the handoff log, and
+//! the demo rally.
+
+mod common;
+
+use common::{Tui, eventually};
+
+const LEFT: std::ops::Range<u16> = 0..50;
+const RIGHT: std::ops::Range<u16> = 50..100;
+
+fn log_lines(tui: &Tui) -> Vec<serde_json::Value> {
+    let sessions = tui.state_dir().join("sessions");
+    let Ok(entries) = std::fs::read_dir(&sessions) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path().join("log.jsonl")).ok())
+        .flat_map(|text| {
+            text.lines()
+                .map(|l| serde_json::from_str(l).expect("a JSON line"))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn holder_is(tui: &Tui, right: bool) -> bool {
+    tui.with_screen(|s| {
+        let (left, right_title) = (
+            s.contents_between(0, 0, 0, 50),
+            s.contents_between(0, 50, 0, 100),
+        );
+        if right {
+            right_title.contains("baton") && left.contains("view-only")
+        } else {
+            left.contains("baton") && right_title.contains("view-only")
+        }
+    })
+}
+
+#[test]
+fn a_note_written_in_the_editor_reaches_the_next_pane() {
+    let mut tui = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
+    tui.wait_for_text("baton · turn 1");
+    tui.chord(b"n");
+    tui.wait_for_text("handoff note to b");
+    tui.type_text("please review the parser");
+    tui.send(b"\x13"); // ctrl-s
+    tui.wait_for_gone("handoff note to b");
+    eventually("the note in pane b", || {
+        tui.region(RIGHT).contains("please review the parser")
+    });
+    assert!(
+        holder_is(&tui, true),
+        "baton did not move:\n{}",
+        tui.contents()
+    );
+    assert!(tui.contents().contains("turn 2"));
+    eventually("one log line", || log_lines(&tui).len() == 1);
+    let line = &log_lines(&tui)[0];
+    assert_eq!(
+        (
+            line["from"].as_str(),
+            line["to"].as_str(),
+            line["by"].as_str()
+        ),
+        (Some("a"), Some("b"), Some("key"))
+    );
+    assert_eq!(line["turn"], 2);
+    assert!(
+        line["note"]
+            .as_str()
+            .unwrap()
+            .contains("please review the parser")
+    );
+}
+
+#[test]
+fn pass_now_and_pass_to_a_numbered_pane() {
+    let mut tui = Tui::start(
+        &["--pane", "a=cat", "--pane", "b=cat", "--pane", "c=cat"],
+        120,
+        30,
+    );
+    tui.wait_for_text("baton · turn 1");
+    tui.chord(b"N");
+    tui.wait_for_text("baton: a -> b (turn 2)");
+    tui.chord(b"p");
+    tui.type_text("1");
+    tui.wait_for_text("baton: b -> a (turn 3)");
+    // Passing to yourself is refused and changes nothing.
+    tui.chord(b"p");
+    tui.type_text("1");
+    tui.wait_for_text("turn 3");
+    eventually("two log lines", || log_lines(&tui).len() == 2);
+}
+
+#[test]
+fn agents_pass_through_the_socket_and_non_holders_are_refused() {
+    let mut tui = Tui::start_with_env(
+        &["--pane", "a=sh", "--pane", "b=cat"],
+        100,
+        30,
+        &[("PS1", "$ ")],
+    );
+    tui.wait_for_text("$ ");
+    // The second pass runs after a has handed the baton on, so it must be refused.
+    tui.type_text("rallish-tui pass --note 'look at README'; echo FIRST\"\"=$?; sleep 0.5; rallish-tui pass --note again; echo SECOND\"\"=$?\r");
+    tui.wait_for_text("SECOND=");
+    let left = tui.region(LEFT);
+    assert!(left.contains("FIRST=0"), "{left}");
+    assert!(left.contains("SECOND=3"), "{left}");
+    assert!(left.contains("does not hold the baton"), "{left}");
+    eventually("cat echoes the note", || {
+        tui.region(RIGHT).contains("look at README")
+    });
+    assert!(!tui.region(RIGHT).contains("again"));
+    assert!(holder_is(&tui, true));
+    let lines = log_lines(&tui);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["by"], "agent");
+}
+
+#[test]
+fn a_forged_token_is_refused() {
+    let mut tui = Tui::start_with_env(
+        &["--pane", "a=sh", "--pane", "b=cat"],
+        100,
+        30,
+        &[("PS1", "$ ")],
+    );
+    tui.wait_for_text("$ ");
+    tui.type_text("RALLISH_TOKEN=0000 rallish-tui pass --note x; echo RC\"\"=$?\r");
+    tui.wait_for_text("RC=3");
+    tui.type_text("RALLISH_PANE=b rallish-tui pass --note x; echo RC2\"\"=$?\r");
+    tui.wait_for_text("RC2=3");
+    assert!(holder_is(&tui, false), "baton moved:\n{}", tui.contents());
+}
+
+#[test]
+fn the_baton_skips_a_pane_whose_child_exited() {
+    let mut tui = Tui::start(
+        &["--pane", "a=cat", "--pane", "b=exit 0", "--pane", "c=cat"],
+        120,
+        30,
+    );
+    tui.wait_for_text("exited 0");
+    tui.chord(b"N");
+    tui.wait_for_text("baton: a -> c (turn 2)");
+}
+
+#[test]
+fn the_demo_rally_passes_by_itself() {
+    let mut tui = Tui::start(&[], 160, 40);
+    tui.wait_for_text("demo agent alice");
+    tui.wait_for_text("turn 3");
+    let lines = log_lines(&tui);
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l["by"] == "agent"));
+    tui.chord(b"q");
+    tui.type_text("y");
+    assert!(tui.wait_exit().is_some());
+}
