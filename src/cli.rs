@@ -37,6 +37,34 @@ pub struct RallyArgs {
     /// Stop passing after this many turns.
     #[arg(long, value_name = "N")]
     pub max_turns: Option<u32>,
+    /// Record the whole screen to an asciicast file (`ctrl-] r` starts/stops at runtime).
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<PathBuf>,
+    /// asciicast version to write.
+    #[arg(long, value_enum, default_value = "v2")]
+    pub record_format: RecordFormat,
+    /// Also record keystrokes (off by default: they can hold secrets).
+    #[arg(long)]
+    pub record_input: bool,
+    /// Also record each pane's own output, one cast per pane, into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub record_panes: Option<PathBuf>,
+}
+
+/// asciicast versions, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordFormat {
+    V2,
+    V3,
+}
+
+impl From<RecordFormat> for crate::recorder::CastFormat {
+    fn from(format: RecordFormat) -> Self {
+        match format {
+            RecordFormat::V2 => crate::recorder::CastFormat::V2,
+            RecordFormat::V3 => crate::recorder::CastFormat::V3,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

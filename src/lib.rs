@@ -22,7 +22,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::app::AppConfig;
+use crate::app::{AppConfig, RecordConfig};
 use crate::baton::Routing;
 use crate::cli::RallyArgs;
 use crate::keymap::Keymap;
@@ -69,6 +69,14 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         max_turns: args.max_turns,
         note_template: note::DEFAULT_TEMPLATE.to_string(),
         kickoff: demo.then(|| DEMO_KICKOFF.to_string()),
+        record: RecordConfig {
+            path: args.record,
+            format: args.record_format.into(),
+            input: args.record_input,
+            panes_dir: args.record_panes,
+            idle_time_limit: None,
+        },
+        title: if demo { "demo".into() } else { "panes".into() },
     })
 }
 

@@ -43,6 +43,11 @@ impl HostWriter {
         self.tap = tap;
     }
 
+    /// Forgets what was collected and not yet committed.
+    pub fn discard(&mut self) {
+        self.buf.clear();
+    }
+
     /// Writes out everything collected so far.
     pub fn commit(&mut self) -> io::Result<()> {
         if self.buf.is_empty() {

@@ -313,13 +313,26 @@ fn top_draws_its_header_and_process_table() {
             !frame.modifier(0, 7).contains(Modifier::REVERSED),
             "{label}"
         );
-        assert!(frame.row(23).contains(" root "), "{}", frame.dump());
+        // Recorded as `top -p` its own pid: one process row, top itself.
+        let process = frame.row(7);
+        assert!(
+            process.contains(" root ") && process.ends_with(" top"),
+            "{process:?}"
+        );
+        for y in 8..ROWS {
+            frame.assert_row(y, "");
+        }
         assert!(frame.screen().hide_cursor());
     }
     // The refresh rewrote the clock line.
     assert_ne!(top.at("first-frame").row(0), top.at("refreshed").row(0));
 
+    // Leaving, top moves to the last row and ends the line there, so its last frame
+    // scrolls up by one, as in any terminal.
     let quit = top.at("quit");
+    quit.assert_row_starts(0, "Tasks: ");
+    quit.assert_row_starts(5, "  PID USER");
+    quit.assert_row(23, "");
     assert!(!quit.screen().hide_cursor());
     assert!(!quit.screen().application_cursor());
     assert_eq!(quit.screen().cursor_position(), (23, 0));

@@ -29,6 +29,10 @@ impl App {
         &mut self,
         terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
     ) -> anyhow::Result<()> {
+        // ratatui draws at the size the tty reports now, which can be ahead of the resize
+        // event still queued for us.
+        let size = terminal.size()?;
+        self.resize_to(size.width, size.height);
         for pane in &self.panes {
             pane.take_dirty();
         }
@@ -37,6 +41,10 @@ impl App {
         let status = self.status_line(now);
         let mut cursor_style = None;
         let mut cursor = None;
+        self.check_recorders();
+        if std::mem::take(&mut self.full_redraw) {
+            repaint_everything(terminal)?;
+        }
         terminal.backend_mut().writer_mut().write_all(BEGIN_SYNC)?;
         terminal.draw(|frame| {
             let buf = frame.buffer_mut();
@@ -143,6 +151,9 @@ impl App {
 
     fn status_line(&self, now: Instant) -> StatusLine {
         let mut baton = self.baton_summary();
+        if self.screen_recording.is_on() {
+            baton = format!("● REC  {baton}");
+        }
         if let Some(in_turn) = self.baton.time_in_turn(now) {
             // The start time, not a ticking clock: an idle app must not wake to redraw it.
             let since = SystemTime::now() - in_turn;
@@ -194,6 +205,28 @@ impl App {
             ui::draw_help(buf, area, &sections, &self.theme);
         }
     }
+}
+
+/// Makes the next frame repaint every cell (a recording must open on a whole picture).
+/// `Terminal::clear` would do it, but it asks the host for the cursor position and blocks
+/// on terminals that never answer; instead ratatui is shown a frame of cells no real
+/// frame contains, whose bytes are thrown away, so its diff then covers everything.
+fn repaint_everything(terminal: &mut Terminal<CrosstermBackend<HostWriter>>) -> anyhow::Result<()> {
+    terminal.draw(|frame| {
+        let area = frame.area();
+        frame.buffer_mut().set_style(
+            area,
+            ratatui::style::Style::new().fg(ratatui::style::Color::Indexed(254)),
+        );
+        for cell in &mut frame.buffer_mut().content {
+            cell.set_symbol("\u{e000}");
+        }
+    })?;
+    let writer = terminal.backend_mut().writer_mut();
+    writer.discard();
+    // What ratatui now believes: cursor hidden; make it so, on a cleared screen.
+    writer.write_all(b"\x1b[0m\x1b[?25l\x1b[2J")?;
+    Ok(())
 }
 
 fn cursor_shape(style: vt100::CursorStyle) -> u8 {

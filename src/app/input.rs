@@ -27,10 +27,7 @@ impl App {
             Event::Key(_) => {}
             Event::Paste(text) => self.on_paste(&text),
             Event::Mouse(mouse) => self.on_mouse(mouse),
-            Event::Resize(cols, rows) => {
-                self.size = Rect::new(0, 0, cols, rows);
-                self.apply_layout();
-            }
+            Event::Resize(cols, rows) => self.resize_to(cols, rows),
             Event::FocusGained | Event::FocusLost => {
                 self.host_focused = matches!(event, Event::FocusGained);
                 let report: &[u8] = if self.host_focused {
@@ -211,8 +208,27 @@ impl App {
                 self.dirty = true;
             }
         }
+        if self.record.input
+            && let Some(recorder) = self.screen_recording.current()
+        {
+            recorder.input(&bytes);
+        }
         self.panes[pane].write(bytes);
         self.last_keystroke = Some((pane, Instant::now()));
+    }
+
+    /// The host terminal changed size: record it, then give every pane its new area.
+    /// Called from the resize event and from the renderer, whichever learns first, so
+    /// no frame of the new size ever precedes its `r` event in a recording.
+    pub(super) fn resize_to(&mut self, cols: u16, rows: u16) {
+        if (cols, rows) == (self.size.width, self.size.height) {
+            return;
+        }
+        self.size = Rect::new(0, 0, cols, rows);
+        if let Some(recorder) = self.screen_recording.current() {
+            recorder.resize(cols, rows);
+        }
+        self.apply_layout();
     }
 
     pub(super) fn perform(&mut self, action: Action) {
@@ -280,7 +296,8 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help,
             Action::Cancel | Action::SendNote => {}
-            Action::CopyMode | Action::ToggleScratchpad | Action::ToggleRecording => {
+            Action::ToggleRecording => self.toggle_recording(),
+            Action::CopyMode | Action::ToggleScratchpad => {
                 self.set_notice(format!("{} is not available in this build", action.name()));
             }
         }

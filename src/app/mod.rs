@@ -5,6 +5,9 @@
 mod draw;
 mod input;
 mod rally;
+mod recording;
+
+pub use recording::RecordConfig;
 
 use std::time::{Duration, Instant};
 
@@ -51,6 +54,9 @@ pub struct AppConfig {
     pub note_template: String,
     /// A note handed to the first holder once it is ready (the demo's opening serve).
     pub kickoff: Option<String>,
+    pub record: RecordConfig,
+    /// A name for this rally in recordings (the preset, or "panes").
+    pub title: String,
 }
 
 /// What the keyboard is doing right now.
@@ -95,6 +101,15 @@ pub struct App {
     /// Control-socket tokens by pane name.
     tokens: std::collections::HashMap<String, String>,
     started: Instant,
+    record: RecordConfig,
+    title: String,
+    screen_recording: recording::ScreenRecording,
+    /// One cast per pane (`--record-panes`), in pane order.
+    pane_recordings: Vec<std::sync::Arc<crate::recorder::Recorder>>,
+    /// The next frame must repaint everything (a recording just started).
+    full_redraw: bool,
+    /// Recorder trouble already reported, so each problem is told once.
+    recorder_trouble: Option<String>,
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
@@ -127,6 +142,13 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         Rect::new(0, 0, size.width, size.height),
         &pane_tx,
     )?;
+    terminal
+        .backend_mut()
+        .writer_mut()
+        .set_tap(Some(app.screen_recording.tap()));
+    if let Some(path) = app.record.path.clone() {
+        app.start_recording(&path)?;
+    }
     tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
 
     let mut input = EventStream::new();
@@ -158,6 +180,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         app.render_if_due(&mut terminal)?;
     }
     app.shutdown(&mut pane_rx).await;
+    app.stop_recordings();
     let _ = std::fs::remove_file(&app.socket_path);
     drop(terminal);
     drop(guard);
@@ -208,6 +231,12 @@ impl App {
             host_focused: true,
             tokens: std::collections::HashMap::new(),
             started: now,
+            record: config.record,
+            title: config.title,
+            screen_recording: recording::ScreenRecording::default(),
+            pane_recordings: Vec::new(),
+            full_redraw: false,
+            recorder_trouble: None,
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {
@@ -215,12 +244,14 @@ impl App {
             let mut spec = spec.clone();
             spec.env.extend(app.rally_env(id, &spec.name));
             let tx = pane_tx.clone();
+            let cast = app.open_pane_recording(&spec.name, inner.width, inner.height)?;
             let pane = Pane::spawn(
                 id,
                 &spec,
                 inner.height,
                 inner.width,
                 config.scrollback,
+                cast,
                 move |signal| {
                     let _ = tx.send(signal);
                 },

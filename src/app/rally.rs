@@ -79,7 +79,11 @@ impl App {
                 let text = self.render_note(&from, &to, turn, &note);
                 self.inject(pane, &text);
             }
-            Effect::Log(entry) => self.log_handoff(&entry),
+            Effect::Log(entry) => {
+                let from = entry.from.as_deref().unwrap_or("-");
+                self.mark(&format!("turn {}: {from} -> {}", entry.turn, entry.to));
+                self.log_handoff(&entry);
+            }
             Effect::Notice(text) => self.set_notice(text),
         }
     }

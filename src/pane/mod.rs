@@ -17,6 +17,8 @@ use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 use replies::Replies;
 
+use crate::recorder::Recorder;
+
 /// Index of a pane in the app's pane list.
 pub type PaneId = usize;
 
@@ -85,6 +87,7 @@ pub struct Pane {
     status: ExitState,
     rows: u16,
     cols: u16,
+    cast: Option<Arc<Recorder>>,
 }
 
 /// Environment variables a hosted child must not inherit: `TMUX*` makes programs think
@@ -99,6 +102,7 @@ impl Pane {
         rows: u16,
         cols: u16,
         scrollback: usize,
+        cast: Option<Arc<Recorder>>,
         notify: impl Fn(PaneSignal) + Send + Sync + 'static,
     ) -> anyhow::Result<Pane> {
         let (rows, cols) = (rows.max(1), cols.max(1));
@@ -140,14 +144,23 @@ impl Pane {
             write_loop(pty_writer, jobs)
         })?;
         {
-            let (emulator, dirty, writer, notify) = (
+            let (emulator, dirty, writer, notify, cast) = (
                 emulator.clone(),
                 dirty.clone(),
                 writer.clone(),
                 notify.clone(),
+                cast.clone(),
             );
             spawn_thread(&format!("pane-{id}-read"), move || {
-                read_loop(id, reader, &emulator, &dirty, &writer, &*notify)
+                read_loop(
+                    id,
+                    reader,
+                    &emulator,
+                    &dirty,
+                    &writer,
+                    cast.as_deref(),
+                    &*notify,
+                )
             })?;
         }
         spawn_thread(&format!("pane-{id}-wait"), move || {
@@ -172,6 +185,7 @@ impl Pane {
             status: ExitState::Running,
             rows,
             cols,
+            cast,
         })
     }
 
@@ -215,6 +229,9 @@ impl Pane {
         }
         self.rows = rows;
         self.cols = cols;
+        if let Some(cast) = &self.cast {
+            cast.resize(cols, rows);
+        }
         self.emulator()
             .screen_mut()
             .set_size(non_zero(rows), non_zero(cols));
@@ -276,6 +293,7 @@ fn read_loop(
     emulator: &Mutex<Emulator>,
     dirty: &AtomicBool,
     writer: &std_mpsc::Sender<WriteJob>,
+    cast: Option<&Recorder>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
     let mut buf = vec![0u8; 64 * 1024];
@@ -284,6 +302,9 @@ fn read_loop(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        if let Some(cast) = cast {
+            cast.output(&buf[..n]);
+        }
         let answers = {
             let mut emulator = emulator.lock().unwrap_or_else(|p| p.into_inner());
             emulator.process(&buf[..n]);

@@ -257,3 +257,27 @@ pub fn eventually(what: &str, check: impl Fn() -> bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+impl Tui {
+    /// Waits until the app has written nothing for `quiet`: the screen is what it last drew.
+    pub fn wait_stable(&self, quiet: Duration) {
+        let deadline = Instant::now() + timeout();
+        let mut last = (self.raw.lock().unwrap().len(), Instant::now());
+        loop {
+            std::thread::sleep(Duration::from_millis(20));
+            let len = self.raw.lock().unwrap().len();
+            if len != last.0 {
+                last = (len, Instant::now());
+            } else if last.1.elapsed() >= quiet {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the screen never settled");
+        }
+    }
+
+    pub fn terminate(&mut self) -> Option<portable_pty::ExitStatus> {
+        // SAFETY: signalling the process this harness started.
+        unsafe { libc::kill(self.pid() as libc::pid_t, libc::SIGTERM) };
+        self.wait_exit()
+    }
+}
