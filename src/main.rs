@@ -1,3 +1,8 @@
+// mimalloc: vt100 allocates, trims and frees a row for every line that scrolls into
+// history; glibc malloc makes that the bottleneck of output floods (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser as _;

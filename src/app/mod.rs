@@ -155,6 +155,9 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     app.render(&mut terminal)?;
+    // The opening frame (borders, no output yet) must not hold back the first real one:
+    // startup is measured until the child's first line is visible.
+    app.last_frame = None;
     loop {
         let wake = app.next_wakeup();
         tokio::select! {
