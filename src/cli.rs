@@ -49,6 +49,13 @@ pub struct RallyArgs {
     /// Also record each pane's own output, one cast per pane, into this directory.
     #[arg(long, value_name = "DIR")]
     pub record_panes: Option<PathBuf>,
+    /// Seconds without output after which a pane counts as idle.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS", value_parser = parse_seconds)]
+    pub idle_after: f64,
+    /// Run this command (with the pane name and the reason as arguments) when a pane
+    /// needs you, e.g. notify-send.
+    #[arg(long, value_name = "COMMAND")]
+    pub notify_command: Option<String>,
 }
 
 /// asciicast versions, as the command line names them.
@@ -98,6 +105,15 @@ pub enum Command {
         #[arg(long)]
         no_pass: bool,
     },
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && (0.0..=86_400.0).contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "expected seconds between 0 and 86400, got {text:?}"
+        )),
+    }
 }
 
 fn parse_pane(text: &str) -> Result<(String, String), String> {

@@ -1,6 +1,7 @@
 //! rallish-tui: AI coding-agent CLIs side by side in PTY panes, taking turns with a baton.
 
 pub mod action;
+pub mod activity;
 pub mod app;
 pub mod baton;
 pub mod cli;
@@ -22,7 +23,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::app::{AppConfig, RecordConfig};
+use crate::app::{AppConfig, NotifyConfig, RecordConfig};
 use crate::baton::Routing;
 use crate::cli::RallyArgs;
 use crate::keymap::Keymap;
@@ -77,6 +78,11 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
             idle_time_limit: None,
         },
         title: if demo { "demo".into() } else { "panes".into() },
+        idle_after: std::time::Duration::from_secs_f64(args.idle_after),
+        notify: NotifyConfig {
+            command: args.notify_command,
+            ..NotifyConfig::default()
+        },
     })
 }
 

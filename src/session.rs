@@ -26,6 +26,8 @@ pub struct LogLine<'a> {
     pub to: Option<&'a str>,
     pub by: &'a str,
     pub note: &'a str,
+    /// Each pane's activity state and seconds since its last output.
+    pub activity: serde_json::Value,
 }
 
 impl Session {
@@ -107,6 +109,7 @@ mod tests {
             to: Some("b"),
             by: "agent",
             note: "line one\nline \"two\"",
+            activity: serde_json::json!({"a": {"state": "idle"}}),
         };
         session.log(&line).unwrap();
         session.log(&line).unwrap();

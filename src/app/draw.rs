@@ -66,7 +66,16 @@ impl App {
                         self.snapshots[id].capture(buf, inner);
                     }
                 }
-                let mut state = pane.status().label();
+                let mut state = match self.activity[id].state(now) {
+                    crate::activity::State::Exited => pane.status().label(),
+                    activity => match self.activity[id].spinner(now) {
+                        Some(spinner) => format!("{} {spinner}", activity.name()),
+                        None => activity.name().to_string(),
+                    },
+                };
+                if let Some(why) = self.activity[id].attention() {
+                    state = format!("{state} · ⚑ {}", why.reason());
+                }
                 if screen.scrollback() > 0 {
                     state = format!(
                         "{state} · [-{}/{}]",
@@ -125,6 +134,8 @@ impl App {
             write!(writer, "\x1b[{} q", cursor_shape(style))?;
         }
         writer.write_all(END_SYNC)?;
+        // Bells and notifications go after the frame, never inside it.
+        writer.write_all(&std::mem::take(&mut self.host_out))?;
         writer.commit()?;
         self.dirty = false;
         self.last_frame = Some(now);
@@ -166,7 +177,11 @@ impl App {
             Mode::ConfirmQuit => {
                 Some("children are still running: quit and stop them? y/n".to_string())
             }
-            _ => self.notice.as_ref().map(|(text, _)| text.clone()),
+            _ => self
+                .notice
+                .as_ref()
+                .map(|(text, _)| text.clone())
+                .or_else(|| self.attention_summary()),
         };
         let hints = HINTS
             .iter()

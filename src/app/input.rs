@@ -124,6 +124,7 @@ impl App {
             && id != self.focus
         {
             self.focus = id;
+            self.seen(id);
             self.dirty = true;
             return;
         }
@@ -213,6 +214,7 @@ impl App {
         {
             recorder.input(&bytes);
         }
+        self.seen(pane);
         self.panes[pane].write(bytes);
         self.last_keystroke = Some((pane, Instant::now()));
     }
@@ -237,6 +239,7 @@ impl App {
                 let id = usize::from(n) - 1;
                 if id < self.panes.len() {
                     self.focus = id;
+                    self.seen(id);
                     if self.zoomed {
                         self.apply_layout();
                     }
@@ -246,6 +249,7 @@ impl App {
             }
             Action::FocusNext => {
                 self.focus = (self.focus + 1) % self.panes.len().max(1);
+                self.seen(self.focus);
                 if self.zoomed {
                     self.apply_layout();
                 }

@@ -2,11 +2,13 @@
 //! an `Action` or bytes for the holder's child; pane output marks the screen dirty; a
 //! dirty screen is drawn at most once per frame, and an idle app never wakes.
 
+mod attention;
 mod draw;
 mod input;
 mod rally;
 mod recording;
 
+pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
 
 use std::time::{Duration, Instant};
@@ -57,6 +59,9 @@ pub struct AppConfig {
     pub record: RecordConfig,
     /// A name for this rally in recordings (the preset, or "panes").
     pub title: String,
+    /// Silence after which a pane counts as idle.
+    pub idle_after: Duration,
+    pub notify: NotifyConfig,
 }
 
 /// What the keyboard is doing right now.
@@ -110,6 +115,10 @@ pub struct App {
     full_redraw: bool,
     /// Recorder trouble already reported, so each problem is told once.
     recorder_trouble: Option<String>,
+    activity: Vec<crate::activity::Activity>,
+    notify: NotifyConfig,
+    /// Bytes for the host terminal outside any frame (bell, notifications).
+    host_out: Vec<u8>,
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
@@ -177,6 +186,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         while let Ok(signal) = pane_rx.try_recv() {
             app.on_pane_signal(signal);
         }
+        app.update_activity(Instant::now());
         if app.quitting {
             break;
         }
@@ -240,6 +250,9 @@ impl App {
             pane_recordings: Vec::new(),
             full_redraw: false,
             recorder_trouble: None,
+            activity: vec![crate::activity::Activity::new(config.idle_after); config.panes.len()],
+            notify: config.notify,
+            host_out: Vec::new(),
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {
@@ -303,6 +316,7 @@ impl App {
         match signal {
             PaneSignal::Output(id) => {
                 self.dirty = true;
+                self.on_pane_output(id, Instant::now());
                 self.maybe_kickoff(id);
             }
             PaneSignal::Exited(id, state) => {
@@ -310,6 +324,7 @@ impl App {
                 if let Some(pane) = self.panes.get_mut(id) {
                     pane.set_status(state);
                 }
+                self.activity[id].exited();
                 self.on_pane_exited(id);
                 self.dirty = true;
             }
@@ -343,6 +358,12 @@ impl App {
         for pane in &self.panes {
             if let Some(since) = pane.emulator().callbacks().sync_since {
                 consider(since + SYNC_TIMEOUT);
+            }
+        }
+        let now = Instant::now();
+        for activity in &self.activity {
+            if let Some(at) = activity.next_change(now) {
+                consider(at);
             }
         }
         wake

@@ -130,6 +130,7 @@ impl App {
             to: Some(&entry.to),
             by,
             note: &entry.note,
+            activity: self.activity_report(Instant::now()),
         };
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing the handoff log failed");
@@ -241,7 +242,11 @@ impl App {
                 })
                 .collect(),
         };
-        match serde_json::to_value(&status) {
+        let value = serde_json::to_value(&status).map(|mut value| {
+            value["activity"] = self.activity_report(Instant::now());
+            value
+        });
+        match value {
             Ok(value) => Response::ok_with_status(self.baton_summary(), value),
             Err(err) => Response::error(ErrorCode::Refused, err.to_string()),
         }

@@ -1,0 +1,131 @@
+//! Which pane needs the person: activity per pane, attention when a child rings the bell
+//! or the baton holder goes quiet, and notifications to the host terminal.
+
+use std::time::Instant;
+
+use super::App;
+use crate::activity::{Attention, State};
+use crate::pane::PaneId;
+
+/// How the app tells the person outside its own screen.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// Forward a child's bell to the host terminal.
+    pub bell: bool,
+    /// Desktop notifications through OSC 777 (`notify;title;body`) and OSC 9.
+    pub desktop: bool,
+    /// A command run with the pane name and the reason as arguments (e.g. notify-send).
+    pub command: Option<String>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            bell: true,
+            desktop: true,
+            command: None,
+        }
+    }
+}
+
+impl App {
+    /// Notes output from a pane and picks up the bells its child rang.
+    pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
+        self.activity[id].output(now);
+        let bells = std::mem::take(&mut self.panes[id].emulator().callbacks_mut().bells);
+        if bells > 0 {
+            if self.notify.bell {
+                self.host_out.push(0x07);
+            }
+            self.raise_attention(id, Attention::Bell);
+        }
+    }
+
+    /// Moves every pane's activity on to `now`; the holder going quiet asks for the person.
+    pub(super) fn update_activity(&mut self, now: Instant) {
+        for id in 0..self.activity.len() {
+            if let Some(change) = self.activity[id].update(now) {
+                self.dirty = true;
+                if change.from == State::Busy
+                    && change.to == State::Idle
+                    && self.baton.holder() == Some(id)
+                {
+                    self.raise_attention(id, Attention::WaitingForInput);
+                }
+            }
+        }
+    }
+
+    pub(super) fn raise_attention(&mut self, id: PaneId, attention: Attention) {
+        self.activity[id].raise(attention);
+        self.dirty = true;
+        let name = self.panes[id].name.clone();
+        tracing::info!(pane = %name, reason = attention.reason(), "attention");
+        let visible = self.pane_rects().get(id).is_some_and(|r| r.area() > 0);
+        if self.notify.desktop && (!self.host_focused || !visible) {
+            let body = format!("{name} {}", attention.reason());
+            let body = crate::note::sanitize(&body).replace([';', '\n'], " ");
+            self.host_out
+                .extend_from_slice(format!("\x1b]777;notify;rallish-tui;{body}\x1b\\").as_bytes());
+            self.host_out
+                .extend_from_slice(format!("\x1b]9;rallish-tui: {body}\x1b\\").as_bytes());
+        }
+        if let Some(command) = &self.notify.command {
+            let spawned = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("{command} \"$1\" \"$2\""))
+                .arg("rallish-notify")
+                .arg(&name)
+                .arg(attention.reason())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+            match spawned {
+                // Reaped on a thread so no zombie is left behind.
+                Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
+                Err(err) => tracing::warn!(%err, "notify_command failed"),
+            }
+        }
+    }
+
+    /// The person looked at (or typed into) the pane.
+    pub(super) fn seen(&mut self, id: PaneId) {
+        if self
+            .activity
+            .get(id)
+            .is_some_and(|a| a.attention().is_some())
+        {
+            self.activity[id].clear_attention();
+            self.dirty = true;
+        }
+    }
+
+    /// "needs you: b is waiting for input", for the status line.
+    pub(super) fn attention_summary(&self) -> Option<String> {
+        let wanted: Vec<String> = self
+            .activity
+            .iter()
+            .enumerate()
+            .filter_map(|(id, a)| {
+                a.attention()
+                    .map(|why| format!("{} {}", self.panes[id].name, why.reason()))
+            })
+            .collect();
+        (!wanted.is_empty()).then(|| format!("needs you: {}", wanted.join(", ")))
+    }
+
+    /// Each pane's activity and seconds since its last output (status JSON, handoff log).
+    pub(super) fn activity_report(&self, now: Instant) -> serde_json::Value {
+        let panes = self
+            .panes
+            .iter()
+            .zip(&self.activity)
+            .map(|(pane, activity)| {
+                let since = activity.time_since_output(now).map(|d| (d.as_secs_f64() * 10.0).round() / 10.0);
+                (pane.name.clone(), serde_json::json!({ "state": activity.state(now).name(), "since_output_s": since }))
+            })
+            .collect::<serde_json::Map<_, _>>();
+        serde_json::Value::Object(panes)
+    }
+}
