@@ -16,6 +16,7 @@ pub mod recorder;
 pub mod session;
 pub mod terminal;
 pub mod theme;
+pub mod toml_source;
 pub mod ui;
 
 use std::path::Path;
