@@ -227,6 +227,16 @@ impl Keys {
             .map(|n| n.value.clone())
     }
 
+    /// An error at the key of `path` itself (an unknown name), else the file's start.
+    pub fn key_error_at(&self, src: &Source<'_>, path: &str, what: String) -> FileError {
+        let span = self
+            .nodes
+            .iter()
+            .find(|n| n.path == path)
+            .map_or(0..0, |n| n.key.clone());
+        src.error(span, what, Some(path))
+    }
+
     /// An error at the value of `path` (or the file's start when it has no such key).
     pub fn error_at(&self, src: &Source<'_>, path: &str, what: String) -> FileError {
         let span = self.value_span(path).unwrap_or(0..0);
