@@ -1,9 +1,11 @@
 //! rallish-tui: AI coding-agent CLIs side by side in PTY panes, taking turns with a baton.
 
 pub mod action;
+pub mod agents;
 pub mod app;
 pub mod baton;
 pub mod cli;
+pub mod config;
 pub mod control;
 pub mod demo_agent;
 pub mod keymap;
@@ -12,6 +14,8 @@ pub mod logging;
 pub mod note;
 pub mod pane;
 pub mod paths;
+pub mod preset;
+pub mod rally_end;
 pub mod recorder;
 pub mod session;
 pub mod terminal;
