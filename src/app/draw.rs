@@ -11,6 +11,7 @@ use super::{App, Mode, SYNC_TIMEOUT};
 use crate::action::Action;
 use crate::keymap::Mode as KeyMode;
 use crate::layout;
+use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
 use crate::ui::screen::{cursor_position, draw_screen};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
@@ -95,6 +96,18 @@ impl App {
                 ..area
             };
             ui::draw_status(frame.buffer_mut(), status_area, &status, &self.theme);
+            if let Some(reason) = &self.ended {
+                let banner_area = Rect {
+                    height: area.height.min(1),
+                    ..area
+                };
+                ui::draw_banner(
+                    frame.buffer_mut(),
+                    banner_area,
+                    &self.banner(reason),
+                    &self.theme,
+                );
+            }
             self.draw_overlay(frame.buffer_mut(), area);
             if let Mode::NoteEditor { editor, .. } = &self.mode {
                 let popup = ui::popup_area(area, 80, 14);
@@ -117,6 +130,9 @@ impl App {
             write!(writer, "\x1b[{} q", cursor_shape(style))?;
         }
         writer.write_all(END_SYNC)?;
+        if std::mem::take(&mut self.bell) {
+            writer.write_all(b"\x07")?;
+        }
         writer.commit()?;
         self.dirty = false;
         self.last_frame = Some(now);
@@ -164,11 +180,29 @@ impl App {
                 Some((format!("{prefix} {chord}"), (*label).to_string()))
             })
             .collect();
+        let alert = self.overdue(now).then(|| {
+            let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
+            format!("over {limit}")
+        });
         StatusLine {
             baton,
+            alert,
             message,
             hints,
         }
+    }
+
+    /// The line above the panes once the rally has ended.
+    fn banner(&self, reason: &EndReason) -> String {
+        let quit = self
+            .keymap
+            .chord_for(KeyMode::Prefix, Action::Quit)
+            .map(|chord| format!("; {} {chord} quits", self.keymap.prefix()))
+            .unwrap_or_default();
+        format!(
+            "■ Rally ended after turn {}: {reason}. The baton is parked; the panes stay open{quit}.",
+            self.baton.turn()
+        )
     }
 
     fn draw_overlay(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
