@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::{App, Mode, SYNC_TIMEOUT};
 use crate::action::Action;
-use crate::keymap::Mode as KeyMode;
+use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
 use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
@@ -207,27 +207,32 @@ impl App {
 
     fn draw_overlay(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
         if let Mode::Help = self.mode {
-            let prefix = self.keymap.prefix();
-            let sections = [
-                (format!("after the prefix {prefix}"), KeyMode::Prefix),
-                ("without a prefix".to_string(), KeyMode::Normal),
-                ("in the note editor".to_string(), KeyMode::NoteEditor),
-            ]
-            .into_iter()
-            .map(|(title, mode)| {
-                let rows = self
-                    .keymap
-                    .bindings(mode)
-                    .into_iter()
-                    .map(|(chord, action)| (chord.to_string(), action.desc()))
-                    .collect::<Vec<_>>();
-                (title, rows)
-            })
-            .filter(|(_, rows)| !rows.is_empty())
-            .collect::<Vec<_>>();
-            ui::draw_help(buf, area, &sections, &self.theme);
+            ui::draw_help(buf, area, &help_sections(&self.keymap), &self.theme);
         }
     }
+}
+
+/// The help overlay's sections: every binding of the keymap, by mode, and nothing else.
+fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, String)>)> {
+    KeyMode::ALL
+        .into_iter()
+        .map(|mode| {
+            let title = match mode {
+                KeyMode::Normal => "without a prefix".to_string(),
+                KeyMode::Prefix => format!("after the prefix {}", keymap.prefix()),
+                KeyMode::NoteEditor => "in the note editor".to_string(),
+                KeyMode::Scratchpad => "in the scratchpad".to_string(),
+                KeyMode::CopyMode => "in copy mode".to_string(),
+            };
+            let rows = keymap
+                .bindings(mode)
+                .into_iter()
+                .map(|(chord, action)| (chord.to_string(), action.desc()))
+                .collect::<Vec<_>>();
+            (title, rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
 }
 
 fn cursor_shape(style: vt100::CursorStyle) -> u8 {
@@ -253,4 +258,62 @@ fn clock_time(at: SystemTime) -> String {
         return "?".into();
     }
     format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(keymap: &Keymap) -> Vec<(String, String)> {
+        let mut rows: Vec<_> = help_sections(keymap)
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    fn bindings(keymap: &Keymap) -> Vec<(String, String)> {
+        let mut all: Vec<_> = KeyMode::ALL
+            .into_iter()
+            .flat_map(|mode| keymap.bindings(mode))
+            .map(|(chord, action)| (chord.to_string(), action.desc()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn help_lists_exactly_the_active_keymap() {
+        let user = "inherits = \"tmux\"\n[normal]\n\"alt-n\" = \"pass_next\"\n\
+                    [copy_mode]\nq = \"cancel\"\n[prefix]\nz = \"none\"\n";
+        let keymaps = [
+            Keymap::builtin("default").and_then(Result::ok),
+            Keymap::builtin("tmux").and_then(Result::ok),
+            Keymap::parse_str(user, "user.toml").ok(),
+        ];
+        let mut seen = Vec::new();
+        for keymap in keymaps.into_iter().map(Option::unwrap) {
+            assert_eq!(rows(&keymap), bindings(&keymap));
+            seen.push(help_sections(&keymap));
+        }
+        // Switching keymaps changes the overlay.
+        assert_ne!(seen[0], seen[1]);
+        assert_ne!(seen[1], seen[2]);
+        let titles: Vec<_> = seen[2].iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "without a prefix",
+                "after the prefix ctrl-b",
+                "in the note editor",
+                "in copy mode"
+            ]
+        );
+        assert!(
+            !rows(&Keymap::parse_str(user, "u").unwrap())
+                .iter()
+                .any(|(c, _)| c == "z")
+        );
+    }
 }
