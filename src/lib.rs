@@ -83,6 +83,12 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         .iter()
         .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
         .collect();
+    let mut rules = preset.rules();
+    for condition in &mut rules.exit_when {
+        if let rally_end::ExitCondition::Command(command) = condition {
+            *command = preset::expand_self(command, &exe);
+        }
+    }
     let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
     app::run(AppConfig {
         panes,
@@ -93,7 +99,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         routing: preset.routing,
         next,
         first: preset.first,
-        rules: preset.rules(),
+        rules,
         note_template: preset
             .note_template
             .clone()

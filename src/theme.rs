@@ -124,8 +124,23 @@ impl Theme {
 
     /// The slot's style, by its `[slots]` name.
     pub fn slot(&self, name: &str) -> Option<Style> {
-        let mut theme = self.clone();
-        theme.slot_mut(name).map(|s| *s)
+        Some(match name {
+            "pane_border" => self.pane_border,
+            "focused_border" => self.focused_border,
+            "holder_border" => self.holder_border,
+            "locked_border" => self.locked_border,
+            "baton_glyph" => self.baton_glyph,
+            "status_bar" => self.status_bar,
+            "status_key" => self.status_key,
+            "notice" => self.notice,
+            "exited" => self.exited,
+            "popup" => self.popup,
+            "popup_border" => self.popup_border,
+            "scratchpad" => self.scratchpad,
+            "selection" => self.selection,
+            "search_match" => self.search_match,
+            _ => return None,
+        })
     }
 
     fn slot_mut(&mut self, name: &str) -> Option<&mut Style> {

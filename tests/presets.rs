@@ -112,6 +112,26 @@ fn a_succeeding_command_ends_the_rally() {
 }
 
 #[test]
+fn a_solo_preset_hands_its_one_agent_the_task_every_turn() {
+    let solo = "name = \"solo\"\ntask = \"polish it\"\n\
+                note_template = \"Turn {turn}, task: {task}\"\n[budget]\nmax_turns = 3\n\
+                [[roles]]\nname = \"a\"\ncommand = \"{self} demo-agent --name a --work-ms 40\"\n";
+    let config = config_dir(&[("presets/solo.toml", solo)]);
+    let tui = start(&config, &["--preset", "solo"]);
+    tui.wait_for_text("Rally ended after turn 3: all 3 turns are used");
+    let screen = tui.contents();
+    assert!(screen.contains("Turn 3, task: polish it"), "{screen}");
+    let lines = log_lines(&tui);
+    assert!(
+        lines
+            .iter()
+            .filter(|l| l["event"] == "pass")
+            .all(|l| l["to"] == "a"),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn the_deadline_ends_a_rally_nobody_passes_in() {
     let extra = "[budget]\ndeadline_minutes = 0.02";
     let config = config_dir(&[(
