@@ -1,7 +1,7 @@
 //! Who holds the baton: a pure turn-taking state machine.
 //!
 //! At most one live pane holds the turn; none while the rally is paused, after every pane has
-//! exited, or once the turn budget ran out as the holder exited. [`Baton::apply`] takes an
+//! exited, once the turn budget ran out as the holder exited, or after the rally ended. [`Baton::apply`] takes an
 //! [`Event`] and the current time and returns the [`Effect`]s the app carries out (inject the
 //! handoff note, log the turn, show a notice). It does no I/O and never reads the clock. A
 //! refused event leaves the state untouched.
@@ -37,6 +37,8 @@ pub enum PassedBy {
     Agent,
     /// The holder's process exited, so the baton moved on by itself.
     Exit,
+    /// The holder's turn ran over its timeout and the preset passes on by itself.
+    Timeout,
 }
 
 /// Something that happened to the rally.
@@ -58,6 +60,9 @@ pub enum Event {
     Pause,
     /// Give the parked baton back (or to the next live pane if its holder exited meanwhile).
     Resume,
+    /// End the rally: the baton is parked for good; passing, taking, pausing and resuming
+    /// are refused from then on.
+    End,
 }
 
 /// What the app must do after a transition, in order.
@@ -130,6 +135,8 @@ pub enum Refusal {
     },
     AlreadyPaused,
     NotPaused,
+    /// The rally has ended; nothing moves the baton any more.
+    Ended,
 }
 
 impl fmt::Display for Refusal {
@@ -154,6 +161,7 @@ impl fmt::Display for Refusal {
             }
             Refusal::AlreadyPaused => f.write_str("the rally is already paused"),
             Refusal::NotPaused => f.write_str("the rally is not paused"),
+            Refusal::Ended => f.write_str("the rally has ended"),
         }
     }
 }
@@ -178,6 +186,9 @@ pub struct Baton {
     max_turns: Option<u32>,
     routing: Routing,
     history: Vec<Turn>,
+    /// A lone live pane may pass to itself, starting its own next turn (a solo loop).
+    self_pass: bool,
+    ended: bool,
 }
 
 impl Baton {
@@ -219,12 +230,25 @@ impl Baton {
             max_turns,
             routing,
             history,
+            self_pass: false,
+            ended: false,
         }
     }
 
-    /// The pane holding the baton; `None` while paused or parked.
+    /// Lets a pass with no target go back to its own pane when no other pane is alive,
+    /// so a one-pane rally loops on one agent.
+    pub fn with_self_pass(mut self, allowed: bool) -> Baton {
+        self.self_pass = allowed;
+        self
+    }
+
+    /// The pane holding the baton; `None` while paused or parked, or after the end.
     pub fn holder(&self) -> Option<PaneId> {
-        if self.is_paused() { None } else { self.holder }
+        if self.is_paused() || self.ended {
+            None
+        } else {
+            self.holder
+        }
     }
 
     pub fn holder_name(&self) -> Option<&str> {
@@ -257,6 +281,11 @@ impl Baton {
 
     pub fn is_paused(&self) -> bool {
         self.paused_at.is_some()
+    }
+
+    /// Whether the rally has ended.
+    pub fn is_ended(&self) -> bool {
+        self.ended
     }
 
     /// False for an unknown pane.
@@ -292,12 +321,21 @@ impl Baton {
 
     /// Applies `event` at `now`. On `Err` nothing changed.
     pub fn apply(&mut self, event: Event, now: Instant) -> Result<Vec<Effect>, Refusal> {
+        if self.ended && !matches!(event, Event::PaneExited { .. }) {
+            return Err(Refusal::Ended);
+        }
         match event {
             Event::Pass { from, to, note, by } => self.pass(from, to, &note, by, now),
             Event::Take { pane, by } => self.take(pane, by, now),
             Event::PaneExited { pane } => self.exited(pane, now),
             Event::Pause => self.pause(now),
             Event::Resume => self.resume(now),
+            Event::End => {
+                self.ended = true;
+                Ok(vec![Effect::Notice(
+                    "baton: the rally ended; baton parked".into(),
+                )])
+            }
         }
     }
 
@@ -336,7 +374,10 @@ impl Baton {
                 to
             }
             None if self.routing == Routing::Handoff => return Err(Refusal::NeedsTarget),
-            None => self.next_after(from).ok_or(Refusal::NoOtherPane)?,
+            None => self
+                .next_after(from)
+                .or(self.self_pass.then_some(from))
+                .ok_or(Refusal::NoOtherPane)?,
         };
         let notice = format!(
             "baton: {from_name} -> {} (turn {})",
@@ -370,7 +411,7 @@ impl Baton {
         }
         let name = seat.name.clone();
         self.seats[pane].alive = false;
-        if self.holder != Some(pane) {
+        if self.holder != Some(pane) || self.ended {
             return Ok(vec![Effect::Notice(format!("baton: {name} exited"))]);
         }
         if self.is_paused() {
@@ -920,5 +961,61 @@ mod tests {
             Effect::Log(LogEntry { from: None, .. })
         ));
         assert_eq!((b.holder(), b.turn()), (Some(1), 2));
+    }
+
+    #[test]
+    fn end_parks_the_baton_for_good() {
+        let t0 = Instant::now();
+        let mut b = abc(t0);
+        let effects = b.apply(Event::End, t0).unwrap();
+        assert_eq!(
+            effects,
+            vec![Effect::Notice(
+                "baton: the rally ended; baton parked".into()
+            )]
+        );
+        assert!(b.is_ended());
+        assert_eq!((b.holder(), b.time_in_turn(t0), b.turn()), (None, None, 1));
+        assert_eq!(refused(&mut b, pass(0, None), t0), Refusal::Ended);
+        let take = Event::Take {
+            pane: 1,
+            by: PassedBy::Key,
+        };
+        assert_eq!(refused(&mut b, take, t0), Refusal::Ended);
+        assert_eq!(refused(&mut b, Event::Pause, t0), Refusal::Ended);
+        assert_eq!(refused(&mut b, Event::Resume, t0), Refusal::Ended);
+        assert_eq!(
+            refused(&mut b, Event::End, t0).to_string(),
+            "the rally has ended"
+        );
+        // Panes still exit, but the baton does not move.
+        let effects = b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        assert_eq!(effects, vec![Effect::Notice("baton: a exited".into())]);
+        assert_eq!((b.holder(), b.turn()), (None, 1));
+    }
+
+    #[test]
+    fn a_lone_pane_may_loop_on_itself() {
+        let t0 = Instant::now();
+        let mut solo = baton(&["solo"], Routing::RoundRobin, None, t0).with_self_pass(true);
+        let effects = solo.apply(pass(0, None), at(t0, 5)).unwrap();
+        assert!(matches!(
+            &effects[0],
+            Effect::Inject {
+                pane: 0,
+                turn: 2,
+                ..
+            }
+        ));
+        assert_eq!((solo.holder(), solo.turn()), (Some(0), 2));
+        assert_eq!(solo.time_in_turn(at(t0, 6)), Some(Duration::from_secs(1)));
+        // Naming yourself is still refused, and with other live panes they come first.
+        assert!(matches!(
+            refused(&mut solo, pass(0, Some(0)), t0),
+            Refusal::SelfPass { .. }
+        ));
+        let mut b = abc(t0).with_self_pass(true);
+        b.apply(pass(0, None), t0).unwrap();
+        assert_eq!(b.holder(), Some(1));
     }
 }

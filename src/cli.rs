@@ -21,28 +21,45 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct RallyArgs {
+    /// The rally to run: a preset name (your config dir's presets/, then the built-ins
+    /// demo, pair-review, ping-pong, solo-loop) or a preset file. Default: the config's
+    /// `preset` (demo), unless --pane panes are given.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Give a preset's role another command: ROLE=CMD, where CMD is a known agent (claude,
+    /// codex, kimi, gemini, opencode, aider) or any shell command. Repeatable.
+    #[arg(long = "role", value_name = "ROLE=CMD", value_parser = parse_pane)]
+    pub roles: Vec<(String, String)>,
     /// A pane: NAME=COMMAND (run through `sh -c`). Repeat for more panes; the first one
-    /// holds the baton first. Without any, two demo agents rally.
+    /// holds the baton first. Added after a --preset's roles; without a preset, the
+    /// panes rally on their own.
     #[arg(long = "pane", value_name = "NAME=COMMAND", value_parser = parse_pane)]
     pub panes: Vec<(String, String)>,
     /// How panes are arranged (default: side-by-side for two, grid for more).
     #[arg(long, value_enum)]
     pub layout: Option<LayoutKind>,
-    /// Lines of history kept per pane.
-    #[arg(long, default_value_t = 10_000, value_name = "LINES")]
-    pub scrollback: usize,
-    /// Keymap: a built-in name (default, tmux) or a TOML file.
-    #[arg(long, default_value = "default")]
-    pub keymap: String,
-    /// Stop passing after this many turns.
+    /// Lines of history kept per pane (default: the config's scrollback_lines, 10000).
+    #[arg(long, value_name = "LINES")]
+    pub scrollback: Option<usize>,
+    /// Theme: a name (your config dir's themes/, then default, light, high-contrast) or a
+    /// TOML file.
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+    /// Keymap: a name (your config dir's keymaps/, then default, tmux) or a TOML file.
+    #[arg(long, value_name = "KEYMAP")]
+    pub keymap: Option<String>,
+    /// The config file (default: config.toml in the config directory; see `config path`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// End the rally after this many turns (overrides the preset's budget).
     #[arg(long, value_name = "N")]
     pub max_turns: Option<u32>,
     /// Record the whole screen to an asciicast file (`ctrl-] r` starts/stops at runtime).
     #[arg(long, value_name = "FILE.cast")]
     pub record: Option<PathBuf>,
     /// asciicast version to write.
-    #[arg(long, value_enum, default_value = "v2")]
-    pub record_format: RecordFormat,
+    #[arg(long, value_enum, value_name = "v2|v3")]
+    pub record_format: Option<RecordFormat>,
     /// Also record keystrokes (off by default: they can hold secrets).
     #[arg(long)]
     pub record_input: bool,
@@ -56,6 +73,9 @@ pub struct RallyArgs {
     /// needs you, e.g. notify-send.
     #[arg(long, value_name = "COMMAND")]
     pub notify_command: Option<String>,
+    /// The task handed to the first holder (overrides the preset's task).
+    #[arg(long, value_name = "TEXT")]
+    pub task: Option<String>,
 }
 
 /// asciicast versions, as the command line names them.
@@ -105,6 +125,48 @@ pub enum Command {
         #[arg(long)]
         no_pass: bool,
     },
+    /// List the presets, or show one.
+    Presets {
+        #[command(subcommand)]
+        command: PresetsCommand,
+    },
+    /// Validate config, preset, theme and keymap files (without FILES: your config
+    /// directory's files and the built-ins). Exits 0 when all are valid, 2 otherwise.
+    Check {
+        #[arg(value_name = "FILES")]
+        files: Vec<PathBuf>,
+    },
+    /// Check the setup: agent CLIs on the PATH, terminal colours, clipboard, runtime
+    /// directory, config.
+    Doctor {
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where the configuration lives.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetsCommand {
+    /// Every preset --preset can name, with where it comes from.
+    List,
+    /// Print a preset's file.
+    Show { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of config.toml (which need not exist).
+    Path,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

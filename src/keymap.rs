@@ -9,10 +9,10 @@ use std::ops::Range;
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use toml::Spanned;
-use toml::de::{DeString, DeTable, DeValue};
+use toml::de::DeTable;
 
 use crate::action::Action;
+use crate::toml_source::{self, FileError, Source, in_file_order, quote_key};
 
 /// Embedded keymaps, by the name `inherits` and `--keymap` use.
 const BUILTINS: &[(&str, &str)] = &[
@@ -257,29 +257,7 @@ impl Mode {
 }
 
 /// A keymap file that could not be read or understood.
-#[derive(Debug, thiserror::Error)]
-pub enum KeymapError {
-    #[error("{origin}: cannot read keymap: {source}")]
-    Read {
-        origin: String,
-        #[source]
-        source: std::io::Error,
-    },
-    /// Displays as `path:line:column: what is wrong (key table.chord)`.
-    #[error("{origin}:{line}:{column}: {what}{}", key_note(.key.as_deref()))]
-    Invalid {
-        origin: String,
-        line: usize,
-        column: usize,
-        what: String,
-        /// Dotted path of the offending key, when the fault is at one.
-        key: Option<String>,
-    },
-}
-
-fn key_note(key: Option<&str>) -> String {
-    key.map(|k| format!(" (key {k})")).unwrap_or_default()
-}
+pub type KeymapError = FileError;
 
 /// Chords bound per mode, plus the prefix chord.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,10 +285,7 @@ impl Keymap {
     /// Reads a user keymap file. Without `inherits` it starts from no bindings at all.
     pub fn load_file(path: &Path) -> Result<Keymap, KeymapError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeymapError::Read {
-            origin: origin.clone(),
-            source,
-        })?;
+        let text = toml_source::read(path, "keymap")?;
         Self::parse_str(&text, &origin)
     }
 
@@ -320,7 +295,7 @@ impl Keymap {
     }
 
     fn build(text: &str, origin: &str, depth: usize) -> Result<Keymap, KeymapError> {
-        let src = Source { text, origin };
+        let src = Source::new(text, origin);
         let layer = Layer::parse(&src)?;
         let mut keymap = match layer.inherits {
             None => Keymap {
@@ -438,14 +413,9 @@ struct Layer {
 /// Chords in file order with their action; `None` unbinds.
 type Bindings = Vec<(Chord, Option<Action>)>;
 
-type Entry<'a, 'i> = (&'a Spanned<DeString<'i>>, &'a Spanned<DeValue<'i>>);
-
 impl Layer {
     fn parse(src: &Source<'_>) -> Result<Layer, KeymapError> {
-        let root = DeTable::parse(src.text).map_err(|e| {
-            let what = format!("invalid TOML: {}", e.message().trim().replace('\n', "; "));
-            src.error(e.span().unwrap_or(0..0), what, None)
-        })?;
+        let root = src.parse_table()?;
         let mut layer = Layer {
             inherits: None,
             prefix: None,
@@ -532,67 +502,6 @@ impl Layer {
             out.push((chord, action));
         }
         Ok(out)
-    }
-}
-
-/// A table's entries in the order they appear in the file (the map itself is sorted).
-fn in_file_order<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
-    let mut entries: Vec<_> = table.iter().collect();
-    entries.sort_by_key(|(key, _)| key.span().start);
-    entries
-}
-
-/// Quotes a key for a dotted path when it would not read back as one segment.
-fn quote_key(key: &str) -> String {
-    if key.is_empty() || key.contains(['.', ' ', '"']) {
-        format!("{key:?}")
-    } else {
-        key.to_string()
-    }
-}
-
-/// The text being parsed and its name, to turn byte spans into located errors.
-struct Source<'a> {
-    text: &'a str,
-    origin: &'a str,
-}
-
-impl Source<'_> {
-    fn error(&self, span: Range<usize>, what: String, key: Option<&str>) -> KeymapError {
-        let (line, column) = self.line_column(span.start);
-        KeymapError::Invalid {
-            origin: self.origin.to_string(),
-            line,
-            column,
-            what,
-            key: key.map(str::to_string),
-        }
-    }
-
-    /// 1-based line and column (in chars) of a byte offset.
-    fn line_column(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &self.text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        (line, before[line_start..].chars().count() + 1)
-    }
-
-    /// The string a key must hold, or an error naming what was expected there.
-    fn string<'v>(
-        &self,
-        value: &'v Spanned<DeValue<'_>>,
-        key: &str,
-        expected: &str,
-    ) -> Result<&'v str, KeymapError> {
-        value.get_ref().as_str().ok_or_else(|| {
-            let found = value.get_ref().type_str();
-            let what = format!("expected {expected} (a string), found {found}");
-            self.error(value.span(), what, Some(key))
-        })
     }
 }
 

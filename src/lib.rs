@@ -2,21 +2,29 @@
 
 pub mod action;
 pub mod activity;
+pub mod agents;
 pub mod app;
 pub mod baton;
+pub mod check;
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod control;
 pub mod demo_agent;
+pub mod doctor;
 pub mod keymap;
 pub mod layout;
 pub mod logging;
 pub mod note;
 pub mod pane;
 pub mod paths;
+pub mod preset;
+pub mod rally_end;
 pub mod recorder;
 pub mod session;
 pub mod terminal;
 pub mod theme;
+pub mod toml_source;
 pub mod ui;
 
 use std::path::Path;
@@ -24,60 +32,92 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::app::{AppConfig, NotifyConfig, RecordConfig};
-use crate::baton::Routing;
 use crate::cli::RallyArgs;
+use crate::config::{Config, Found};
 use crate::keymap::Keymap;
 use crate::pane::PaneSpec;
+use crate::preset::Preset;
 use crate::theme::Theme;
 
-/// What the demo rally's first agent is told to start with.
-const DEMO_KICKOFF: &str = "Start the demo rally: do a little work, then pass the baton.";
-
 /// Checks every input, then runs the rally. Errors here happen before the screen is
-/// touched, so they print plainly.
+/// touched, so they print plainly (and the binary exits 2).
 pub fn start(args: RallyArgs) -> anyhow::Result<()> {
-    let keymap = load_keymap(&args.keymap)?;
-    let mut theme = Theme::default();
+    let config = Config::load(args.config.as_deref())?;
+    let keymap = load_keymap(args.keymap.as_deref().unwrap_or(&config.keymap))?;
+    let mut theme = load_theme(args.theme.as_deref().unwrap_or(&config.theme))?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colour();
     }
     let exe = std::env::current_exe().context("locating the rallish-tui binary")?;
-    let demo = args.panes.is_empty();
-    let panes = if demo { demo_panes(&exe) } else { args.panes };
+    let mut preset = match &args.preset {
+        None if !args.panes.is_empty() => Preset::adhoc(args.panes),
+        name => Preset::load(name.as_deref().unwrap_or(&config.preset))?.with_panes(args.panes),
+    };
+    for (role, command) in &args.roles {
+        preset.set_role(role, command).map_err(anyhow::Error::msg)?;
+    }
+    preset.check_unique_roles().map_err(anyhow::Error::msg)?;
+    if args.max_turns.is_some() {
+        preset.max_turns = args.max_turns;
+    }
+    if args.task.is_some() {
+        preset.task = args.task;
+    }
     let path_env = child_path(&exe);
-    let specs = panes
-        .into_iter()
-        .map(|(name, command)| PaneSpec {
-            name,
-            command,
-            cwd: None,
-            env: path_env.clone().into_iter().collect(),
+    let panes = preset
+        .roles
+        .iter()
+        .map(|role| PaneSpec {
+            name: role.name.clone(),
+            command: role.command_line(&exe),
+            cwd: role.cwd.clone(),
+            env: path_env
+                .clone()
+                .into_iter()
+                .chain(role.env.clone())
+                .collect(),
         })
         .collect::<Vec<_>>();
-    let mut names = std::collections::HashSet::new();
-    if let Some(dup) = specs.iter().find(|s| !names.insert(s.name.as_str())) {
-        anyhow::bail!("two panes are named {:?}; pane names must differ", dup.name);
+    let index = |name: &str| preset.roles.iter().position(|r| r.name == name);
+    let next = preset
+        .next
+        .iter()
+        .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
+        .collect();
+    let mut rules = preset.rules();
+    for condition in &mut rules.exit_when {
+        if let rally_end::ExitCondition::Command(command) = condition {
+            *command = preset::expand_self(command, &exe);
+        }
     }
-    let _log_guard = logging::init(&paths::state_dir());
+    let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
     app::run(AppConfig {
-        panes: specs,
-        layout: args.layout,
-        scrollback: args.scrollback,
+        panes,
+        layout: args.layout.or(preset.layout),
+        scrollback: args.scrollback.unwrap_or(config.scrollback_lines),
         keymap,
         theme,
-        routing: Routing::RoundRobin,
-        first: 0,
-        max_turns: args.max_turns,
-        note_template: note::DEFAULT_TEMPLATE.to_string(),
-        kickoff: demo.then(|| DEMO_KICKOFF.to_string()),
+        routing: preset.routing,
+        next,
+        first: preset.first,
+        rules,
+        note_template: preset
+            .note_template
+            .clone()
+            .unwrap_or_else(|| note::DEFAULT_TEMPLATE.to_string()),
+        task: preset.task.clone(),
         record: RecordConfig {
             path: args.record,
-            format: args.record_format.into(),
-            input: args.record_input,
+            in_session: config.recording.enabled,
+            dir: config.recording.dir.clone(),
+            format: args
+                .record_format
+                .map_or(config.recording.format, Into::into),
+            input: args.record_input || config.recording.record_input,
             panes_dir: args.record_panes,
             idle_time_limit: None,
         },
-        title: if demo { "demo".into() } else { "panes".into() },
+        title: preset.name.clone(),
         idle_after: std::time::Duration::from_secs_f64(args.idle_after),
         notify: NotifyConfig {
             command: args.notify_command,
@@ -86,23 +126,34 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
     })
 }
 
-fn load_keymap(name: &str) -> anyhow::Result<Keymap> {
-    if let Some(builtin) = Keymap::builtin(name) {
-        return Ok(builtin?);
+/// `--keymap NAME|FILE`: the user's keymaps/NAME.toml, a built-in, or a file.
+pub fn load_keymap(name: &str) -> anyhow::Result<Keymap> {
+    match config::find(name, "keymaps") {
+        Found::File(path) => Ok(Keymap::load_file(&path)?),
+        Found::Builtin => match Keymap::builtin(name) {
+            Some(keymap) => Ok(keymap?),
+            None => anyhow::bail!(
+                "no keymap {name:?}: not in {} and not a built-in ({})",
+                config::config_dir().join("keymaps").display(),
+                Keymap::builtin_names().collect::<Vec<_>>().join(", ")
+            ),
+        },
     }
-    let path = Path::new(name);
-    if path.exists() {
-        return Ok(Keymap::load_file(path)?);
-    }
-    anyhow::bail!("no keymap {name:?}: not a built-in (default, tmux) and no such file")
 }
 
-fn demo_panes(exe: &Path) -> Vec<(String, String)> {
-    let exe = shell_quote(&exe.display().to_string());
-    ["alice", "bob"]
-        .into_iter()
-        .map(|name| (name.to_string(), format!("{exe} demo-agent --name {name}")))
-        .collect()
+/// `--theme NAME|FILE`: the user's themes/NAME.toml, a built-in, or a file.
+pub fn load_theme(name: &str) -> anyhow::Result<Theme> {
+    match config::find(name, "themes") {
+        Found::File(path) => Ok(Theme::load_file(&path)?),
+        Found::Builtin => match Theme::builtin(name) {
+            Some(theme) => Ok(theme?),
+            None => anyhow::bail!(
+                "no theme {name:?}: not in {} and not a built-in ({})",
+                config::config_dir().join("themes").display(),
+                Theme::builtin_names().collect::<Vec<_>>().join(", ")
+            ),
+        },
+    }
 }
 
 /// Children find `rallish-tui` on their PATH (to run `rallish-tui pass`) even when it
@@ -115,8 +166,4 @@ fn child_path(exe: &Path) -> Option<(String, String)> {
         path.push(existing);
     }
     Some(("PATH".to_string(), path.to_string_lossy().into_owned()))
-}
-
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }

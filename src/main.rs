@@ -38,6 +38,11 @@ fn main() -> ExitCode {
             };
             exit(rallish_tui::demo_agent::run(&name, options))
         }
+        Some(Command::Presets { command }) => exit(rallish_tui::commands::presets(&command)),
+        Some(Command::Check { files }) => exit(rallish_tui::check::run(&files)),
+        Some(Command::Doctor { json }) => exit(rallish_tui::doctor::run(json)),
+        Some(Command::Config { command }) => exit(rallish_tui::commands::config(&command)),
+        Some(Command::Completions { shell }) => exit(rallish_tui::commands::completions(shell)),
         None => match rallish_tui::start(cli.rally) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {

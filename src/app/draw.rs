@@ -9,8 +9,9 @@ use ratatui::layout::Rect;
 
 use super::{App, Mode, SYNC_TIMEOUT};
 use crate::action::Action;
-use crate::keymap::Mode as KeyMode;
+use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
+use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
 use crate::ui::screen::{cursor_position, draw_screen};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
@@ -112,6 +113,18 @@ impl App {
                 ..area
             };
             ui::draw_status(frame.buffer_mut(), status_area, &status, &self.theme);
+            if let Some(reason) = &self.ended {
+                let banner_area = Rect {
+                    height: area.height.min(1),
+                    ..area
+                };
+                ui::draw_banner(
+                    frame.buffer_mut(),
+                    banner_area,
+                    &self.banner(reason),
+                    &self.theme,
+                );
+            }
             self.draw_overlay(frame.buffer_mut(), area);
             if let Mode::NoteEditor { editor, .. } = &self.mode {
                 let popup = ui::popup_area(area, 80, 14);
@@ -190,34 +203,34 @@ impl App {
                 Some((format!("{prefix} {chord}"), (*label).to_string()))
             })
             .collect();
+        let alert = self.overdue(now).then(|| {
+            let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
+            format!("over {limit}")
+        });
         StatusLine {
             baton,
+            alert,
             message,
             hints,
         }
     }
 
+    /// The line above the panes once the rally has ended.
+    fn banner(&self, reason: &EndReason) -> String {
+        let quit = self
+            .keymap
+            .chord_for(KeyMode::Prefix, Action::Quit)
+            .map(|chord| format!("; {} {chord} quits", self.keymap.prefix()))
+            .unwrap_or_default();
+        format!(
+            "■ Rally ended after turn {}: {reason}. The baton is parked; the panes stay open{quit}.",
+            self.baton.turn()
+        )
+    }
+
     fn draw_overlay(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
         if let Mode::Help = self.mode {
-            let prefix = self.keymap.prefix();
-            let sections = [
-                (format!("after the prefix {prefix}"), KeyMode::Prefix),
-                ("without a prefix".to_string(), KeyMode::Normal),
-                ("in the note editor".to_string(), KeyMode::NoteEditor),
-            ]
-            .into_iter()
-            .map(|(title, mode)| {
-                let rows = self
-                    .keymap
-                    .bindings(mode)
-                    .into_iter()
-                    .map(|(chord, action)| (chord.to_string(), action.desc()))
-                    .collect::<Vec<_>>();
-                (title, rows)
-            })
-            .filter(|(_, rows)| !rows.is_empty())
-            .collect::<Vec<_>>();
-            ui::draw_help(buf, area, &sections, &self.theme);
+            ui::draw_help(buf, area, &help_sections(&self.keymap), &self.theme);
         }
     }
 }
@@ -228,13 +241,10 @@ impl App {
 /// frame contains, whose bytes are thrown away, so its diff then covers everything.
 fn repaint_everything(terminal: &mut Terminal<CrosstermBackend<HostWriter>>) -> anyhow::Result<()> {
     terminal.draw(|frame| {
-        let area = frame.area();
-        frame.buffer_mut().set_style(
-            area,
-            ratatui::style::Style::new().fg(ratatui::style::Color::Indexed(254)),
-        );
+        // Two base characters in one cell: vt100 keeps one grapheme per cell, so no real
+        // frame ever contains this.
         for cell in &mut frame.buffer_mut().content {
-            cell.set_symbol("\u{e000}");
+            cell.set_symbol("\u{e000}\u{e000}");
         }
     })?;
     let writer = terminal.backend_mut().writer_mut();
@@ -242,6 +252,29 @@ fn repaint_everything(terminal: &mut Terminal<CrosstermBackend<HostWriter>>) -> 
     // What ratatui now believes: cursor hidden; make it so, on a cleared screen.
     writer.write_all(b"\x1b[0m\x1b[?25l\x1b[2J")?;
     Ok(())
+}
+
+/// The help overlay's sections: every binding of the keymap, by mode, and nothing else.
+fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, String)>)> {
+    KeyMode::ALL
+        .into_iter()
+        .map(|mode| {
+            let title = match mode {
+                KeyMode::Normal => "without a prefix".to_string(),
+                KeyMode::Prefix => format!("after the prefix {}", keymap.prefix()),
+                KeyMode::NoteEditor => "in the note editor".to_string(),
+                KeyMode::Scratchpad => "in the scratchpad".to_string(),
+                KeyMode::CopyMode => "in copy mode".to_string(),
+            };
+            let rows = keymap
+                .bindings(mode)
+                .into_iter()
+                .map(|(chord, action)| (chord.to_string(), action.desc()))
+                .collect::<Vec<_>>();
+            (title, rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
 }
 
 fn cursor_shape(style: vt100::CursorStyle) -> u8 {
@@ -267,4 +300,62 @@ fn clock_time(at: SystemTime) -> String {
         return "?".into();
     }
     format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(keymap: &Keymap) -> Vec<(String, String)> {
+        let mut rows: Vec<_> = help_sections(keymap)
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    fn bindings(keymap: &Keymap) -> Vec<(String, String)> {
+        let mut all: Vec<_> = KeyMode::ALL
+            .into_iter()
+            .flat_map(|mode| keymap.bindings(mode))
+            .map(|(chord, action)| (chord.to_string(), action.desc()))
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn help_lists_exactly_the_active_keymap() {
+        let user = "inherits = \"tmux\"\n[normal]\n\"alt-n\" = \"pass_next\"\n\
+                    [copy_mode]\nq = \"cancel\"\n[prefix]\nz = \"none\"\n";
+        let keymaps = [
+            Keymap::builtin("default").and_then(Result::ok),
+            Keymap::builtin("tmux").and_then(Result::ok),
+            Keymap::parse_str(user, "user.toml").ok(),
+        ];
+        let mut seen = Vec::new();
+        for keymap in keymaps.into_iter().map(Option::unwrap) {
+            assert_eq!(rows(&keymap), bindings(&keymap));
+            seen.push(help_sections(&keymap));
+        }
+        // Switching keymaps changes the overlay.
+        assert_ne!(seen[0], seen[1]);
+        assert_ne!(seen[1], seen[2]);
+        let titles: Vec<_> = seen[2].iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "without a prefix",
+                "after the prefix ctrl-b",
+                "in the note editor",
+                "in copy mode"
+            ]
+        );
+        assert!(
+            !rows(&Keymap::parse_str(user, "u").unwrap())
+                .iter()
+                .any(|(c, _)| c == "z")
+        );
+    }
 }

@@ -178,6 +178,10 @@ impl App {
                 "{} is view-only: {holder} holds the baton{take}",
                 self.panes[focus].name
             ),
+            None if self.baton.is_ended() => format!(
+                "{} is view-only: the rally has ended",
+                self.panes[focus].name
+            ),
             None => format!(
                 "{} is view-only: the baton is parked{take}",
                 self.panes[focus].name

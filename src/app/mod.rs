@@ -4,6 +4,7 @@
 
 mod attention;
 mod draw;
+mod ending;
 mod input;
 mod rally;
 mod recording;
@@ -27,6 +28,7 @@ use crate::control::server::ControlRequest;
 use crate::keymap::Keymap;
 use crate::layout::{self, LayoutKind};
 use crate::pane::{Pane, PaneId, PaneSignal, PaneSpec};
+use crate::rally_end::{EndReason, Rules};
 use crate::session::Session;
 use crate::terminal::{HostWriter, TerminalGuard};
 use crate::theme::Theme;
@@ -51,11 +53,15 @@ pub struct AppConfig {
     pub keymap: Keymap,
     pub theme: Theme,
     pub routing: Routing,
+    /// Where a pass that names no target goes, by pane.
+    pub next: Vec<(PaneId, PaneId)>,
     pub first: PaneId,
-    pub max_turns: Option<u32>,
+    /// Budget and exit conditions.
+    pub rules: Rules,
     pub note_template: String,
-    /// A note handed to the first holder once it is ready (the demo's opening serve).
-    pub kickoff: Option<String>,
+    /// The preset's task: handed to the first holder once it is ready (the opening
+    /// serve), and offered to the note template as `{task}`.
+    pub task: Option<String>,
     pub record: RecordConfig,
     /// A name for this rally in recordings (the preset, or "panes").
     pub title: String,
@@ -94,6 +100,14 @@ pub struct App {
     theme: Theme,
     note_template: String,
     kickoff: Option<String>,
+    task: String,
+    rules: Rules,
+    next: std::collections::HashMap<PaneId, PaneId>,
+    /// Why the rally ended, once it has; the banner shows it.
+    ended: Option<EndReason>,
+    /// The turn already flagged as over its timeout.
+    overdue_turn: Option<u32>,
+    checks: ending::Checks,
     session: Session,
     socket_path: std::path::PathBuf,
     size: Rect,
@@ -144,18 +158,28 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     let size = terminal.size()?;
     let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
+    let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
     let mut app = App::start(
         config,
         session,
         socket_path,
         Rect::new(0, 0, size.width, size.height),
         &pane_tx,
+        ending::Checks::new(check_tx),
     )?;
     terminal
         .backend_mut()
         .writer_mut()
         .set_tap(Some(app.screen_recording.tap()));
-    if let Some(path) = app.record.path.clone() {
+    let first_cast = app
+        .record
+        .path
+        .clone()
+        .or_else(|| app.record.in_session.then(|| app.next_cast_path()));
+    if let Some(path) = first_cast {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
         app.start_recording(&path)?;
     }
     tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
@@ -178,6 +202,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             },
             Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
             Some(request) = control_rx.recv() => app.on_control(request),
+            Some(done) = check_rx.recv() => app.on_check_done(done),
             _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
             () = sleep_until(wake), if wake.is_some() => app.on_timer(),
@@ -192,6 +217,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         }
         app.render_if_due(&mut terminal)?;
     }
+    app.checks.stop_all();
     app.shutdown(&mut pane_rx).await;
     app.stop_recordings();
     let _ = std::fs::remove_file(&app.socket_path);
@@ -214,13 +240,22 @@ impl App {
         socket_path: std::path::PathBuf,
         size: Rect,
         pane_tx: &mpsc::UnboundedSender<PaneSignal>,
+        checks: ending::Checks,
     ) -> anyhow::Result<App> {
         let layout = config
             .layout
             .unwrap_or_else(|| LayoutKind::default_for(config.panes.len()));
         let now = Instant::now();
         let names = config.panes.iter().map(|p| p.name.clone()).collect();
-        let baton = Baton::new(names, config.first, config.routing, config.max_turns, now);
+        let solo = config.panes.len() == 1;
+        let baton = Baton::new(
+            names,
+            config.first,
+            config.routing,
+            config.rules.max_turns,
+            now,
+        )
+        .with_self_pass(solo);
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
@@ -233,7 +268,13 @@ impl App {
             keymap: config.keymap,
             theme: config.theme,
             note_template: config.note_template,
-            kickoff: config.kickoff,
+            kickoff: config.task.clone(),
+            task: config.task.unwrap_or_default(),
+            rules: config.rules,
+            next: config.next.into_iter().collect(),
+            ended: None,
+            overdue_turn: None,
+            checks,
             session,
             socket_path,
             size,
@@ -278,10 +319,13 @@ impl App {
         Ok(app)
     }
 
-    /// The rectangles panes occupy (everything but the status line).
+    /// The rectangles panes occupy: everything but the status line, and the banner once
+    /// the rally has ended.
     fn pane_rects(&self) -> Vec<Rect> {
+        let banner = u16::from(self.ended.is_some());
         let area = Rect {
-            height: self.size.height.saturating_sub(1),
+            y: self.size.y + banner,
+            height: self.size.height.saturating_sub(1 + banner),
             ..self.size
         };
         let count = self.snapshots.len();
@@ -336,6 +380,7 @@ impl App {
         if self.notice.as_ref().is_some_and(|(_, until)| *until <= now) {
             self.notice = None;
         }
+        self.check_clock(now);
         self.dirty = true;
     }
 
@@ -345,10 +390,14 @@ impl App {
     }
 
     /// The next moment something must happen without any input: a throttled frame, a
-    /// notice to clear, a synchronized-output timeout. `None` when idle.
+    /// notice to clear, a synchronized-output timeout, the rally's deadline or the turn
+    /// timeout. `None` when idle.
     fn next_wakeup(&self) -> Option<Instant> {
         let mut wake: Option<Instant> = None;
         let mut consider = |at: Instant| wake = Some(wake.map_or(at, |w| w.min(at)));
+        if let Some(at) = self.clock_wakeup(Instant::now()) {
+            consider(at);
+        }
         if self.dirty {
             consider(self.last_frame.map_or_else(Instant::now, |at| at + FRAME));
         }

@@ -52,15 +52,10 @@ impl App {
 
     pub(super) fn pass_by_key(&mut self, to: Option<PaneId>, note: String) {
         let Some(from) = self.baton.holder() else {
-            self.set_notice("the baton is parked: nobody can pass it");
+            self.set_notice(self.parked_why());
             return;
         };
-        let _ = self.apply_baton(BatonEvent::Pass {
-            from,
-            to,
-            note,
-            by: PassedBy::Key,
-        });
+        let _ = self.pass(from, to, note, PassedBy::Key);
     }
 
     pub(super) fn on_pane_exited(&mut self, id: PaneId) {
@@ -97,6 +92,7 @@ impl App {
                 ("to", to),
                 ("turn", &turn),
                 ("note", note),
+                ("task", &self.task),
                 ("scratchpad_path", ""),
                 ("pass_command", "rallish-tui pass --note \"...\""),
             ],
@@ -121,6 +117,7 @@ impl App {
             PassedBy::Key => "key",
             PassedBy::Agent => "agent",
             PassedBy::Exit => "exit",
+            PassedBy::Timeout => "timeout",
         };
         let line = LogLine {
             ts: unix_now(),
@@ -141,7 +138,7 @@ impl App {
     /// Opens the note editor for a pass to the next pane, prefilled from the template.
     pub(super) fn open_note_editor(&mut self) {
         let Some(from) = self.baton.holder() else {
-            self.set_notice("the baton is parked: nobody can pass it");
+            self.set_notice(self.parked_why());
             return;
         };
         let Some(to) = self.baton.next_after(from) else {
@@ -204,12 +201,11 @@ impl App {
                 }
             },
         };
-        match self.apply_baton(BatonEvent::Pass {
-            from,
-            to,
-            note,
-            by: PassedBy::Agent,
-        }) {
+        match self.pass(from, to, note, PassedBy::Agent) {
+            Ok(()) if self.baton.is_ended() => {
+                let reason = self.ended.as_ref().map(ToString::to_string);
+                Response::ok(format!("the rally ended: {}", reason.unwrap_or_default()))
+            }
             Ok(()) => {
                 let holder = self.baton.holder_name().unwrap_or("nobody").to_string();
                 Response::ok(format!(
@@ -252,6 +248,15 @@ impl App {
         }
     }
 
+    /// Why nobody can pass.
+    pub(super) fn parked_why(&self) -> &'static str {
+        if self.baton.is_ended() {
+            "the rally has ended: nobody can pass the baton"
+        } else {
+            "the baton is parked: nobody can pass it"
+        }
+    }
+
     /// "a holds the baton (turn 3)" or why nobody does.
     pub(super) fn baton_summary(&self) -> String {
         let turn = match self.baton.max_turns() {
@@ -263,6 +268,7 @@ impl App {
                 "{} {holder} holds the baton · {turn}",
                 self.theme.baton_symbol
             ),
+            None if self.baton.is_ended() => format!("rally ended · {turn}"),
             None if self.baton.is_paused() => format!("paused · {turn}"),
             None => format!("baton parked · {turn}"),
         }

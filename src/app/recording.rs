@@ -12,6 +12,10 @@ use crate::terminal::Tap;
 pub struct RecordConfig {
     /// The whole-screen cast to start with, if any.
     pub path: Option<PathBuf>,
+    /// Record every rally from its start (config `recording.enabled`), into `dir`.
+    pub in_session: bool,
+    /// Where casts go when no path is given; the session directory when unset.
+    pub dir: Option<PathBuf>,
     pub format: CastFormat,
     /// Also record keystrokes (`i` events); off by default: they can hold secrets.
     pub input: bool,
@@ -139,14 +143,26 @@ impl super::App {
             self.set_notice(format!("recording saved: {}", path.display()));
             return;
         }
-        let path = self.record.path.clone().unwrap_or_else(|| {
-            let n = std::fs::read_dir(&self.session.dir).map_or(0, |d| d.count());
-            self.session.dir.join(format!("recording-{n}.cast"))
-        });
+        let path = self
+            .record
+            .path
+            .clone()
+            .unwrap_or_else(|| self.next_cast_path());
         match self.start_recording(&path) {
             Ok(()) => self.set_notice(format!("recording to {}", path.display())),
             Err(err) => self.set_notice(format!("cannot record: {err:#}")),
         }
+    }
+
+    /// A fresh cast file in the recording directory (or the session's).
+    pub(super) fn next_cast_path(&self) -> PathBuf {
+        let dir = self
+            .record
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.session.dir.clone());
+        let n = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+        dir.join(format!("{}-{n}.cast", self.session.id))
     }
 
     /// A marker in every cast (whole screen and per pane).

@@ -95,6 +95,8 @@ pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &
 #[derive(Debug, Clone, Default)]
 pub struct StatusLine {
     pub baton: String,
+    /// Something the person should look at now (a turn over its timeout).
+    pub alert: Option<String>,
     pub message: Option<String>,
     pub hints: Vec<(String, String)>,
 }
@@ -105,6 +107,9 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Th
         format!(" {} ", status.baton),
         theme.status_key,
     )];
+    if let Some(alert) = &status.alert {
+        spans.push(Span::styled(format!(" ⏰ {alert} "), theme.notice));
+    }
     if let Some(message) = &status.message {
         spans.push(Span::styled(format!(" {message} "), theme.notice));
     }
@@ -114,6 +119,12 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Th
         spans.push(Span::styled(format!(" {what}  "), theme.status_bar));
     }
     Line::from(spans).render(area, buf);
+}
+
+/// One full-width line saying why the rally ended.
+pub fn draw_banner(buf: &mut Buffer, area: Rect, text: &str, theme: &Theme) {
+    buf.set_style(area, theme.notice);
+    Line::from(Span::styled(format!(" {text}"), theme.notice)).render(area, buf);
 }
 
 /// A centred popup of `width` x `height` (clamped to the screen) with a title.

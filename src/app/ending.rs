@@ -1,0 +1,247 @@
+//! The preset's budget and exit conditions in the running app: every pass and every
+//! finished exit command is put to [`rally_end`], the deadline and the turn timeout are
+//! timers in [`App::next_wakeup`], and an ended rally parks the baton with a banner.
+
+use std::fs::OpenOptions;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::App;
+use crate::baton::{Event as BatonEvent, PassedBy, Refusal};
+use crate::pane::PaneId;
+use crate::rally_end::{EndReason, Progress, minutes, rally_end};
+use crate::session::{LogLine, unix_now};
+
+/// An exit command that finished.
+#[derive(Debug)]
+pub struct CheckDone {
+    pub command: String,
+    pub pid: u32,
+    /// The exit code; `None` when it could not start or died by a signal.
+    pub code: Option<i32>,
+}
+
+/// Exit commands running in the background, by process group.
+#[derive(Debug)]
+pub(super) struct Checks {
+    tx: UnboundedSender<CheckDone>,
+    running: Vec<(u32, String)>,
+}
+
+impl Checks {
+    pub(super) fn new(tx: UnboundedSender<CheckDone>) -> Checks {
+        Checks {
+            tx,
+            running: Vec::new(),
+        }
+    }
+
+    /// Runs `command` through `sh -c` in our own directory, its output appended to
+    /// `log`; a thread waits for it. A command still running from an earlier turn is not
+    /// started twice.
+    fn start(&mut self, command: &str, log: &std::path::Path) {
+        if self.running.iter().any(|(_, c)| c == command) {
+            return;
+        }
+        let output = OpenOptions::new().create(true).append(true).open(log);
+        let (stdout, stderr) = match output.and_then(|f| Ok((f.try_clone()?, f))) {
+            Ok((out, err)) => (Stdio::from(out), Stdio::from(err)),
+            Err(_) => (Stdio::null(), Stdio::null()),
+        };
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(command);
+        cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let tx = self.tx.clone();
+        let command = command.to_string();
+        match cmd.spawn() {
+            Ok(mut child) => {
+                let pid = child.id();
+                self.running.push((pid, command.clone()));
+                std::thread::spawn(move || {
+                    let code = child.wait().ok().and_then(|s| s.code());
+                    let _ = tx.send(CheckDone { command, pid, code });
+                });
+            }
+            Err(err) => {
+                tracing::warn!(%err, command, "exit command did not start");
+                let _ = tx.send(CheckDone {
+                    command,
+                    pid: 0,
+                    code: None,
+                });
+            }
+        }
+    }
+
+    fn finished(&mut self, pid: u32) {
+        self.running.retain(|(p, _)| *p != pid);
+    }
+
+    /// Stops every running command and its children.
+    pub(super) fn stop_all(&mut self) {
+        for (pid, _) in self.running.drain(..) {
+            if let Ok(pgid) = libc::pid_t::try_from(pid) {
+                // SAFETY: signals a process group we started; no memory is involved.
+                unsafe { libc::kill(-pgid, libc::SIGTERM) };
+            }
+        }
+    }
+}
+
+impl App {
+    /// A pass from `from`: first asks whether finishing this turn ends the rally (then the
+    /// note goes nowhere and the baton is parked), else moves the baton and starts the
+    /// exit commands. A pass with no target goes where the preset's routing says.
+    pub(super) fn pass(
+        &mut self,
+        from: PaneId,
+        to: Option<PaneId>,
+        note: String,
+        by: PassedBy,
+    ) -> Result<(), Refusal> {
+        if self.baton.holder() == Some(from) {
+            let name = self.panes[from].name.clone();
+            let mut progress = Progress::new(self.started, self.baton.turn());
+            progress.pass = Some((&name, &note));
+            if let Some(reason) = rally_end(&self.rules, &progress, Instant::now()) {
+                self.end_rally(reason, &note);
+                return Ok(());
+            }
+        }
+        let to = to.or_else(|| {
+            self.next
+                .get(&from)
+                .copied()
+                .filter(|&p| self.baton.is_alive(p))
+        });
+        self.apply_baton(BatonEvent::Pass { from, to, note, by })?;
+        let log = self.session.dir.join("exit-commands.log");
+        let commands: Vec<String> = self.rules.commands().map(str::to_string).collect();
+        for command in commands {
+            self.checks.start(&command, &log);
+        }
+        Ok(())
+    }
+
+    pub(super) fn on_check_done(&mut self, done: CheckDone) {
+        self.checks.finished(done.pid);
+        tracing::info!(command = %done.command, code = ?done.code, "exit command finished");
+        if self.baton.is_ended() {
+            return;
+        }
+        if done.code != Some(0) {
+            let code = done.code.map_or("no code".to_string(), |c| c.to_string());
+            self.set_notice(format!(
+                "`{}` exited {code}; the rally goes on",
+                done.command
+            ));
+            return;
+        }
+        let mut progress = Progress::new(self.started, self.baton.turn().saturating_sub(1));
+        progress.command_succeeded = Some(&done.command);
+        if let Some(reason) = rally_end(&self.rules, &progress, Instant::now()) {
+            self.end_rally(reason, "");
+        }
+    }
+
+    /// Parks the baton for good, tells the person why, and stops the exit commands. The
+    /// panes keep running and stay readable.
+    pub(super) fn end_rally(&mut self, reason: EndReason, note: &str) {
+        if self.baton.is_ended() {
+            return;
+        }
+        let from = self.baton.holder().map(|p| self.panes[p].name.clone());
+        let _ = self.apply_baton(BatonEvent::End);
+        tracing::info!(%reason, turn = self.baton.turn(), "rally ended");
+        let by = match &reason {
+            EndReason::TurnsExhausted { .. } => "turns_exhausted",
+            EndReason::Deadline { .. } => "deadline",
+            EndReason::NoteContains { .. } => "note_contains",
+            EndReason::Command { .. } => "command",
+        };
+        let line = LogLine {
+            ts: unix_now(),
+            event: "end",
+            turn: self.baton.turn(),
+            from: from.as_deref(),
+            to: None,
+            by,
+            note,
+            activity: self.activity_report(Instant::now()),
+        };
+        if let Err(err) = self.session.log(&line) {
+            tracing::error!(%err, "writing the end of the rally to the log failed");
+        }
+        self.checks.stop_all();
+        self.set_notice(format!("rally ended: {reason}"));
+        self.mark(&format!("rally ended: {reason}"));
+        self.ended = Some(reason);
+        if self.notify.bell {
+            self.host_out.push(0x07);
+        }
+        self.apply_layout();
+    }
+
+    /// The deadline and the turn timeout, when their timer fires.
+    pub(super) fn check_clock(&mut self, now: Instant) {
+        if self.baton.is_ended() {
+            return;
+        }
+        let progress = Progress::new(self.started, self.baton.turn().saturating_sub(1));
+        if let Some(reason) = rally_end(&self.rules, &progress, now) {
+            self.end_rally(reason, "");
+            return;
+        }
+        let (Some(holder), Some(in_turn)) = (self.baton.holder(), self.baton.time_in_turn(now))
+        else {
+            return;
+        };
+        let turn = self.baton.turn();
+        if !self.rules.is_overdue(in_turn) || self.overdue_turn == Some(turn) {
+            return;
+        }
+        self.overdue_turn = Some(turn);
+        if self.notify.bell {
+            self.host_out.push(0x07);
+        }
+        self.raise_attention(holder, crate::activity::Attention::TurnTimeout);
+        let name = self.panes[holder].name.clone();
+        let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
+        tracing::info!(pane = %name, turn, "turn ran over its timeout");
+        if self.rules.auto_pass_on_timeout {
+            let note = format!("{name}'s turn ran over its {limit} timeout.");
+            let _ = self.pass(holder, None, note, PassedBy::Timeout);
+        } else {
+            self.set_notice(format!("{name}'s turn has run over {limit}"));
+        }
+    }
+
+    /// When the clock next matters: the deadline, or the holder's turn timeout.
+    pub(super) fn clock_wakeup(&self, now: Instant) -> Option<Instant> {
+        if self.baton.is_ended() {
+            return None;
+        }
+        let deadline = self.rules.deadline_at(self.started);
+        let timeout = self
+            .baton
+            .time_in_turn(now)
+            .filter(|_| self.overdue_turn != Some(self.baton.turn()))
+            .and_then(|in_turn| self.rules.turn_timeout_at(now, in_turn));
+        match (deadline, timeout) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The holder's turn is over its timeout (the status bar flags it).
+    pub(super) fn overdue(&self, now: Instant) -> bool {
+        !self.baton.is_ended()
+            && self
+                .baton
+                .time_in_turn(now)
+                .is_some_and(|t| self.rules.is_overdue(t))
+    }
+}

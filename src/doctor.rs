@@ -1,0 +1,341 @@
+//! `rallish-tui doctor`: what this machine offers a rally. Agent CLIs on the PATH with
+//! their versions, the terminal's colours, the clipboard, the runtime directory and the
+//! configuration, as a table or as JSON.
+
+use std::io::Read as _;
+use std::os::unix::fs::PermissionsExt as _;
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::agents::AGENTS;
+use crate::check::{self, Kind};
+use crate::config;
+
+/// How long `X --version` may take.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub agents: Vec<AgentStatus>,
+    pub terminal: TerminalStatus,
+    pub clipboard: ClipboardStatus,
+    pub runtime_dir: DirStatus,
+    pub config: ConfigStatus,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgentStatus {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub version: Option<String>,
+    /// Why no version was read, when the binary is there.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TerminalStatus {
+    pub term: Option<String>,
+    pub colorterm: Option<String>,
+    /// "24-bit", "256", "16", "none" or "off (NO_COLOR)".
+    pub colours: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClipboardStatus {
+    /// A display server is there (DISPLAY or WAYLAND_DISPLAY is set).
+    pub system: bool,
+    pub display: Option<String>,
+    pub wayland_display: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DirStatus {
+    pub path: PathBuf,
+    pub writable: bool,
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConfigStatus {
+    pub dir: PathBuf,
+    pub file: PathBuf,
+    pub file_exists: bool,
+    /// Every fault in config.toml and the user's presets, themes and keymaps.
+    pub errors: Vec<String>,
+}
+
+/// Runs every check.
+pub fn report() -> Report {
+    Report {
+        agents: agents(),
+        terminal: terminal(),
+        clipboard: clipboard(),
+        runtime_dir: runtime_dir(),
+        config: config_status(),
+    }
+}
+
+/// Prints the report and returns the exit code (0; 1 when the config has errors).
+pub fn run(json: bool) -> i32 {
+    let report = report();
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(err) => {
+                eprintln!("rallish-tui: {err}");
+                return 1;
+            }
+        }
+    } else {
+        print!("{}", table(&report));
+    }
+    i32::from(!report.config.errors.is_empty())
+}
+
+/// The report as aligned text.
+pub fn table(r: &Report) -> String {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for a in &r.agents {
+        let (state, detail) = match (&a.path, &a.version, &a.problem) {
+            (None, _, _) => ("missing", "not on PATH".to_string()),
+            (Some(path), Some(v), _) => ("ok", format!("{v} ({})", path.display())),
+            (Some(path), None, problem) => (
+                "warn",
+                format!(
+                    "{} ({})",
+                    problem.as_deref().unwrap_or("no version"),
+                    path.display()
+                ),
+            ),
+        };
+        rows.push((format!("agent {}", a.name), state.into(), detail));
+    }
+    let t = &r.terminal;
+    let colour_state = if t.colours.starts_with("none") {
+        "warn"
+    } else {
+        "ok"
+    };
+    rows.push((
+        "terminal".into(),
+        colour_state.into(),
+        format!(
+            "TERM={} COLORTERM={} colours: {}",
+            t.term.as_deref().unwrap_or("(unset)"),
+            t.colorterm.as_deref().unwrap_or("(unset)"),
+            t.colours
+        ),
+    ));
+    let c = &r.clipboard;
+    rows.push((
+        "clipboard".into(),
+        if c.system { "ok" } else { "warn" }.into(),
+        if c.system {
+            "a display server is set (DISPLAY or WAYLAND_DISPLAY)".into()
+        } else {
+            "no DISPLAY or WAYLAND_DISPLAY: copying goes through OSC 52 only".into()
+        },
+    ));
+    let d = &r.runtime_dir;
+    rows.push((
+        "runtime dir".into(),
+        if d.writable { "ok" } else { "error" }.into(),
+        match &d.problem {
+            None => format!("{} is writable", d.path.display()),
+            Some(p) => format!("{}: {p}", d.path.display()),
+        },
+    ));
+    let cfg = &r.config;
+    let detail = match (cfg.file_exists, cfg.errors.len()) {
+        (_, 0) if cfg.file_exists => format!("{} is valid", cfg.file.display()),
+        (_, 0) => format!("{} (none: defaults apply)", cfg.file.display()),
+        (_, n) => format!("{n} file(s) with errors; run `rallish-tui check`"),
+    };
+    rows.push((
+        "config".into(),
+        if cfg.errors.is_empty() { "ok" } else { "error" }.into(),
+        detail,
+    ));
+    let width = rows.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, state, detail) in rows {
+        out.push_str(&format!("{name:<width$}  {state:<7}  {detail}\n"));
+    }
+    for err in &cfg.errors {
+        out.push_str(&format!("  {err}\n"));
+    }
+    out
+}
+
+fn agents() -> Vec<AgentStatus> {
+    let (tx, rx) = mpsc::channel();
+    for (i, agent) in AGENTS.iter().enumerate() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let path = find_on_path(agent.name);
+            let (version, problem) = match &path {
+                None => (None, None),
+                Some(path) => match version_of(path) {
+                    Ok(v) => (Some(v), None),
+                    Err(why) => (None, Some(why)),
+                },
+            };
+            let _ = tx.send((
+                i,
+                AgentStatus {
+                    name: agent.name.to_string(),
+                    path,
+                    version,
+                    problem,
+                },
+            ));
+        });
+    }
+    drop(tx);
+    let mut found: Vec<_> = rx.iter().collect();
+    found.sort_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, status)| status).collect()
+}
+
+/// The first executable called `name` on the PATH.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| {
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// The first line `X --version` prints, within [`VERSION_TIMEOUT`].
+fn version_of(path: &Path) -> Result<String, String> {
+    let mut child = Command::new(path)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    let deadline = Instant::now() + VERSION_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                kill_group(child.id());
+                let _ = child.wait();
+                return Err("--version did not answer in time".into());
+            }
+        }
+    };
+    // Whatever it left behind must not hold the pipes open.
+    kill_group(child.id());
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_string(&mut out);
+    }
+    if out.trim().is_empty()
+        && let Some(mut stderr) = child.stderr.take()
+    {
+        let _ = stderr.read_to_string(&mut out);
+    }
+    match out.lines().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) if status.success() => Ok(line.to_string()),
+        Some(line) => Err(format!("--version failed: {line}")),
+        None => Err(format!("--version printed nothing ({status})")),
+    }
+}
+
+fn kill_group(pid: u32) {
+    if let Ok(pgid) = libc::pid_t::try_from(pid) {
+        // SAFETY: signals the process group we started; no memory is involved.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn terminal() -> TerminalStatus {
+    let term = var("TERM");
+    let colorterm = var("COLORTERM");
+    let colours = if var("NO_COLOR").is_some() {
+        "off (NO_COLOR)"
+    } else if colorterm
+        .as_deref()
+        .is_some_and(|c| c == "truecolor" || c == "24bit")
+    {
+        "24-bit"
+    } else {
+        match term.as_deref() {
+            None | Some("dumb") => "none",
+            Some(t) if t.contains("256color") => "256",
+            Some(_) => "16",
+        }
+    };
+    TerminalStatus {
+        term,
+        colorterm,
+        colours: colours.into(),
+    }
+}
+
+fn clipboard() -> ClipboardStatus {
+    let display = var("DISPLAY");
+    let wayland_display = var("WAYLAND_DISPLAY");
+    ClipboardStatus {
+        system: display.is_some() || wayland_display.is_some(),
+        display,
+        wayland_display,
+    }
+}
+
+fn runtime_dir() -> DirStatus {
+    let path = crate::control::server::runtime_dir();
+    let probe = path.join(format!(".doctor-{}", std::process::id()));
+    let result = crate::paths::private_dir(&path)
+        .and_then(|()| std::fs::write(&probe, b"ok"))
+        .and_then(|()| std::fs::remove_file(&probe));
+    DirStatus {
+        path,
+        writable: result.is_ok(),
+        problem: result.err().map(|e| e.to_string()),
+    }
+}
+
+fn config_status() -> ConfigStatus {
+    let file = config::config_file();
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    if file.is_file() {
+        files.push((file.clone(), Kind::Config));
+    }
+    for (sub, kind) in [
+        ("presets", Kind::Preset),
+        ("themes", Kind::Theme),
+        ("keymaps", Kind::Keymap),
+    ] {
+        files.extend(config::user_files(sub).into_iter().map(|p| (p, kind)));
+    }
+    for (path, kind) in files {
+        if let (_, Err(err)) = check::check_file(&path, Some(kind)) {
+            errors.push(err.to_string());
+        }
+    }
+    ConfigStatus {
+        dir: config::config_dir(),
+        file_exists: file.is_file(),
+        file,
+        errors,
+    }
+}
