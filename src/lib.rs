@@ -7,6 +7,7 @@ pub mod app;
 pub mod baton;
 pub mod check;
 pub mod cli;
+pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod control;

@@ -1,0 +1,167 @@
+//! Copying text out of the app: the system clipboard through arboard when one is
+//! reachable, else OSC 52 through the host terminal (which also works over ssh, where
+//! there is no display). A child's own OSC 52 request leaves the same way.
+
+use crate::config::ClipboardMode;
+
+/// Where copied text went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copied {
+    /// Into the system clipboard.
+    System,
+    /// Into these bytes, which the caller writes to the host terminal.
+    Osc52(Vec<u8>),
+    /// Nowhere, and why.
+    Nowhere(String),
+}
+
+/// The clipboard as configured. The system clipboard is opened on first use, not at
+/// startup: connecting to a display costs time the first frame should not wait for.
+pub struct Clipboard {
+    mode: ClipboardMode,
+    system: Option<arboard::Clipboard>,
+    system_failed: bool,
+}
+
+impl Clipboard {
+    pub fn new(mode: ClipboardMode) -> Clipboard {
+        Clipboard {
+            mode,
+            system: None,
+            system_failed: false,
+        }
+    }
+
+    pub fn copy(&mut self, text: &str) -> Copied {
+        match self.mode {
+            ClipboardMode::Off => Copied::Nowhere("the clipboard is off in config.toml".into()),
+            ClipboardMode::Osc52 => Copied::Osc52(osc52(b"c", &base64(text.as_bytes()))),
+            ClipboardMode::System => match self.copy_system(text) {
+                Ok(()) => Copied::System,
+                Err(err) => Copied::Nowhere(format!("no system clipboard: {err}")),
+            },
+            ClipboardMode::Auto => match self.copy_system(text) {
+                Ok(()) => Copied::System,
+                Err(_) => Copied::Osc52(osc52(b"c", &base64(text.as_bytes()))),
+            },
+        }
+    }
+
+    /// Text from the system clipboard, for pasting into the scratchpad.
+    pub fn paste(&mut self) -> Option<String> {
+        if matches!(self.mode, ClipboardMode::Off | ClipboardMode::Osc52) {
+            return None;
+        }
+        self.system()?.get_text().ok()
+    }
+
+    fn copy_system(&mut self, text: &str) -> Result<(), String> {
+        let clipboard = self.system().ok_or_else(|| "none reachable".to_string())?;
+        clipboard
+            .set_text(text.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    fn system(&mut self) -> Option<&mut arboard::Clipboard> {
+        if self.system.is_none() && !self.system_failed {
+            match arboard::Clipboard::new() {
+                Ok(clipboard) => self.system = Some(clipboard),
+                Err(err) => {
+                    tracing::info!(%err, "no system clipboard; copying through OSC 52");
+                    self.system_failed = true;
+                }
+            }
+        }
+        self.system.as_mut()
+    }
+}
+
+/// OSC 52 for the host terminal: `ESC ] 52 ; selection ; base64 ST`. A child's request
+/// arrives already base64-encoded and goes out unchanged.
+pub fn osc52(selection: &[u8], base64: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(base64.len() + 16);
+    out.extend_from_slice(b"\x1b]52;");
+    out.extend_from_slice(if selection.is_empty() {
+        b"c"
+    } else {
+        selection
+    });
+    out.push(b';');
+    out.extend_from_slice(base64);
+    out.extend_from_slice(b"\x1b\\");
+    out
+}
+
+/// Standard base64 with padding (RFC 4648), all OSC 52 needs.
+pub fn base64(bytes: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
+            } else {
+                out.push(b'=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded.as_bytes(), "{plain:?}");
+        }
+        assert_eq!(base64("é🚀".as_bytes()), b"w6nwn5qA");
+    }
+
+    #[test]
+    fn osc52_frames_the_payload() {
+        assert_eq!(osc52(b"c", b"aGk="), b"\x1b]52;c;aGk=\x1b\\");
+        assert_eq!(osc52(b"", b"aGk="), b"\x1b]52;c;aGk=\x1b\\");
+    }
+
+    #[test]
+    fn modes_choose_the_path() {
+        let mut off = Clipboard::new(ClipboardMode::Off);
+        assert!(matches!(off.copy("x"), Copied::Nowhere(_)));
+        let mut osc = Clipboard::new(ClipboardMode::Osc52);
+        assert_eq!(
+            osc.copy("hi"),
+            Copied::Osc52(b"\x1b]52;c;aGk=\x1b\\".to_vec())
+        );
+        assert_eq!(osc.paste(), None);
+    }
+
+    #[test]
+    fn auto_falls_back_to_osc52_without_a_display() {
+        // Only meaningful (and only run) where there is no display, as over ssh and in CI.
+        if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
+            return;
+        }
+        let mut auto = Clipboard::new(ClipboardMode::Auto);
+        assert_eq!(
+            auto.copy("hi"),
+            Copied::Osc52(b"\x1b]52;c;aGk=\x1b\\".to_vec())
+        );
+    }
+}
