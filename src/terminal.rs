@@ -150,6 +150,8 @@ fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
+        // No orphan may outlive us: a panic skips the polite SIGHUP-then-SIGKILL.
+        crate::pane::reaper::kill_all();
         previous(info);
     }));
 }

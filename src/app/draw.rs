@@ -34,6 +34,7 @@ impl App {
         // event still queued for us.
         let size = terminal.size()?;
         self.resize_to(size.width, size.height);
+        self.test_panic_trigger();
         for pane in &self.panes {
             pane.take_dirty();
         }
@@ -300,6 +301,25 @@ fn clock_time(at: SystemTime) -> String {
         return "?".into();
     }
     format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+}
+
+impl App {
+    /// Hidden, for the fault tests only: with `RALLISH_TEST_PANIC_ON=<text>` in the
+    /// environment, rendering panics once a pane shows that text, so the tests can check
+    /// that a panic restores the terminal and leaves no orphan.
+    fn test_panic_trigger(&self) {
+        static TRIGGER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let Some(text) = TRIGGER.get_or_init(|| std::env::var("RALLISH_TEST_PANIC_ON").ok()) else {
+            return;
+        };
+        if self
+            .panes
+            .iter()
+            .any(|p| p.emulator().screen().contents().contains(text.as_str()))
+        {
+            panic!("test panic inside rendering (RALLISH_TEST_PANIC_ON)");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
 pub mod keys;
+pub mod reaper;
 pub mod replies;
 
 use std::io::{Read, Write};
@@ -127,6 +128,9 @@ impl Pane {
         // Only the child may hold the slave, so its exit gives our reader EOF.
         drop(pair.slave);
         let pid = child.process_id();
+        if let Some(pid) = pid {
+            reaper::register(pid);
+        }
         let reader = pair.master.try_clone_reader()?;
         let pty_writer = pair.master.take_writer()?;
 
@@ -171,6 +175,9 @@ impl Pane {
                 },
                 Err(err) => ExitState::Killed(format!("unknown ({err})")),
             };
+            if let Some(pid) = pid {
+                reaper::forget(pid);
+            }
             notify(PaneSignal::Exited(id, state));
         })?;
 

@@ -73,6 +73,16 @@ impl Tui {
     }
 
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
+        Self::spawn(CommandBuilder::new(binary()), args, cols, rows, env)
+    }
+
+    fn spawn(
+        mut cmd: CommandBuilder,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Tui {
         let dir = TempDir::new("tui");
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -82,7 +92,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(binary());
         cmd.args(args);
         cmd.cwd(dir.path());
         cmd.env("TERM", "xterm-256color");
@@ -279,5 +288,13 @@ impl Tui {
         // SAFETY: signalling the process this harness started.
         unsafe { libc::kill(self.pid() as libc::pid_t, libc::SIGTERM) };
         self.wait_exit()
+    }
+}
+
+impl Tui {
+    /// Runs `script` through `sh -c` in the PTY instead of the binary directly (to set
+    /// limits or signal dispositions first); same state and runtime dirs as `start`.
+    pub fn start_shell(script: &str, cols: u16, rows: u16) -> Tui {
+        Self::spawn(CommandBuilder::new("sh"), &["-c", script], cols, rows, &[])
     }
 }

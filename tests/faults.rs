@@ -1,0 +1,206 @@
+//! Faults, each as a person (or a hostile process) would cause them: the app must keep
+//! running where it can, restore the terminal where it cannot, and never leave a child
+//! behind.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::{Tui, eventually, process_alive};
+
+fn shown_number(tui: &Tui, label: &str) -> u32 {
+    let text = tui.contents();
+    let start = text
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} not on screen:\n{text}"))
+        + label.len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+fn left_alternate_screen(raw: &[u8]) -> bool {
+    raw.windows(8).any(|w| w == b"\x1b[?1049l")
+}
+
+#[test]
+fn a_panic_while_drawing_restores_the_terminal_and_leaves_no_orphan() {
+    let mut tui = Tui::start_with_env(
+        &[
+            "--pane",
+            "a=echo PID\"\"_A=$$; trap '' HUP; sleep 0.3; echo BO\"\"OM; exec sleep 1000",
+        ],
+        80,
+        20,
+        &[("RALLISH_TEST_PANIC_ON", "BOOM")],
+    );
+    tui.wait_for_text("PID_A=");
+    let child = shown_number(&tui, "PID_A=");
+    let status = tui
+        .wait_exit()
+        .expect("the app did not exit after panicking");
+    assert!(!status.success());
+    let raw = tui.raw_output();
+    assert!(left_alternate_screen(&raw), "terminal not restored");
+    assert!(String::from_utf8_lossy(&raw).contains("test panic inside rendering"));
+    // The child ignores SIGHUP, so only the panic hook's SIGKILL can have ended it.
+    eventually("the child gone", || !process_alive(child));
+}
+
+#[test]
+fn sighup_ends_the_rally_cleanly_with_a_complete_recording() {
+    let mut tui = Tui::start(
+        &[
+            "--pane",
+            "a=echo PID\"\"_A=$$; exec cat",
+            "--pane",
+            "b=cat",
+            "--record",
+            "r.cast",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("PID_A=");
+    let child = shown_number(&tui, "PID_A=");
+    tui.chord(b"N");
+    tui.wait_for_text("turn 2");
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(tui.pid() as libc::pid_t, libc::SIGHUP) };
+    assert!(tui.wait_exit().is_some(), "the app did not exit on SIGHUP");
+    eventually("the child gone", || !process_alive(child));
+    assert!(left_alternate_screen(&tui.raw_output()));
+    let cast = std::fs::read_to_string(tui.dir.path().join("r.cast")).unwrap();
+    assert!(cast.ends_with('\n'), "last event line cut short");
+    for line in cast.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    }
+    assert!(cast.contains("\"turn 2: a -> b\""));
+}
+
+#[test]
+fn a_killed_holder_is_shown_and_the_baton_moves_on() {
+    let tui = Tui::start(
+        &[
+            "--pane",
+            "a=echo PID\"\"_A=$$; exec sleep 1000",
+            "--pane",
+            "b=cat",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("PID_A=");
+    let child = shown_number(&tui, "PID_A=");
+    // SAFETY: killing the child process the app started for this test.
+    unsafe { libc::kill(child as libc::pid_t, libc::SIGKILL) };
+    tui.wait_for_text("killed by SIGKILL");
+    tui.wait_until("b to hold the baton", |s| {
+        s.contents_between(0, 50, 0, 100).contains("baton · turn 2")
+    });
+}
+
+#[test]
+fn a_full_disk_stops_the_recording_with_a_notice_and_the_ui_keeps_running() {
+    // `ulimit -f 16` makes writes past 8 KiB fail like a full disk (EFBIG); SIGXFSZ is
+    // ignored so the failing write returns an error instead of killing the app.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 16; exec '{}' --pane a=cat --pane b='for i in $(seq 1 300); do echo line $i; sleep 0.01; done; exec cat' --record r.cast",
+        common::binary()
+    );
+    let mut tui = Tui::start_shell(&script, 100, 20);
+    tui.wait_for_text("stopped");
+    tui.wait_for_text("line 300");
+    tui.type_text("still alive\r");
+    tui.wait_until("the echo in pane a", |s| {
+        s.contents().matches("still alive").count() >= 1
+    });
+}
+
+#[test]
+fn a_flood_of_bad_control_requests_is_refused_and_changes_nothing() {
+    let tui = Tui::start(
+        &[
+            "--pane",
+            "a=echo TOK\"\"EN=$RALLISH_TOKEN; exec cat",
+            "--pane",
+            "b=cat",
+        ],
+        100,
+        20,
+    );
+    tui.wait_for_text("TOKEN=");
+    let text = tui.contents();
+    let start = text.find("TOKEN=").unwrap() + 6;
+    let token: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let socket = find_socket(&tui);
+    let rss = || -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", tui.pid())).unwrap();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap()
+    };
+    let ask = |line: &[u8]| -> String {
+        let mut stream = UnixStream::connect(&socket).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let _ = stream.write_all(line);
+        let mut reply = String::new();
+        let _ = BufReader::new(&stream).read_line(&mut reply);
+        reply
+    };
+    let before = rss();
+    let junk: [&[u8]; 5] = [
+        b"not json\n",
+        b"{\"v\":1}\n",
+        b"\x00\xff\xfe\n",
+        b"{\"v\":1,\"op\":\"pass\",\"pane\":\"a\",\"token\":\"00\",\"extra\":1}\n",
+        b"[]\n",
+    ];
+    for i in 0..10_000 {
+        let reply = ask(junk[i % junk.len()]);
+        assert!(
+            reply.contains("\"ok\":false"),
+            "request {i} not refused: {reply:?}"
+        );
+    }
+    let huge = vec![b'x'; 2 << 20];
+    for _ in 0..20 {
+        let reply = ask(&huge);
+        assert!(reply.is_empty() || reply.contains("too_large"), "{reply:?}");
+    }
+    let growth_kb = rss().saturating_sub(before);
+    assert!(growth_kb < 8 * 1024, "RSS grew by {growth_kb} KiB");
+    // Still answering real requests, and nothing moved.
+    let status = ask(format!(
+        "{{\"v\":1,\"op\":\"status\",\"pane\":\"a\",\"token\":\"{token}\"}}\n"
+    )
+    .as_bytes());
+    assert!(
+        status.contains("\"ok\":true") && status.contains("\"holder\":\"a\""),
+        "{status}"
+    );
+    assert!(tui.contents().contains("baton · turn 1"));
+}
+
+fn find_socket(tui: &Tui) -> PathBuf {
+    let dir = tui.dir.path().join("run/rallish-tui");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "sock"))
+        .expect("a control socket")
+}
