@@ -1,0 +1,233 @@
+//! Throughput of the hot paths, in isolation from the PTY and the host terminal:
+//! - ingestion: bytes/s of the muxbench workloads (W1 agent text, W2 seq, W3 full-screen
+//!   frames) through the pane's emulator with its replies, at a 198x47 pane with 10,000
+//!   lines of history;
+//! - render: one full frame of 4 busy panes at 250x70 (vt100 -> ratatui buffer, borders,
+//!   and the diff ratatui would write);
+//! - keys: encoding a mix of chords for the child.
+//!
+//! Workloads are generated here, deterministically, in the shape of
+//! ../shared/bench/muxbench.py's (SGR 16/256/truecolor, CJK, emoji, 20-160 columns).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rallish_tui::layout::{self, LayoutKind};
+use rallish_tui::pane::keys::{InputModes, encode_key};
+use rallish_tui::pane::non_zero;
+use rallish_tui::pane::replies::Replies;
+use rallish_tui::theme::Theme;
+use rallish_tui::ui::screen::draw_screen;
+use rallish_tui::ui::{self, BatonBadge, PaneFrame};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// The allocator the app runs with (see src/main.rs), so the numbers are the app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the", "agent", "render", "buffer", "pane", "cargo", "test", "value", "result", "fn",
+];
+const WIDE: &[&str] = &["测试", "通过", "文件", "✅", "🚀", "🔧"];
+
+/// About `size` bytes of coloured agent-like output.
+fn agent_text(size: usize) -> Vec<u8> {
+    let mut rng = Rng(42);
+    let mut out = Vec::with_capacity(size + 256);
+    while out.len() < size {
+        let target = 20 + rng.below(140) as usize;
+        let mut width = 0;
+        while width < target {
+            match rng.below(6) {
+                0 => out.extend_from_slice(format!("\x1b[3{}m", 1 + rng.below(6)).as_bytes()),
+                1 => out.extend_from_slice(format!("\x1b[38;5;{}m", rng.below(256)).as_bytes()),
+                2 => out.extend_from_slice(
+                    format!(
+                        "\x1b[38;2;{};{};{}m",
+                        rng.below(256),
+                        rng.below(256),
+                        rng.below(256)
+                    )
+                    .as_bytes(),
+                ),
+                3 => {
+                    out.extend_from_slice(WIDE[rng.below(WIDE.len() as u64) as usize].as_bytes());
+                    width += 2;
+                }
+                _ => {}
+            }
+            let word = WORDS[rng.below(WORDS.len() as u64) as usize];
+            out.extend_from_slice(word.as_bytes());
+            out.push(b' ');
+            width += word.len() + 1;
+            if rng.below(3) == 0 {
+                out.extend_from_slice(b"\x1b[0m");
+            }
+        }
+        out.extend_from_slice(b"\x1b[0m\r\n");
+    }
+    out
+}
+
+fn seq_text(lines: u32) -> Vec<u8> {
+    (1..=lines)
+        .flat_map(|i| format!("{i}\r\n").into_bytes())
+        .collect()
+}
+
+/// Full-screen redraws of a 150x40 region, as a TUI at full speed writes them.
+fn frames(count: usize) -> Vec<u8> {
+    let mut rng = Rng(7);
+    let mut out = Vec::new();
+    for frame in 0..count {
+        if frame % 50 == 0 {
+            out.extend_from_slice(b"\x1b[2J");
+        }
+        for row in 1..=40 {
+            out.extend_from_slice(format!("\x1b[{row};1H\x1b[3{}m", rng.below(8)).as_bytes());
+            for _ in 0..15 {
+                out.extend_from_slice(WORDS[rng.below(WORDS.len() as u64) as usize].as_bytes());
+                out.push(b' ');
+            }
+            out.extend_from_slice(b"\x1b[K");
+        }
+    }
+    out
+}
+
+fn pane() -> vt100::Parser<Replies> {
+    vt100::Parser::new_with_callbacks(non_zero(47), non_zero(198), 10_000, Replies::default())
+}
+
+fn ingest(parser: &mut vt100::Parser<Replies>, bytes: &[u8]) {
+    // The reader thread's chunking: at most one PTY read at a time.
+    for chunk in bytes.chunks(4096) {
+        parser.process(chunk);
+        parser.callbacks_mut().to_child.clear();
+    }
+}
+
+fn ingestion(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ingestion");
+    group.sample_size(10);
+    for (name, bytes) in [
+        ("w1_agent_text", agent_text(4 << 20)),
+        ("w2_seq", seq_text(300_000)),
+        ("w3_frames", frames(300)),
+    ] {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter_batched_ref(
+                pane,
+                |parser| ingest(parser, black_box(&bytes)),
+                criterion::BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let area = Rect::new(0, 0, 250, 70);
+    let panes_area = Rect { height: 69, ..area };
+    let rects = layout::tile(panes_area, 4, LayoutKind::Grid);
+    let text = agent_text(256 << 10);
+    let parsers: Vec<_> = rects
+        .iter()
+        .map(|rect| {
+            let inner = layout::inner(*rect);
+            let mut parser = vt100::Parser::new_with_callbacks(
+                non_zero(inner.height),
+                non_zero(inner.width),
+                1000,
+                Replies::default(),
+            );
+            parser.process(&text);
+            parser
+        })
+        .collect();
+    let theme = Theme::default();
+    let previous = Buffer::empty(area);
+    let mut group = c.benchmark_group("render");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("frame_4_panes_250x70", |b| {
+        b.iter(|| {
+            let mut buf = Buffer::empty(area);
+            for (i, (rect, parser)) in rects.iter().zip(&parsers).enumerate() {
+                draw_screen(&mut buf, layout::inner(*rect), parser.screen());
+                let frame = PaneFrame {
+                    number: i + 1,
+                    name: "agent",
+                    command: "codex",
+                    state: "busy ⠹".into(),
+                    running: true,
+                    focused: i == 0,
+                    badge: if i == 0 {
+                        BatonBadge::Holder {
+                            turn: 3,
+                            max_turns: None,
+                        }
+                    } else {
+                        BatonBadge::Locked
+                    },
+                    zoomed: false,
+                };
+                ui::draw_pane_frame(&mut buf, *rect, &frame, &theme);
+            }
+            black_box(previous.diff(&buf).len())
+        })
+    });
+    group.finish();
+}
+
+fn keys(c: &mut Criterion) {
+    let chords: Vec<KeyEvent> = [
+        (KeyCode::Char('a'), KeyModifiers::NONE),
+        (KeyCode::Char('é'), KeyModifiers::NONE),
+        (KeyCode::Char('c'), KeyModifiers::CONTROL),
+        (KeyCode::Char('x'), KeyModifiers::ALT),
+        (KeyCode::Up, KeyModifiers::NONE),
+        (KeyCode::Left, KeyModifiers::SHIFT | KeyModifiers::CONTROL),
+        (KeyCode::Enter, KeyModifiers::SHIFT),
+        (KeyCode::F(5), KeyModifiers::NONE),
+        (KeyCode::PageDown, KeyModifiers::ALT),
+        (KeyCode::Backspace, KeyModifiers::NONE),
+    ]
+    .into_iter()
+    .map(|(code, mods)| KeyEvent::new(code, mods))
+    .collect();
+    let modes = InputModes {
+        application_cursor: true,
+        ..InputModes::default()
+    };
+    let mut group = c.benchmark_group("keys");
+    group.throughput(Throughput::Elements(chords.len() as u64));
+    group.bench_function("encode_10_chords", |b| {
+        b.iter(|| {
+            chords
+                .iter()
+                .map(|k| encode_key(black_box(k), modes).map_or(0, |v| v.len()))
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingestion, render, keys);
+criterion_main!(benches);
