@@ -32,7 +32,11 @@ impl App {
     /// Notes output from a pane and picks up the bells its child rang.
     pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
         self.activity[id].output(now);
-        let bells = std::mem::take(&mut self.panes[id].emulator().callbacks_mut().bells);
+        // Not now if its reader is busy: the bells keep counting and the next output
+        // signal picks them up.
+        let bells = self.panes[id]
+            .try_emulator()
+            .map_or(0, |mut e| std::mem::take(&mut e.callbacks_mut().bells));
         if bells > 0 {
             if self.notify.bell {
                 self.host_out.push(0x07);

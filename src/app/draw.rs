@@ -43,6 +43,7 @@ impl App {
         let status = self.status_line(now);
         let mut cursor_style = None;
         let mut cursor = None;
+        let mut skipped = false;
         self.check_recorders();
         if std::mem::take(&mut self.full_redraw) {
             repaint_everything(terminal)?;
@@ -56,16 +57,35 @@ impl App {
                 }
                 let pane = &self.panes[id];
                 let inner = layout::inner(*rect);
-                let emulator = pane.emulator();
-                let screen = emulator.screen();
-                let frozen = emulator
-                    .callbacks()
-                    .sync_since
-                    .is_some_and(|since| now - since < SYNC_TIMEOUT);
-                if !(frozen && self.snapshots[id].restore(buf, inner)) {
-                    draw_screen(buf, inner, screen);
-                    if emulator.callbacks().sync_used {
-                        self.snapshots[id].capture(buf, inner);
+                let mut scroll = None;
+                // Never wait for a pane's reader: a flooding child keeps its emulator busy,
+                // and waiting would put every keystroke's echo behind that flood. A pane
+                // that is busy right now shows its last picture and is drawn next frame.
+                match pane.try_emulator() {
+                    Some(emulator) => {
+                        let screen = emulator.screen();
+                        let frozen = emulator
+                            .callbacks()
+                            .sync_since
+                            .is_some_and(|since| now - since < SYNC_TIMEOUT);
+                        if !(frozen && self.snapshots[id].restore(buf, inner)) {
+                            draw_screen(buf, inner, screen);
+                            self.snapshots[id].capture(buf, inner);
+                        }
+                        if screen.scrollback() > 0 {
+                            scroll = Some((screen.scrollback(), screen.scrollback_len()));
+                        }
+                        if id == self.focus
+                            && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
+                            && let Some(position) = cursor_position(inner, screen)
+                        {
+                            cursor = Some(position);
+                            cursor_style = Some(screen.cursor_style());
+                        }
+                    }
+                    None => {
+                        self.snapshots[id].restore(buf, inner);
+                        skipped = true;
                     }
                 }
                 let mut state = match self.activity[id].state(now) {
@@ -78,12 +98,8 @@ impl App {
                 if let Some(why) = self.activity[id].attention() {
                     state = format!("{state} · ⚑ {}", why.reason());
                 }
-                if screen.scrollback() > 0 {
-                    state = format!(
-                        "{state} · [-{}/{}]",
-                        screen.scrollback(),
-                        screen.scrollback_len()
-                    );
+                if let Some((back, len)) = scroll {
+                    state = format!("{state} · [-{back}/{len}]");
                 }
                 let pane_frame = PaneFrame {
                     number: id + 1,
@@ -96,13 +112,6 @@ impl App {
                     zoomed: self.zoomed,
                 };
                 ui::draw_pane_frame(buf, *rect, &pane_frame, &self.theme);
-                if id == self.focus
-                    && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
-                    && let Some(position) = cursor_position(inner, screen)
-                {
-                    cursor = Some(position);
-                    cursor_style = Some(screen.cursor_style());
-                }
             }
             if let Some(position) = cursor {
                 frame.set_cursor_position(position);
@@ -151,7 +160,8 @@ impl App {
         // Bells and notifications go after the frame, never inside it.
         writer.write_all(&std::mem::take(&mut self.host_out))?;
         writer.commit()?;
-        self.dirty = false;
+        // A pane skipped because its reader held it is drawn in the next frame.
+        self.dirty = skipped;
         self.last_frame = Some(now);
         Ok(())
     }

@@ -405,7 +405,8 @@ impl App {
             consider(*until);
         }
         for pane in &self.panes {
-            if let Some(since) = pane.emulator().callbacks().sync_since {
+            // A pane whose reader holds its emulator is busy and will signal again.
+            if let Some(since) = pane.try_emulator().and_then(|e| e.callbacks().sync_since) {
                 consider(since + SYNC_TIMEOUT);
             }
         }

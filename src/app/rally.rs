@@ -159,7 +159,12 @@ impl App {
         if self.kickoff.is_none() || self.baton.holder() != Some(pane) {
             return;
         }
-        let ready = self.panes[pane].emulator().screen().bracketed_paste();
+        let Some(ready) = self.panes[pane]
+            .try_emulator()
+            .map(|e| e.screen().bracketed_paste())
+        else {
+            return;
+        };
         if (ready || self.started.elapsed() >= KICKOFF_WAIT)
             && let Some(text) = self.kickoff.take()
         {

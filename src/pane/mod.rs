@@ -203,6 +203,16 @@ impl Pane {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The emulator if nobody else holds it right now; the UI uses this so it never waits
+    /// behind a reader that is busy with a flood.
+    pub fn try_emulator(&self) -> Option<MutexGuard<'_, Emulator>> {
+        match self.emulator.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     /// Clears the "new output" flag so the next output signals the app again.
     pub fn take_dirty(&self) -> bool {
         self.dirty.swap(false, Ordering::AcqRel)
@@ -303,6 +313,7 @@ fn read_loop(
     cast: Option<&Recorder>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
+    yield_to_the_ui();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
@@ -312,17 +323,32 @@ fn read_loop(
         if let Some(cast) = cast {
             cast.output(&buf[..n]);
         }
-        let answers = {
+        let mut answers = Vec::new();
+        // Short lock holds: the UI draws from the emulator between these slices.
+        for slice in buf[..n].chunks(16 * 1024) {
             let mut emulator = emulator.lock().unwrap_or_else(|p| p.into_inner());
-            emulator.process(&buf[..n]);
-            std::mem::take(&mut emulator.callbacks_mut().to_child)
-        };
+            emulator.process(slice);
+            answers.append(&mut emulator.callbacks_mut().to_child);
+        }
         if !answers.is_empty() {
             let _ = writer.send(WriteJob::Bytes(answers));
         }
         if !dirty.swap(true, Ordering::AcqRel) {
             notify(PaneSignal::Output(id));
         }
+    }
+}
+
+/// Lowers this thread's scheduling priority. A child that floods output (`yes`) would
+/// otherwise keep its reader parsing on one core while the flood itself takes the other,
+/// and keystrokes, echoes and frames would queue behind them; niced, the reader lets the
+/// UI thread run first and the flooding child blocks on its full PTY buffer instead.
+fn yield_to_the_ui() {
+    const READER_NICENESS: libc::c_int = 10;
+    // SAFETY: gettid and setpriority on this very thread; no memory is involved.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, READER_NICENESS);
     }
 }
 
