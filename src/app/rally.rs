@@ -175,12 +175,15 @@ impl App {
     }
 
     pub(super) fn on_control(&mut self, request: ControlRequest) {
-        let ControlRequest { request, reply } = request;
-        let response = match crate::control::token::authenticate(
-            &self.tokens,
-            &request.pane,
-            &request.token,
-        ) {
+        let ControlRequest {
+            request,
+            peer_pid,
+            reply,
+        } = request;
+        let authentic =
+            crate::control::token::authenticate(&self.tokens, &request.pane, &request.token)
+                .and_then(|()| self.check_provenance(&request.pane, peer_pid));
+        let response = match authentic {
             Err(response) => response,
             Ok(()) => match request.op {
                 Op::Pass { to, note } => self.pass_by_agent(&request.pane, to, note),
@@ -188,6 +191,25 @@ impl App {
             },
         };
         let _ = reply.send(response);
+    }
+
+    /// A request must come from inside the pane it names: its child or a descendant.
+    /// Every child runs as the same user and can read the others' environments, so the
+    /// token alone would let one pane act as another.
+    fn check_provenance(&self, pane: &str, peer_pid: Option<i32>) -> Result<(), Response> {
+        let root = self
+            .baton
+            .pane_index(pane)
+            .and_then(|id| self.panes[id].pid());
+        match (root, peer_pid) {
+            (Some(root), Some(peer)) if crate::pane::process_tree::descends_from(peer, root) => {
+                Ok(())
+            }
+            _ => Err(Response::error(
+                ErrorCode::BadToken,
+                format!("this request does not come from a process running inside pane {pane:?}"),
+            )),
+        }
     }
 
     fn pass_by_agent(&mut self, pane: &str, to: Option<String>, note: String) -> Response {

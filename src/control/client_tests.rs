@@ -27,7 +27,7 @@ fn fake_app(
             let (tx, mut rx) = tokio::sync::mpsc::channel::<ControlRequest>(4);
             let serving = tokio::spawn(server::serve(listener, tx));
             for answer in answers {
-                let ControlRequest { request, reply } = rx.recv().await.unwrap();
+                let ControlRequest { request, reply, .. } = rx.recv().await.unwrap();
                 let _ = reply.send(answer(request));
             }
             drop(rx);

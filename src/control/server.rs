@@ -26,6 +26,9 @@ use super::protocol::{self, ErrorCode, Request, Response};
 #[derive(Debug)]
 pub struct ControlRequest {
     pub request: Request,
+    /// The connecting process (SO_PEERCRED), so the app can check it runs inside the
+    /// pane it claims to be: a token read from another child's environment is not enough.
+    pub peer_pid: Option<i32>,
     pub reply: oneshot::Sender<Response>,
 }
 
@@ -196,13 +199,15 @@ pub async fn serve_with(
 }
 
 async fn handle(mut stream: UnixStream, to_app: &mpsc::Sender<ControlRequest>, limits: &Limits) {
-    let same_user = stream.peer_cred().is_ok_and(|c| c.uid() == euid());
+    let credentials = stream.peer_cred().ok();
+    let same_user = credentials.is_some_and(|c| c.uid() == euid());
+    let peer_pid = credentials.and_then(|c| c.pid());
     let response = if !same_user {
         Response::error(ErrorCode::Refused, "connection from another user")
     } else {
         match read_line(&mut stream, limits).await {
             Ok(line) => match protocol::parse_request(&line) {
-                Ok(request) => ask_app(request, to_app, limits.reply_timeout).await,
+                Ok(request) => ask_app(request, peer_pid, to_app, limits.reply_timeout).await,
                 Err(response) => response,
             },
             Err(response) => response,
@@ -257,6 +262,7 @@ async fn read_line(stream: &mut UnixStream, limits: &Limits) -> Result<Vec<u8>, 
 
 async fn ask_app(
     request: Request,
+    peer_pid: Option<i32>,
     to_app: &mpsc::Sender<ControlRequest>,
     wait: Duration,
 ) -> Response {
@@ -264,7 +270,11 @@ async fn ask_app(
     let (reply, answer) = oneshot::channel();
     let exchange = async {
         to_app
-            .send(ControlRequest { request, reply })
+            .send(ControlRequest {
+                request,
+                peer_pid,
+                reply,
+            })
             .await
             .map_err(|_| "rallish-tui is shutting down")?;
         answer.await.map_err(|_| "rallish-tui dropped the request")

@@ -79,7 +79,7 @@ async fn pass_round_trips_through_the_app() {
     let server = start("rt", Limits::default());
     let mut app_rx = server.app;
     let app = tokio::spawn(async move {
-        let ControlRequest { request, reply } = app_rx.recv().await.unwrap();
+        let ControlRequest { request, reply, .. } = app_rx.recv().await.unwrap();
         assert_eq!(request.pane, "a");
         assert_eq!(request.token, "t0k");
         assert_eq!(

@@ -3,6 +3,7 @@
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
 pub mod keys;
+pub mod process_tree;
 pub mod reaper;
 pub mod replies;
 
