@@ -44,6 +44,48 @@ pub enum Action {
     Cancel,
     /// Send the note being edited.
     SendNote,
+    /// Move the focused pane's vertical divider left.
+    ResizeLeft,
+    /// Move the focused pane's vertical divider right.
+    ResizeRight,
+    /// Move the focused pane's horizontal divider up.
+    ResizeUp,
+    /// Move the focused pane's horizontal divider down.
+    ResizeDown,
+    /// Copy mode: move the cursor up a line (scrolling at the top).
+    CursorUp,
+    /// Copy mode: move the cursor down a line (scrolling at the bottom).
+    CursorDown,
+    /// Copy mode: move the cursor left.
+    CursorLeft,
+    /// Copy mode: move the cursor right.
+    CursorRight,
+    /// Copy mode: to the start of the line.
+    LineStart,
+    /// Copy mode: to the end of the line's text.
+    LineEnd,
+    /// Copy mode: scroll back a page.
+    PageUp,
+    /// Copy mode: scroll forward a page.
+    PageDown,
+    /// Copy mode: to the oldest line of the history.
+    HistoryTop,
+    /// Copy mode: to the live bottom.
+    HistoryBottom,
+    /// Copy mode: search towards newer lines as you type.
+    SearchForward,
+    /// Copy mode: search towards older lines as you type.
+    SearchBackward,
+    /// Copy mode: the next match in the search's direction.
+    SearchNext,
+    /// Copy mode: the next match the other way.
+    SearchPrev,
+    /// Copy mode: start (or drop) a character selection at the cursor.
+    BeginSelection,
+    /// Copy mode: start (or drop) a selection of whole lines.
+    BeginLineSelection,
+    /// Copy mode: copy the selection to the clipboard and leave copy mode.
+    CopySelection,
 }
 
 impl Action {
@@ -96,6 +138,27 @@ impl Action {
             Action::Help => "this help".into(),
             Action::Cancel => "cancel".into(),
             Action::SendNote => "send the note".into(),
+            Action::ResizeLeft => "move the divider left".into(),
+            Action::ResizeRight => "move the divider right".into(),
+            Action::ResizeUp => "move the divider up".into(),
+            Action::ResizeDown => "move the divider down".into(),
+            Action::CursorUp => "cursor up".into(),
+            Action::CursorDown => "cursor down".into(),
+            Action::CursorLeft => "cursor left".into(),
+            Action::CursorRight => "cursor right".into(),
+            Action::LineStart => "start of line".into(),
+            Action::LineEnd => "end of line".into(),
+            Action::PageUp => "page up".into(),
+            Action::PageDown => "page down".into(),
+            Action::HistoryTop => "oldest line".into(),
+            Action::HistoryBottom => "live bottom".into(),
+            Action::SearchForward => "search down (incremental)".into(),
+            Action::SearchBackward => "search up (incremental)".into(),
+            Action::SearchNext => "next match".into(),
+            Action::SearchPrev => "previous match".into(),
+            Action::BeginSelection => "start a selection".into(),
+            Action::BeginLineSelection => "start a line selection".into(),
+            Action::CopySelection => "copy the selection".into(),
         }
     }
 }
@@ -123,7 +186,55 @@ const SIMPLE: &[(&str, Action)] = &[
     ("help", Action::Help),
     ("cancel", Action::Cancel),
     ("send_note", Action::SendNote),
+    ("resize_left", Action::ResizeLeft),
+    ("resize_right", Action::ResizeRight),
+    ("resize_up", Action::ResizeUp),
+    ("resize_down", Action::ResizeDown),
+    ("cursor_up", Action::CursorUp),
+    ("cursor_down", Action::CursorDown),
+    ("cursor_left", Action::CursorLeft),
+    ("cursor_right", Action::CursorRight),
+    ("line_start", Action::LineStart),
+    ("line_end", Action::LineEnd),
+    ("page_up", Action::PageUp),
+    ("page_down", Action::PageDown),
+    ("history_top", Action::HistoryTop),
+    ("history_bottom", Action::HistoryBottom),
+    ("search_forward", Action::SearchForward),
+    ("search_backward", Action::SearchBackward),
+    ("search_next", Action::SearchNext),
+    ("search_prev", Action::SearchPrev),
+    ("begin_selection", Action::BeginSelection),
+    ("begin_line_selection", Action::BeginLineSelection),
+    ("copy_selection", Action::CopySelection),
 ];
+
+impl Action {
+    /// Whether this action works on copy mode's cursor, view or search (and so, bound
+    /// outside copy mode, enters it first).
+    pub fn is_copy_mode(self) -> bool {
+        matches!(
+            self,
+            Action::CursorUp
+                | Action::CursorDown
+                | Action::CursorLeft
+                | Action::CursorRight
+                | Action::LineStart
+                | Action::LineEnd
+                | Action::PageUp
+                | Action::PageDown
+                | Action::HistoryTop
+                | Action::HistoryBottom
+                | Action::SearchForward
+                | Action::SearchBackward
+                | Action::SearchNext
+                | Action::SearchPrev
+                | Action::BeginSelection
+                | Action::BeginLineSelection
+                | Action::CopySelection
+        )
+    }
+}
 
 fn pane_number(s: &str) -> Option<u8> {
     s.parse::<u8>().ok().filter(|n| (1..=9).contains(n))

@@ -394,6 +394,27 @@ fn action_rank(action: Action) -> (u8, u8) {
         Action::Help => (15, 0),
         Action::Cancel => (16, 0),
         Action::Quit => (17, 0),
+        Action::ResizeLeft => (3, 1),
+        Action::ResizeRight => (3, 2),
+        Action::ResizeUp => (3, 3),
+        Action::ResizeDown => (3, 4),
+        Action::CursorUp => (11, 1),
+        Action::CursorDown => (11, 2),
+        Action::CursorLeft => (11, 3),
+        Action::CursorRight => (11, 4),
+        Action::LineStart => (11, 5),
+        Action::LineEnd => (11, 6),
+        Action::PageUp => (11, 7),
+        Action::PageDown => (11, 8),
+        Action::HistoryTop => (11, 9),
+        Action::HistoryBottom => (11, 10),
+        Action::SearchForward => (11, 11),
+        Action::SearchBackward => (11, 12),
+        Action::SearchNext => (11, 13),
+        Action::SearchPrev => (11, 14),
+        Action::BeginSelection => (11, 15),
+        Action::BeginLineSelection => (11, 16),
+        Action::CopySelection => (11, 17),
     }
 }
 
@@ -658,7 +679,13 @@ mod tests {
         assert_eq!(k.lookup(Mode::Normal, &ev(KeyCode::Char('n'), none)), None);
         let save = ev(KeyCode::Char('s'), ctrl);
         assert_eq!(k.lookup(Mode::NoteEditor, &save), Some(Action::SendNote));
-        assert!(k.bindings(Mode::CopyMode).is_empty());
+        let slash = ev(KeyCode::Char('/'), none);
+        assert_eq!(
+            k.lookup(Mode::CopyMode, &slash),
+            Some(Action::SearchForward)
+        );
+        let open = ev(KeyCode::Char('['), none);
+        assert_eq!(k.lookup(Mode::Prefix, &open), Some(Action::CopyMode));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod preset;
 pub mod rally_end;
 pub mod recorder;
+pub mod scrollback;
 pub mod session;
 pub mod terminal;
 pub mod theme;
@@ -124,6 +125,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
             command: args.notify_command,
             ..NotifyConfig::default()
         },
+        clipboard: config.clipboard,
     })
 }
 

@@ -58,6 +58,10 @@ impl App {
                 let pane = &self.panes[id];
                 let inner = layout::inner(*rect);
                 let mut scroll = None;
+                let copying = match &self.mode {
+                    Mode::Copy(copy) if copy.pane() == id => Some(copy),
+                    _ => None,
+                };
                 // Never wait for a pane's reader: a flooding child keeps its emulator busy,
                 // and waiting would put every keystroke's echo behind that flood. A pane
                 // that is busy right now shows its last picture and is drawn next frame.
@@ -71,6 +75,10 @@ impl App {
                         if !(frozen && self.snapshots[id].restore(buf, inner)) {
                             draw_screen(buf, inner, screen);
                             self.snapshots[id].capture(buf, inner);
+                        }
+                        if let Some(copy) = copying {
+                            let dropped = emulator.callbacks().scrolled_off;
+                            self.draw_copy_marks(buf, inner, screen, dropped, copy);
                         }
                         if screen.scrollback() > 0 {
                             scroll = Some((screen.scrollback(), screen.scrollback_len()));
@@ -97,6 +105,9 @@ impl App {
                 };
                 if let Some(why) = self.activity[id].attention() {
                     state = format!("{state} · ⚑ {}", why.reason());
+                }
+                if copying.is_some() {
+                    state = format!("{state} · copy");
                 }
                 if let Some((back, len)) = scroll {
                     state = format!("{state} · [-{back}/{len}]");
@@ -201,6 +212,10 @@ impl App {
             Mode::ConfirmQuit => {
                 Some("children are still running: quit and stop them? y/n".to_string())
             }
+            Mode::Copy(copy) => Some(match &self.notice {
+                Some((text, _)) if !copy.is_prompting() => text.clone(),
+                _ => self.copy_status(copy),
+            }),
             _ => self
                 .notice
                 .as_ref()

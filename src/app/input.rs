@@ -63,6 +63,7 @@ impl App {
                 _ => self.set_notice("still here"),
             },
             Mode::Help => {}
+            Mode::Copy(copy) => self.on_copy_key(copy, key),
             Mode::NoteEditor { to, mut editor } => {
                 match self.keymap.lookup(KeyMode::NoteEditor, &key) {
                     Some(Action::SendNote) => {
@@ -101,6 +102,8 @@ impl App {
                 editor.insert_str(text);
             }
             _ => {
+                // A paste is input: it ends copy mode, as typing would.
+                self.leave_copy_mode();
                 if let Some(pane) = self.input_target() {
                     let bytes = keys::encode_paste(text, self.input_modes(pane));
                     self.send_to_child(pane, bytes);
@@ -111,6 +114,9 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) {
+        if self.on_divider_mouse(&mouse) {
+            return;
+        }
         let at = Position::new(mouse.column, mouse.row);
         let Some((id, rect)) = self
             .pane_rects()
@@ -123,6 +129,7 @@ impl App {
         if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
             && id != self.focus
         {
+            self.leave_copy_mode();
             self.focus = id;
             self.seen(id);
             self.dirty = true;
@@ -136,12 +143,18 @@ impl App {
                 emulator.screen().mouse_protocol_encoding(),
             )
         };
-        let child_wants_mouse = mode != vt100::MouseProtocolMode::None;
+        let child_wants_mouse = mode != vt100::MouseProtocolMode::None
+            && !mouse
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::SHIFT);
         if child_wants_mouse && inner.contains(at) && self.baton.holder() == Some(id) {
             let (col, row) = (at.x - inner.x, at.y - inner.y);
             if let Some(bytes) = keys::encode_mouse(&mouse, col, row, mode, encoding) {
                 self.send_to_child(id, bytes);
             }
+            return;
+        }
+        if self.on_selection_mouse(id, inner, &mouse) {
             return;
         }
         let lines = match mouse.kind {
@@ -264,6 +277,7 @@ impl App {
             }
             Action::CycleLayout => {
                 self.layout = self.layout.next();
+                self.splits = crate::layout::Splits::default();
                 self.zoomed = false;
                 self.apply_layout();
                 self.set_notice(format!("layout: {}", self.layout.name()));
@@ -305,7 +319,28 @@ impl App {
             Action::Help => self.mode = Mode::Help,
             Action::Cancel | Action::SendNote => {}
             Action::ToggleRecording => self.toggle_recording(),
-            Action::CopyMode | Action::ToggleScratchpad => {
+            Action::CopyMode => self.enter_copy_mode(),
+            Action::ResizeLeft | Action::ResizeRight | Action::ResizeUp | Action::ResizeDown => {
+                self.resize_split(action);
+            }
+            Action::CursorUp
+            | Action::CursorDown
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::PageUp
+            | Action::PageDown
+            | Action::HistoryTop
+            | Action::HistoryBottom
+            | Action::SearchForward
+            | Action::SearchBackward
+            | Action::SearchNext
+            | Action::SearchPrev
+            | Action::BeginSelection
+            | Action::BeginLineSelection
+            | Action::CopySelection => self.copy_mode_action(action),
+            Action::ToggleScratchpad => {
                 self.set_notice(format!("{} is not available in this build", action.name()));
             }
         }

@@ -3,11 +3,13 @@
 //! dirty screen is drawn at most once per frame, and an idle app never wakes.
 
 mod attention;
+mod copy_mode;
 mod draw;
 mod ending;
 mod input;
 mod rally;
 mod recording;
+mod resize;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
@@ -68,6 +70,7 @@ pub struct AppConfig {
     /// Silence after which a pane counts as idle.
     pub idle_after: Duration,
     pub notify: NotifyConfig,
+    pub clipboard: crate::config::ClipboardMode,
 }
 
 /// What the keyboard is doing right now.
@@ -85,12 +88,19 @@ enum Mode {
         editor: Box<ratatui_textarea::TextArea<'static>>,
     },
     Help,
+    /// Scrolling, searching and selecting in a pane's history.
+    Copy(Box<copy_mode::CopyMode>),
 }
 
 pub struct App {
     panes: Vec<Pane>,
     snapshots: Vec<Snapshot>,
     layout: LayoutKind,
+    /// Where the person moved the dividers of this layout.
+    splits: layout::Splits,
+    /// A mouse drag in progress (a divider, or a selection).
+    drag: Option<copy_mode::Drag>,
+    clipboard: crate::clipboard::Clipboard,
     zoomed: bool,
     focus: PaneId,
     baton: Baton,
@@ -260,6 +270,9 @@ impl App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
             layout,
+            splits: layout::Splits::default(),
+            drag: None,
+            clipboard: crate::clipboard::Clipboard::new(config.clipboard),
             zoomed: false,
             focus: config.first,
             baton,
@@ -319,15 +332,20 @@ impl App {
         Ok(app)
     }
 
-    /// The rectangles panes occupy: everything but the status line, and the banner once
-    /// the rally has ended.
-    fn pane_rects(&self) -> Vec<Rect> {
+    /// The area the panes tile: everything but the status line, and the banner once the
+    /// rally has ended. A side panel takes its share out of this.
+    fn pane_area(&self) -> Rect {
         let banner = u16::from(self.ended.is_some());
-        let area = Rect {
+        Rect {
             y: self.size.y + banner,
             height: self.size.height.saturating_sub(1 + banner),
             ..self.size
-        };
+        }
+    }
+
+    /// The rectangles panes occupy, in pane order; a zoomed-away pane gets an empty one.
+    fn pane_rects(&self) -> Vec<Rect> {
+        let area = self.pane_area();
         let count = self.snapshots.len();
         if self.zoomed {
             return (0..count)
@@ -340,7 +358,7 @@ impl App {
                 })
                 .collect();
         }
-        layout::tile(area, count, self.layout)
+        layout::tile_split(area, count, self.layout, &self.splits)
     }
 
     /// Gives every PTY the size of its pane's inner area.

@@ -32,6 +32,9 @@ pub struct Replies {
     pub sync_used: bool,
     /// OSC 52 clipboard writes (selector, base64 data), for the clipboard feature.
     pub clipboard: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Lines that left the top of the scrollback so far: what numbers history lines
+    /// (see [`crate::scrollback::LineId`]).
+    pub scrolled_off: u64,
 }
 
 impl vt100::Callbacks for Replies {
@@ -41,6 +44,12 @@ impl vt100::Callbacks for Replies {
 
     fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
         self.title = Some(String::from_utf8_lossy(title).into_owned());
+    }
+
+    fn on_scroll(&mut self, _: vt100::capture::RowContents<'_>, alternate_screen: bool) {
+        if !alternate_screen {
+            self.scrolled_off += 1;
+        }
     }
 
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {

@@ -1,0 +1,105 @@
+//! Moving the dividers between panes: `H`/`J`/`K`/`L` after the prefix, or a mouse drag
+//! on a border. Each move re-tiles and gives every PTY its new size.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+use super::App;
+use super::copy_mode::Drag;
+use crate::action::Action;
+use crate::layout::{self, Axis, Divider};
+
+/// Cells one key press moves a divider.
+const STEP: u16 = 2;
+
+impl App {
+    /// The dividers of the current layout (none while zoomed).
+    fn dividers(&self) -> Vec<Divider> {
+        if self.zoomed {
+            return Vec::new();
+        }
+        layout::dividers(
+            self.pane_area(),
+            self.panes.len(),
+            self.layout,
+            &self.splits,
+        )
+    }
+
+    /// Moves the focused pane's divider: its right (bottom) one if it has one, else its
+    /// left (top) one; `H` moves it left, `L` right, `K` up, `J` down.
+    pub(super) fn resize_split(&mut self, action: Action) {
+        let (axis, forward) = match action {
+            Action::ResizeLeft => (Axis::Columns, false),
+            Action::ResizeRight => (Axis::Columns, true),
+            Action::ResizeUp => (Axis::Rows, false),
+            Action::ResizeDown => (Axis::Rows, true),
+            _ => return,
+        };
+        if self.zoomed {
+            self.set_notice("unzoom to resize");
+            return;
+        }
+        let Some(pane) = self.pane_rects().get(self.focus).copied() else {
+            return;
+        };
+        let (end, start, along) = match axis {
+            Axis::Columns => (pane.right(), pane.x, (pane.y, pane.height)),
+            Axis::Rows => (pane.bottom(), pane.y, (pane.x, pane.width)),
+        };
+        let touches = |d: &Divider| {
+            d.axis == axis
+                && d.along.0 < along.0 + along.1
+                && along.0 < d.along.0.saturating_add(d.along.1)
+        };
+        let dividers = self.dividers();
+        let found = dividers
+            .iter()
+            .find(|d| touches(d) && d.at == end)
+            .or_else(|| dividers.iter().find(|d| touches(d) && d.at == start));
+        let Some(divider) = found.copied() else {
+            self.set_notice("this pane has no divider that way");
+            return;
+        };
+        let at = if forward {
+            divider.at.saturating_add(STEP)
+        } else {
+            divider.at.saturating_sub(STEP)
+        };
+        self.splits.move_divider(&divider, at);
+        self.apply_layout();
+    }
+
+    /// A press on a divider starts dragging it; returns whether the event was used.
+    pub(super) fn on_divider_mouse(&mut self, mouse: &MouseEvent) -> bool {
+        match (mouse.kind, &self.drag) {
+            (MouseEventKind::Down(MouseButton::Left), _) => {
+                let hit = self
+                    .dividers()
+                    .into_iter()
+                    .find(|d| d.hit(mouse.column, mouse.row));
+                match hit {
+                    Some(divider) => {
+                        self.drag = Some(Drag::Divider(divider));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            (MouseEventKind::Drag(MouseButton::Left), Some(Drag::Divider(divider))) => {
+                let divider = *divider;
+                let at = match divider.axis {
+                    Axis::Columns => mouse.column,
+                    Axis::Rows => mouse.row,
+                };
+                self.splits.move_divider(&divider, at);
+                self.apply_layout();
+                true
+            }
+            (MouseEventKind::Up(_), Some(Drag::Divider(_))) => {
+                self.drag = None;
+                true
+            }
+            _ => false,
+        }
+    }
+}
