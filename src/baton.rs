@@ -242,6 +242,16 @@ impl Baton {
         self
     }
 
+    /// Takes `pane` out of the turn-taking for good: it never holds the baton (the pair
+    /// review's diff pane). Does nothing to the pane holding it now.
+    pub fn sit_out(&mut self, pane: PaneId) {
+        if self.holder != Some(pane)
+            && let Some(seat) = self.seats.get_mut(pane)
+        {
+            seat.alive = false;
+        }
+    }
+
     /// The pane holding the baton; `None` while paused or parked, or after the end.
     pub fn holder(&self) -> Option<PaneId> {
         if self.is_paused() || self.ended {

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod preset;
 pub mod rally_end;
 pub mod recorder;
+pub mod review;
 pub mod scrollback;
 pub mod session;
 pub mod terminal;
@@ -66,7 +67,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         preset.task = args.task;
     }
     let path_env = child_path(&exe);
-    let panes = preset
+    let mut panes = preset
         .roles
         .iter()
         .map(|role| PaneSpec {
@@ -80,6 +81,37 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
                 .collect(),
         })
         .collect::<Vec<_>>();
+    let note_template = preset
+        .note_template
+        .clone()
+        .unwrap_or_else(|| note::DEFAULT_TEMPLATE.to_string());
+    // A template that asks for the diff gets a review with default settings.
+    let review = preset.review.clone().or_else(|| {
+        note_template.contains("{diff").then_some(preset::Review {
+            max_diff_lines: review::DEFAULT_MAX_LINES,
+            diff_pane: false,
+        })
+    });
+    let review = match review {
+        Some(review) => {
+            let dir = std::env::current_dir().context("reading the working directory")?;
+            let diff_pane = review.diff_pane.then(|| {
+                panes.push(PaneSpec {
+                    name: preset::DIFF_PANE.into(),
+                    command: app::DIFF_PANE_COMMAND.into(),
+                    cwd: Some(dir.clone()),
+                    env: Vec::new(),
+                });
+                panes.len() - 1
+            });
+            Some(app::ReviewConfig {
+                dir,
+                max_diff_lines: review.max_diff_lines,
+                diff_pane,
+            })
+        }
+        None => None,
+    };
     let index = |name: &str| preset.roles.iter().position(|r| r.name == name);
     let next = preset
         .next
@@ -103,10 +135,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         next,
         first: preset.first,
         rules,
-        note_template: preset
-            .note_template
-            .clone()
-            .unwrap_or_else(|| note::DEFAULT_TEMPLATE.to_string()),
+        note_template,
         task: preset.task.clone(),
         record: RecordConfig {
             path: args.record,
@@ -126,6 +155,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
             ..NotifyConfig::default()
         },
         clipboard: config.clipboard,
+        review,
     })
 }
 

@@ -10,9 +10,11 @@ mod input;
 mod rally;
 mod recording;
 mod resize;
+mod review;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
+pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
 
 use std::time::{Duration, Instant};
 
@@ -71,6 +73,8 @@ pub struct AppConfig {
     pub idle_after: Duration,
     pub notify: NotifyConfig,
     pub clipboard: crate::config::ClipboardMode,
+    /// A pair review: notes carry each turn's diff.
+    pub review: Option<ReviewConfig>,
 }
 
 /// What the keyboard is doing right now.
@@ -143,6 +147,7 @@ pub struct App {
     notify: NotifyConfig,
     /// Bytes for the host terminal outside any frame (bell, notifications).
     host_out: Vec<u8>,
+    review: Option<review::Review>,
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
@@ -169,6 +174,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
+    let (diff_tx, mut diff_rx) = mpsc::unbounded_channel::<crate::review::DiffDone>();
     let mut app = App::start(
         config,
         session,
@@ -176,6 +182,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         Rect::new(0, 0, size.width, size.height),
         &pane_tx,
         ending::Checks::new(check_tx),
+        diff_tx,
     )?;
     terminal
         .backend_mut()
@@ -213,6 +220,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
             Some(request) = control_rx.recv() => app.on_control(request),
             Some(done) = check_rx.recv() => app.on_check_done(done),
+            Some(done) = diff_rx.recv() => app.on_diff_done(done),
             _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
             () = sleep_until(wake), if wake.is_some() => app.on_timer(),
@@ -251,6 +259,7 @@ impl App {
         size: Rect,
         pane_tx: &mpsc::UnboundedSender<PaneSignal>,
         checks: ending::Checks,
+        diff_tx: mpsc::UnboundedSender<crate::review::DiffDone>,
     ) -> anyhow::Result<App> {
         let layout = config
             .layout
@@ -258,7 +267,7 @@ impl App {
         let now = Instant::now();
         let names = config.panes.iter().map(|p| p.name.clone()).collect();
         let solo = config.panes.len() == 1;
-        let baton = Baton::new(
+        let mut baton = Baton::new(
             names,
             config.first,
             config.routing,
@@ -266,6 +275,12 @@ impl App {
             now,
         )
         .with_self_pass(solo);
+        let review = config.review.and_then(|review| {
+            if let Some(pane) = review.diff_pane {
+                baton.sit_out(pane);
+            }
+            review::Review::start(review, diff_tx)
+        });
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
@@ -307,6 +322,7 @@ impl App {
             activity: vec![crate::activity::Activity::new(config.idle_after); config.panes.len()],
             notify: config.notify,
             host_out: Vec::new(),
+            review,
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {

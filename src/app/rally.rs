@@ -70,11 +70,9 @@ impl App {
                 to,
                 turn,
                 note,
-            } => {
-                let text = self.render_note(&from, &to, turn, &note);
-                self.inject(pane, &text);
-            }
+            } => self.inject_note(pane, from, to, turn, note),
             Effect::Log(entry) => {
+                self.review_turn_started(entry.turn);
                 let from = entry.from.as_deref().unwrap_or("-");
                 self.mark(&format!("turn {}: {from} -> {}", entry.turn, entry.to));
                 self.log_handoff(&entry);
@@ -83,7 +81,14 @@ impl App {
         }
     }
 
-    fn render_note(&self, from: &str, to: &str, turn: u32, note: &str) -> String {
+    pub(super) fn render_note(
+        &self,
+        from: &str,
+        to: &str,
+        turn: u32,
+        note: &str,
+        changes: &crate::review::Changes,
+    ) -> String {
         let turn = turn.to_string();
         note::render_template(
             &self.note_template,
@@ -95,6 +100,8 @@ impl App {
                 ("task", &self.task),
                 ("scratchpad_path", ""),
                 ("pass_command", "rallish-tui pass --note \"...\""),
+                ("diff_stat", &changes.stat),
+                ("diff", &changes.diff),
             ],
         )
     }
@@ -102,7 +109,7 @@ impl App {
     /// Types `text` into a pane: one bracketed paste (if the child asked for them), then
     /// Enter as a separate write a moment later. The writer thread does the waiting, and
     /// the pane keeps reading meanwhile, so a huge note cannot deadlock.
-    fn inject(&mut self, pane: PaneId, text: &str) {
+    pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let bracketed = self.panes[pane].emulator().screen().bracketed_paste();
         let injection = note::injection(text, bracketed);
         if injection.body.is_empty() {
@@ -169,7 +176,8 @@ impl App {
             && let Some(text) = self.kickoff.take()
         {
             let name = self.panes[pane].name.clone();
-            let text = self.render_note("rallish", &name, self.baton.turn(), &text);
+            let changes = crate::review::Changes::default();
+            let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
             self.inject(pane, &text);
         }
     }

@@ -59,6 +59,20 @@ pub struct Preset {
     pub scratchpad_max_kb: Option<u32>,
     pub summarize_command: Option<String>,
     pub layout: Option<LayoutKind>,
+    /// `[review]`: each pass carries what changed during the turn.
+    pub review: Option<Review>,
+}
+
+/// The name of the pane `[review] diff_pane = true` adds.
+pub const DIFF_PANE: &str = "diff";
+
+/// A pair review's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// Diff lines a note carries before the rest is cut.
+    pub max_diff_lines: usize,
+    /// A third pane showing each turn's diff, refreshed when the baton moves.
+    pub diff_pane: bool,
 }
 
 /// One pane of the rally.
@@ -168,6 +182,7 @@ impl Preset {
             scratchpad_max_kb: None,
             summarize_command: None,
             layout: None,
+            review: None,
         }
         .with_panes(panes)
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 
-use super::{Preset, Role};
+use super::{DIFF_PANE, Preset, Review, Role};
 use crate::baton::Routing;
 use crate::layout::LayoutKind;
 use crate::rally_end::ExitCondition;
@@ -35,6 +35,16 @@ pub(super) struct PresetFile {
     #[serde(default)]
     scratchpad: ScratchpadFile,
     layout: Option<LayoutKind>,
+    review: Option<ReviewFile>,
+}
+
+/// `[review]`: the note carries each turn's changes in the working directory.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewFile {
+    max_diff_lines: Option<usize>,
+    #[serde(default)]
+    diff_pane: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -286,6 +296,16 @@ pub(super) fn validate(
             return Err(err("budget.deadline_minutes", what.into()));
         }
     }
+    if let Some(review) = &file.review
+        && review.max_diff_lines == Some(0)
+    {
+        let what = "max_diff_lines must be at least 1".into();
+        return Err(err("review.max_diff_lines", what));
+    }
+    if file.review.as_ref().is_some_and(|r| r.diff_pane) && names.contains(&DIFF_PANE) {
+        let what = format!("diff_pane adds a pane named \"{DIFF_PANE}\"; a role has that name");
+        return Err(err("review.diff_pane", what));
+    }
     if file.scratchpad.max_kb == Some(0) {
         return Err(err("scratchpad.max_kb", "max_kb must be at least 1".into()));
     }
@@ -318,6 +338,10 @@ pub(super) fn validate(
         scratchpad_max_kb: file.scratchpad.max_kb,
         summarize_command: file.scratchpad.summarize_command,
         layout: file.layout,
+        review: file.review.map(|r| Review {
+            max_diff_lines: r.max_diff_lines.unwrap_or(crate::review::DEFAULT_MAX_LINES),
+            diff_pane: r.diff_pane,
+        }),
     })
 }
 

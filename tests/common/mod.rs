@@ -73,10 +73,25 @@ impl Tui {
     }
 
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
-        Self::spawn(CommandBuilder::new(binary()), args, cols, rows, env)
+        Self::spawn(None, CommandBuilder::new(binary()), args, cols, rows, env)
     }
 
+    /// Starts the app with `cwd` as its working directory.
+    pub fn start_in(cwd: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
+        Self::spawn(
+            Some(cwd),
+            CommandBuilder::new(binary()),
+            args,
+            cols,
+            rows,
+            env,
+        )
+    }
+
+    /// Runs `cmd ARGS` in a PTY; `cwd` is its working directory (its own scratch
+    /// directory when `None`).
     fn spawn(
+        cwd: Option<&Path>,
         mut cmd: CommandBuilder,
         args: &[&str],
         cols: u16,
@@ -93,7 +108,7 @@ impl Tui {
             })
             .expect("openpty");
         cmd.args(args);
-        cmd.cwd(dir.path());
+        cmd.cwd(cwd.unwrap_or(dir.path()));
         cmd.env("TERM", "xterm-256color");
         cmd.env("RALLISH_STATE_DIR", dir.path().join("state"));
         cmd.env("XDG_RUNTIME_DIR", dir.path().join("run"));
@@ -295,6 +310,13 @@ impl Tui {
     /// Runs `script` through `sh -c` in the PTY instead of the binary directly (to set
     /// limits or signal dispositions first); same state and runtime dirs as `start`.
     pub fn start_shell(script: &str, cols: u16, rows: u16) -> Tui {
-        Self::spawn(CommandBuilder::new("sh"), &["-c", script], cols, rows, &[])
+        Self::spawn(
+            None,
+            CommandBuilder::new("sh"),
+            &["-c", script],
+            cols,
+            rows,
+            &[],
+        )
     }
 }
