@@ -94,10 +94,11 @@ pub struct History {
 
 impl History {
     /// Reads every line: the scrollback, oldest first, then the screen. vt100 only shows
-    /// its scrollback through the visible window, and widens each row it shows for good,
-    /// so the reading is done on a copy that is dropped afterwards.
-    pub fn read(screen: &vt100::Screen, dropped: u64) -> History {
-        let mut screen = screen.clone();
+    /// its scrollback through the visible window, so the window is moved over all of it
+    /// and put back. (vt100 widens each row it shows to the screen's width for good, as
+    /// scrolling there would; reading a copy instead costs a full clone every time.)
+    pub fn read(screen: &mut vt100::Screen, dropped: u64) -> History {
+        let saved = screen.scrollback();
         let (rows, cols) = screen.size();
         let (rows, cols) = (usize::from(rows.get()), cols.get());
         screen.set_scrollback(usize::MAX);
@@ -120,6 +121,7 @@ impl History {
             }
             offset -= take;
         }
+        screen.set_scrollback(saved);
         history
     }
 
@@ -302,7 +304,7 @@ mod tests {
     fn history_reads_scrollback_then_screen_and_leaves_the_view_alone() {
         let mut parser = numbered(50);
         parser.screen_mut().set_scrollback(7);
-        let history = History::read(parser.screen(), 0);
+        let history = History::read(parser.screen_mut(), 0);
         assert_eq!(history.lines.len(), 41 + 10);
         assert_eq!(history.lines[0], "line 1");
         assert_eq!(history.lines[49], "line 50");

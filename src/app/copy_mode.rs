@@ -18,6 +18,7 @@ use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout::Divider;
 use crate::pane::PaneId;
 use crate::scrollback::{self, History, LineId, Match, View};
+use crate::ui::marks::Marks;
 
 /// A cell of a pane's history: (line, column).
 type Spot = (LineId, u16);
@@ -93,8 +94,9 @@ impl App {
     }
 
     fn read_history(&self, pane: PaneId) -> History {
-        let emulator = self.panes[pane].emulator();
-        History::read(emulator.screen(), emulator.callbacks().scrolled_off)
+        let mut emulator = self.panes[pane].emulator();
+        let dropped = emulator.callbacks().scrolled_off;
+        History::read(emulator.screen_mut(), dropped)
     }
 
     /// Copy mode on the focused pane, its cursor where the child's is.
@@ -514,8 +516,7 @@ impl App {
             .or(copy.search.as_ref());
         let current = search.and_then(|s| s.current.map(|i| s.matches[i]));
         let hit = self.theme.search_match;
-        let marks = Marks { buf, inner, view };
-        let mut marks = marks;
+        let mut marks = Marks::new(buf, inner, view);
         if let Some(search) = search {
             let top = view.top();
             let bottom = top + u64::from(view.rows);
@@ -562,31 +563,6 @@ impl App {
             col + 1,
             Style::new().add_modifier(Modifier::REVERSED),
         );
-    }
-}
-
-/// Styles cells of history lines where they show in a pane.
-struct Marks<'a> {
-    buf: &'a mut Buffer,
-    inner: Rect,
-    view: View,
-}
-
-impl Marks<'_> {
-    fn paint(&mut self, line: LineId, from: u16, to: u16, style: Style) {
-        let Some(row) = self.view.row_of(line) else {
-            return;
-        };
-        if row >= self.inner.height {
-            return;
-        }
-        let to = to.min(self.inner.width);
-        for col in from.min(to)..to {
-            let at = (self.inner.x + col, self.inner.y + row);
-            if self.buf.area.contains(at.into()) {
-                self.buf[at].set_style(style);
-            }
-        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! Drawing only: every function here reads a view of the app and paints a buffer.
 
+pub mod marks;
 pub mod screen;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 
 use crate::theme::Theme;
 
@@ -154,31 +155,45 @@ pub fn draw_popup(buf: &mut Buffer, area: Rect, title: &str, footer: &str, theme
     inner
 }
 
-/// The help overlay: every binding of the active keymap, generated from it.
+/// Width of one column of the help overlay.
+const HELP_COLUMN: u16 = 46;
+
+/// The help overlay: every binding of the active keymap, generated from it. When the
+/// list is taller than the screen it flows into more columns, side by side.
 pub fn draw_help(
     buf: &mut Buffer,
     screen: Rect,
     sections: &[(String, Vec<(String, String)>)],
     theme: &Theme,
 ) {
-    let lines: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
-    let area = popup_area(screen, 64, lines as u16 + 2);
-    let inner = draw_popup(buf, area, "keys", "esc closes", theme);
     let mut text = Vec::new();
     for (title, rows) in sections {
         text.push(Line::styled(title.clone(), theme.status_key));
         for (chord, what) in rows {
             text.push(Line::from(vec![
-                Span::styled(format!("  {chord:<16}"), theme.status_key),
+                Span::styled(format!("  {chord:<12}"), theme.status_key),
                 Span::styled(what.clone(), theme.popup),
             ]));
         }
         text.push(Line::default());
     }
-    Paragraph::new(text)
-        .style(theme.popup)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+    text.pop();
+    let room = usize::from(screen.height.saturating_sub(2).max(1));
+    let columns = text.len().div_ceil(room).max(1) as u16;
+    let height = text.len().min(room) as u16 + 2;
+    let area = popup_area(screen, HELP_COLUMN * columns + 2, height);
+    let inner = draw_popup(buf, area, "keys", "esc closes", theme);
+    let width = inner.width / columns;
+    for (i, chunk) in text.chunks(room).enumerate() {
+        let column = Rect {
+            x: inner.x + width * i as u16,
+            width,
+            ..inner
+        };
+        Paragraph::new(chunk.to_vec())
+            .style(theme.popup)
+            .render(column, buf);
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {
