@@ -11,14 +11,11 @@ const SIZE_REPORTER: &str = "trap 'stty size' WINCH; stty size; while :; do slee
 
 /// The last "ROWS COLS" line in a column range of the screen.
 fn last_size(tui: &Tui, cols: std::ops::Range<u16>) -> Option<String> {
-    tui.region(cols)
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim_matches(|c: char| !c.is_ascii_digit());
-            let (a, b) = l.split_once(' ')?;
-            (a.parse::<u16>().is_ok() && b.parse::<u16>().is_ok()).then(|| l.to_string())
-        })
-        .last()
+    tui.region(cols).lines().rev().find_map(|l| {
+        let l = l.trim_matches(|c: char| !c.is_ascii_digit());
+        let (a, b) = l.split_once(' ')?;
+        (a.parse::<u16>().is_ok() && b.parse::<u16>().is_ok()).then(|| l.to_string())
+    })
 }
 
 #[track_caller]
