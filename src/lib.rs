@@ -79,6 +79,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
                 .into_iter()
                 .chain(role.env.clone())
                 .collect(),
+            label: None,
         })
         .collect::<Vec<_>>();
     let note_template = preset
@@ -101,6 +102,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
                     command: app::DIFF_PANE_COMMAND.into(),
                     cwd: Some(dir.clone()),
                     env: Vec::new(),
+                    label: Some("git diff of each turn".into()),
                 });
                 panes.len() - 1
             });

@@ -73,7 +73,7 @@ pub fn changes(
     let stat = git(dir, &["diff", "--stat", before, after], &[])?;
     let diff = git(dir, &["diff", before, after], &[])?;
     let (stat, diff) = if stat.trim().is_empty() {
-        ("no changes".to_string(), "no changes".to_string())
+        ("no changes".to_string(), String::new())
     } else {
         (stat.trim_end().to_string(), cap(&diff, max_lines))
     };

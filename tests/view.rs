@@ -131,3 +131,30 @@ fn search_finds_a_line_deep_in_the_history_and_copies_it() {
     tui.type_text("/no such line\r");
     tui.wait_for_text("\"no such line\" not found in the last");
 }
+
+#[test]
+fn a_mouse_drag_selects_and_copies_without_copy_mode() {
+    let config = osc52_config();
+    let dir = config.path().display().to_string();
+    let mut tui = Tui::start_with_env(
+        &[
+            "--pane",
+            "a=echo alpha beta gamma; exec sleep 600",
+            "--pane",
+            "b=sleep 600",
+        ],
+        120,
+        30,
+        &[("RALLISH_CONFIG_DIR", &dir)],
+    );
+    tui.wait_for_text("alpha beta gamma");
+    // "beta" sits at columns 7..=10 of row 1 (inside the border); SGR is 1-based.
+    tui.send(b"\x1b[<0;8;2M\x1b[<32;10;2M\x1b[<32;11;2M");
+    tui.wait_for_text("copy mode · selecting");
+    tui.send(b"\x1b[<0;11;2m");
+    let want = b"\x1b]52;c;YmV0YQ==\x1b\\"; // base64("beta")
+    common::eventually("the OSC 52 copy", || {
+        tui.raw_output().windows(want.len()).any(|w| w == want)
+    });
+    tui.wait_for_gone("copy mode");
+}

@@ -515,7 +515,7 @@ impl App {
             .map(|p| &p.search)
             .or(copy.search.as_ref());
         let current = search.and_then(|s| s.current.map(|i| s.matches[i]));
-        let hit = self.theme.search_match;
+        let hit = visible(self.theme.search_match);
         let mut marks = Marks::new(buf, inner, view);
         if let Some(search) = search {
             let top = view.top();
@@ -539,7 +539,7 @@ impl App {
             } else {
                 (copy.cursor, selection.anchor)
             };
-            let style = self.theme.selection.add_modifier(Modifier::empty());
+            let style = visible(self.theme.selection);
             for line in start.0..=end.0 {
                 let (from, to) = if selection.whole_lines {
                     (0, u16::MAX)
@@ -563,6 +563,16 @@ impl App {
             col + 1,
             Style::new().add_modifier(Modifier::REVERSED),
         );
+    }
+}
+
+/// A theme slot as set, or reverse video when it sets nothing (a colourless theme must
+/// still show matches and selections).
+fn visible(style: Style) -> Style {
+    if style == Style::new() {
+        style.add_modifier(Modifier::REVERSED)
+    } else {
+        style
     }
 }
 

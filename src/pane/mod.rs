@@ -68,6 +68,8 @@ pub struct PaneSpec {
     pub cwd: Option<PathBuf>,
     /// Extra environment for this child (RALLISH_* and preset env).
     pub env: Vec<(String, String)>,
+    /// What the border says it runs, when not the command itself.
+    pub label: Option<String>,
 }
 
 /// Messages for a pane's writer thread.
@@ -184,7 +186,7 @@ impl Pane {
 
         Ok(Pane {
             name: spec.name.clone(),
-            command: spec.command.clone(),
+            command: spec.label.clone().unwrap_or_else(|| spec.command.clone()),
             emulator,
             dirty,
             writer,
