@@ -220,7 +220,12 @@ fn work(dir: &Path, max_lines: usize, queue: &mpsc::Receiver<Job>, done: &dyn Fn
     for job in queue {
         match job {
             Job::Snapshot { turn } => {
-                starts.insert(turn, snapshot(dir));
+                let start = snapshot(dir);
+                match &start {
+                    Ok(_) => tracing::info!(turn, "review: recorded the start of the turn"),
+                    Err(err) => tracing::info!(turn, %err, "review: no start for the turn"),
+                }
+                starts.insert(turn, start);
             }
             Job::Diff { turn, next, ticket } => {
                 let now = snapshot(dir);

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{TempDir, Tui};
+use common::{TempDir, Tui, eventually};
 
 /// Runs git in `dir` with a fixed identity; panics on failure.
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -36,7 +36,8 @@ fn repo() -> TempDir {
 /// one and passes; the reviewer echoes what it is told and approves once the author's
 /// line (or `approve_on`) arrives.
 fn start(dir: &Path, approve_on: &str) -> Tui {
-    let author = "echo author ready; read go; echo 'hello from the author' >> notes.txt; \
+    // The quotes keep the border title (the command) from reading "author ready".
+    let author = "echo author' 'ready; read go; echo 'hello from the author' >> notes.txt; \
                   echo brand new > fresh.txt; rallish-tui pass --note 'please review'; exec cat";
     let reviewer = format!(
         "stty -echo; while IFS= read -r line; do echo \"got: $line\"; case \"$line\" in \
@@ -65,6 +66,13 @@ fn the_reviewer_gets_the_authors_diff_and_approval_ends_the_rally() {
     let dir = repo();
     let mut tui = start(dir.path(), "+hello from the author");
     tui.wait_for_text("author ready");
+    // The author edits only once the start of its turn is on record, as an agent that
+    // takes seconds to start always does.
+    let log = tui.state_dir().join("rallish-tui.log");
+    eventually("the start of turn 1 on record", || {
+        std::fs::read_to_string(&log)
+            .is_ok_and(|text| text.contains("review: recorded the start of the turn"))
+    });
     tui.type_text("go\r");
     tui.wait_for_text("Rally ended");
     let reviewer = tui.region(100..200);

@@ -66,10 +66,10 @@ fn osc52_config() -> TempDir {
     dir
 }
 
-/// Where `text` is on the screen, if it is.
+/// Where `text` is in the panes (not the border titles nor the status line), if it is.
 fn find(screen: &vt100::Screen, text: &str) -> Option<(u16, u16)> {
     let (rows, cols) = (screen.size().0.get(), screen.size().1.get());
-    (0..rows).find_map(|row| {
+    (1..rows - 2).find_map(|row| {
         let line = screen.contents_between(row, 0, row, cols);
         line.find(text)
             .map(|at| (row, line[..at].chars().count() as u16))
@@ -91,7 +91,8 @@ fn search_finds_a_line_deep_in_the_history_and_copies_it() {
         30,
         &[("RALLISH_CONFIG_DIR", &dir)],
     );
-    tui.wait_for_text("5000");
+    // Not the border title: the pane's last line of output.
+    tui.wait_until("seq to finish", |s| find(s, "5000").is_some());
     tui.chord(b"[");
     tui.wait_for_text("copy mode");
     tui.type_text("/4321");
@@ -139,7 +140,7 @@ fn a_mouse_drag_selects_and_copies_without_copy_mode() {
     let mut tui = Tui::start_with_env(
         &[
             "--pane",
-            "a=echo alpha beta gamma; exec sleep 600",
+            "a=echo alpha beta' 'gamma; exec sleep 600",
             "--pane",
             "b=sleep 600",
         ],
@@ -147,6 +148,7 @@ fn a_mouse_drag_selects_and_copies_without_copy_mode() {
         30,
         &[("RALLISH_CONFIG_DIR", &dir)],
     );
+    // (Quoted apart in the command, so the border title never matches.)
     tui.wait_for_text("alpha beta gamma");
     // "beta" sits at columns 7..=10 of row 1 (inside the border); SGR is 1-based.
     tui.send(b"\x1b[<0;8;2M\x1b[<32;10;2M\x1b[<32;11;2M");
