@@ -22,6 +22,7 @@ pub mod paths;
 pub mod preset;
 pub mod rally_end;
 pub mod recorder;
+pub mod scratchpad;
 pub mod session;
 pub mod terminal;
 pub mod theme;
