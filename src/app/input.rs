@@ -63,6 +63,7 @@ impl App {
                 _ => self.set_notice("still here"),
             },
             Mode::Help => {}
+            Mode::Scratchpad => self.on_scratch_key(key),
             Mode::NoteEditor { to, mut editor } => {
                 match self.keymap.lookup(KeyMode::NoteEditor, &key) {
                     Some(Action::SendNote) => {
@@ -76,6 +77,9 @@ impl App {
                     }
                 }
             }
+        }
+        if matches!(self.mode, Mode::Normal) && self.scratch.has_keyboard() {
+            self.mode = Mode::Scratchpad;
         }
         self.dirty = true;
     }
@@ -100,6 +104,7 @@ impl App {
             Mode::NoteEditor { editor, .. } => {
                 editor.insert_str(text);
             }
+            Mode::Scratchpad => self.scratch_insert(text),
             _ => {
                 if let Some(pane) = self.input_target() {
                     let bytes = keys::encode_paste(text, self.input_modes(pane));
@@ -111,6 +116,9 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) {
+        if self.scratch_mouse(mouse) {
+            return;
+        }
         let at = Position::new(mouse.column, mouse.row);
         let Some((id, rect)) = self
             .pane_rects()
@@ -238,6 +246,11 @@ impl App {
     }
 
     pub(super) fn perform(&mut self, action: Action) {
+        self.scratch_before_action(action);
+        if self.scratch_action(action) {
+            self.dirty = true;
+            return;
+        }
         match action {
             Action::FocusPane(n) => {
                 let id = usize::from(n) - 1;
@@ -305,9 +318,16 @@ impl App {
             Action::Help => self.mode = Mode::Help,
             Action::Cancel | Action::SendNote => {}
             Action::ToggleRecording => self.toggle_recording(),
-            Action::CopyMode | Action::ToggleScratchpad => {
+            Action::CopyMode => {
                 self.set_notice(format!("{} is not available in this build", action.name()));
             }
+            Action::ToggleScratchpad
+            | Action::ScratchCopy
+            | Action::ScratchPaste
+            | Action::ScratchSearch
+            | Action::ScratchGrow
+            | Action::ScratchShrink
+            | Action::ScratchMove => {}
         }
         self.dirty = true;
     }

@@ -6,11 +6,14 @@ mod attention;
 mod draw;
 mod ending;
 mod input;
+mod persist;
 mod rally;
 mod recording;
+mod scratch_panel;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
+pub use scratch_panel::ScratchEvent;
 
 use std::time::{Duration, Instant};
 
@@ -68,6 +71,16 @@ pub struct AppConfig {
     /// Silence after which a pane counts as idle.
     pub idle_after: Duration,
     pub notify: NotifyConfig,
+    pub session: SessionStart,
+    pub scratchpad: crate::scratchpad::Settings,
+    pub clipboard: crate::config::ClipboardMode,
+}
+
+/// The session a rally starts: a new one, or one being resumed from its record.
+pub struct SessionStart {
+    pub resuming: bool,
+    /// For a new session, its static part (panes, rules); resuming, all of it.
+    pub record: crate::resume::SessionRecord,
 }
 
 /// What the keyboard is doing right now.
@@ -85,6 +98,8 @@ enum Mode {
         editor: Box<ratatui_textarea::TextArea<'static>>,
     },
     Help,
+    /// The scratchpad panel has the keyboard.
+    Scratchpad,
 }
 
 pub struct App {
@@ -131,8 +146,11 @@ pub struct App {
     recorder_trouble: Option<String>,
     activity: Vec<crate::activity::Activity>,
     notify: NotifyConfig,
-    /// Bytes for the host terminal outside any frame (bell, notifications).
+    /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
     host_out: Vec<u8>,
+    scratch: scratch_panel::Scratch,
+    clipboard: crate::clipboard::Clipboard,
+    persist: persist::Persist,
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
@@ -146,7 +164,12 @@ pub fn run(config: AppConfig) -> anyhow::Result<()> {
 
 async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let state_dir = crate::paths::state_dir();
-    let session = Session::create(&state_dir).context("creating the session directory")?;
+    let session = if config.session.resuming {
+        let id = &config.session.record.id;
+        Session::open(&state_dir, id).with_context(|| format!("opening session {id}"))?
+    } else {
+        Session::create(&state_dir).context("creating the session directory")?
+    };
     let runtime_dir = crate::control::server::runtime_dir();
     let (socket_path, listener) =
         crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
@@ -159,6 +182,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
+    let (scratch_tx, mut scratch_rx) = mpsc::unbounded_channel::<ScratchEvent>();
     let mut app = App::start(
         config,
         session,
@@ -167,6 +191,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         &pane_tx,
         ending::Checks::new(check_tx),
     )?;
+    app.open_scratchpad(scratch_tx);
+    app.persist_session(true);
     terminal
         .backend_mut()
         .writer_mut()
@@ -203,6 +229,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
             Some(request) = control_rx.recv() => app.on_control(request),
             Some(done) = check_rx.recv() => app.on_check_done(done),
+            Some(event) = scratch_rx.recv() => app.on_scratch_event(event),
             _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
             () = sleep_until(wake), if wake.is_some() => app.on_timer(),
@@ -212,6 +239,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             app.on_pane_signal(signal);
         }
         app.update_activity(Instant::now());
+        app.persist_session(false);
         if app.quitting {
             break;
         }
@@ -220,6 +248,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     app.checks.stop_all();
     app.shutdown(&mut pane_rx).await;
     app.stop_recordings();
+    app.persist_session(true);
+    app.close_scratchpad();
     let _ = std::fs::remove_file(&app.socket_path);
     drop(terminal);
     drop(guard);
@@ -248,14 +278,30 @@ impl App {
         let now = Instant::now();
         let names = config.panes.iter().map(|p| p.name.clone()).collect();
         let solo = config.panes.len() == 1;
-        let baton = Baton::new(
+        let resumed = config.session.resuming.then_some(&config.session.record);
+        let mut baton = Baton::new(
             names,
             config.first,
             config.routing,
             config.rules.max_turns,
             now,
         )
-        .with_self_pass(solo);
+        .with_self_pass(solo)
+        .at_turn(resumed.map_or(1, |r| r.turn));
+        if resumed.is_some_and(|r| r.paused) {
+            let _ = baton.apply(crate::baton::Event::Pause, now);
+        }
+        // A resumed rally's deadline counts the time its earlier runs used.
+        let started = resumed
+            .and_then(|r| now.checked_sub(Duration::from_secs_f64(r.budget.seconds.max(0.0))))
+            .unwrap_or(now);
+        let mut scratch = scratch_panel::Scratch::new(config.scratchpad, &session.dir);
+        if let Some(r) = resumed {
+            scratch.panel.visible = r.scratchpad.visible;
+            scratch.panel.placement = r.scratchpad.placement;
+            scratch.panel.percent = r.scratchpad.percent;
+        }
+        let persist = persist::Persist::new(config.session.record, &session.id, now);
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
@@ -284,7 +330,7 @@ impl App {
             quitting: false,
             host_focused: true,
             tokens: std::collections::HashMap::new(),
-            started: now,
+            started,
             record: config.record,
             title: config.title,
             screen_recording: recording::ScreenRecording::default(),
@@ -294,6 +340,9 @@ impl App {
             activity: vec![crate::activity::Activity::new(config.idle_after); config.panes.len()],
             notify: config.notify,
             host_out: Vec::new(),
+            scratch,
+            clipboard: crate::clipboard::Clipboard::new(config.clipboard),
+            persist,
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {
@@ -319,15 +368,19 @@ impl App {
         Ok(app)
     }
 
-    /// The rectangles panes occupy: everything but the status line, and the banner once
-    /// the rally has ended.
-    fn pane_rects(&self) -> Vec<Rect> {
+    /// Everything but the status line, and the banner once the rally has ended.
+    fn main_area(&self) -> Rect {
         let banner = u16::from(self.ended.is_some());
-        let area = Rect {
+        Rect {
             y: self.size.y + banner,
             height: self.size.height.saturating_sub(1 + banner),
             ..self.size
-        };
+        }
+    }
+
+    /// The rectangles panes occupy: the main area less the scratchpad panel's.
+    fn pane_rects(&self) -> Vec<Rect> {
+        let area = self.scratch.split(self.main_area()).0;
         let count = self.snapshots.len();
         if self.zoomed {
             return (0..count)
@@ -362,6 +415,8 @@ impl App {
                 self.dirty = true;
                 self.on_pane_output(id, Instant::now());
                 self.maybe_kickoff(id);
+                self.forward_child_clipboard(id);
+                self.scratch_watch(Instant::now(), false);
             }
             PaneSignal::Exited(id, state) => {
                 tracing::info!(pane = id, state = %state.label(), "child exited");
@@ -381,6 +436,7 @@ impl App {
             self.notice = None;
         }
         self.check_clock(now);
+        self.scratch_tick(now);
         self.dirty = true;
     }
 
@@ -403,6 +459,9 @@ impl App {
         }
         if let Some((_, until)) = &self.notice {
             consider(*until);
+        }
+        if let Some(at) = self.scratch_due() {
+            consider(at);
         }
         for pane in &self.panes {
             if let Some(since) = pane.emulator().callbacks().sync_since {

@@ -165,7 +165,8 @@ impl Panel {
             return false;
         }
         let cursor = self.editor.cursor();
-        let following = cursor.0 + 1 == old.len();
+        // Someone watching (not typing) on the last line keeps seeing the newest text.
+        let following = cursor.0 + 1 == old.len() && !self.focused;
         // The selection's other end, which `cursor` is not.
         let anchor = self.editor.selection_range().map(|(start, end)| {
             if start == (cursor.0, cursor.1) {
@@ -201,6 +202,13 @@ impl Panel {
             self.jump(place((cursor.0, cursor.1)));
         }
         true
+    }
+
+    /// Starts over with `text` (no undo history), the cursor at its end.
+    pub fn load(&mut self, text: &str) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        self.rebuild(&lines);
+        self.editor.move_cursor(CursorMove::End);
     }
 
     fn rebuild(&mut self, lines: &[&str]) {
@@ -476,6 +484,20 @@ mod tests {
         let mut p = panel("a\n");
         p.set_text("a\nb\n");
         assert_eq!(p.editor.cursor(), (2, 0));
+    }
+
+    #[test]
+    fn typing_on_the_last_line_is_not_moved_by_an_append() {
+        let mut p = panel("a\n");
+        p.set_focus(true);
+        p.editor.move_cursor(CursorMove::Bottom);
+        for c in "mine".chars() {
+            p.input(key(KeyCode::Char(c)));
+        }
+        p.set_text(&crate::scratchpad::appended(&p.text(), "[12:00:00 b] x\n"));
+        assert_eq!(p.text(), "a\nmine\n[12:00:00 b] x\n");
+        p.input(key(KeyCode::Char('!')));
+        assert_eq!(p.text(), "a\nmine!\n[12:00:00 b] x\n");
     }
 
     #[test]

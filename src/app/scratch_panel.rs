@@ -1,0 +1,601 @@
+//! The scratchpad in the running app: the panel's keys, the agents' requests, debounced
+//! saves on the store's worker thread, compaction (with the optional summary), edits made
+//! to the file directly by agents, and copying to the clipboard.
+//!
+//! The text lives in the panel's editor. `saved` is what the file holds as far as we
+//! know: the base every merge starts from. A change marks the text pending; it is saved
+//! at most [`SAVE_MAX_DELAY`] after the first pending change and [`SAVE_QUIET`] after the
+//! last, so saving never waits more than 500 ms behind the text.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::{App, Mode};
+use crate::action::Action;
+use crate::clipboard::Copied;
+use crate::control::protocol::{ErrorCode, Response};
+use crate::keymap::{Chord, Mode as KeyMode};
+use crate::scratchpad::panel::{Changer, Panel};
+use crate::scratchpad::store::{self, Done, FileMeta, Job};
+use crate::scratchpad::summarize::{self, SummaryError};
+use crate::scratchpad::{self, ARCHIVE_NAME, FILE_NAME, Settings, compact, merge};
+
+/// A save waits for this much quiet after the last change...
+const SAVE_QUIET: Duration = Duration::from_millis(200);
+/// ...but never longer than this after the first unsaved one.
+const SAVE_MAX_DELAY: Duration = Duration::from_millis(500);
+/// How often pane output may make us look for edits agents made to the file directly.
+const DISK_CHECK_EVERY: Duration = Duration::from_millis(500);
+
+/// News for the app from the scratchpad's threads.
+#[derive(Debug)]
+pub enum ScratchEvent {
+    Store(Done),
+    Summary {
+        marker: String,
+        result: Result<String, SummaryError>,
+    },
+}
+
+pub(super) struct Scratch {
+    pub(super) panel: Panel,
+    pub(super) settings: Settings,
+    path: PathBuf,
+    archive: PathBuf,
+    tx: Option<UnboundedSender<ScratchEvent>>,
+    worker: Option<store::Worker>,
+    /// The text the file holds, as far as we know: the base of every merge.
+    saved: String,
+    saved_meta: Option<FileMeta>,
+    /// The save on its way to the disk: its tag and text.
+    in_flight: Option<(u64, String)>,
+    next_tag: u64,
+    /// First and last unsaved change.
+    pending: Option<(Instant, Instant)>,
+    last_disk_check: Option<Instant>,
+    summarizing: bool,
+    /// What each pane last read through the socket: the base of its next write.
+    reads: HashMap<String, String>,
+    /// The last save error told to the person, so each is told once.
+    told: Option<String>,
+}
+
+impl Scratch {
+    pub(super) fn new(settings: Settings, session_dir: &std::path::Path) -> Scratch {
+        Scratch {
+            panel: Panel::new(),
+            settings,
+            path: session_dir.join(FILE_NAME),
+            archive: session_dir.join(ARCHIVE_NAME),
+            tx: None,
+            worker: None,
+            saved: String::new(),
+            saved_meta: None,
+            in_flight: None,
+            next_tag: 1,
+            pending: None,
+            last_disk_check: None,
+            summarizing: false,
+            reads: HashMap::new(),
+            told: None,
+        }
+    }
+
+    pub(super) fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The panes' share of `area`, and the panel's.
+    pub(super) fn split(&self, area: Rect) -> (Rect, Rect) {
+        self.panel.split(area)
+    }
+
+    pub(super) fn has_keyboard(&self) -> bool {
+        self.panel.visible && self.panel.focused
+    }
+}
+
+impl App {
+    /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
+    pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
+        let scratch = &mut self.scratch;
+        store::remove_stale_temps(&scratch.path);
+        if let Ok(text) = std::fs::read_to_string(&scratch.path) {
+            scratch.saved_meta = FileMeta::of(&scratch.path);
+            scratch.panel.load(&text);
+            scratch.saved = text;
+        }
+        scratch.panel.style(&self.theme);
+        let report = tx.clone();
+        scratch.worker = Some(store::Worker::start(move |done| {
+            let _ = report.send(ScratchEvent::Store(done));
+        }));
+        scratch.tx = Some(tx);
+    }
+
+    /// Saves what is pending, now and on this thread; the worker finishes first.
+    pub(super) fn close_scratchpad(&mut self) {
+        if let Some(mut worker) = self.scratch.worker.take() {
+            worker.finish();
+        }
+        if self.scratch.pending.is_some() || self.scratch.in_flight.is_some() {
+            let text = self.scratch.panel.text();
+            if let Err(err) = store::write_atomic(&self.scratch.path, text.as_bytes()) {
+                tracing::error!(%err, "saving the scratchpad at exit failed");
+            }
+        }
+    }
+
+    /// When the next save is due, for [`App::next_wakeup`].
+    pub(super) fn scratch_due(&self) -> Option<Instant> {
+        if self.scratch.in_flight.is_some() {
+            return None;
+        }
+        let (first, last) = self.scratch.pending?;
+        Some((last + SAVE_QUIET).min(first + SAVE_MAX_DELAY))
+    }
+
+    /// Starts the save once it is due.
+    pub(super) fn scratch_tick(&mut self, now: Instant) {
+        if self.scratch_due().is_some_and(|at| at <= now) {
+            self.save_scratch();
+        }
+    }
+
+    fn save_scratch(&mut self) {
+        let scratch = &mut self.scratch;
+        let text = scratch.panel.text();
+        let tag = scratch.next_tag;
+        scratch.next_tag += 1;
+        scratch.pending = None;
+        scratch.in_flight = Some((tag, text.clone()));
+        let job = Job::Replace {
+            path: scratch.path.clone(),
+            text,
+            expect: Some(scratch.saved_meta),
+            tag,
+        };
+        self.submit(job);
+    }
+
+    /// Hands a job to the worker, or does it here if the worker is gone.
+    fn submit(&mut self, job: Job) {
+        let sent = self
+            .scratch
+            .worker
+            .as_ref()
+            .is_some_and(|w| w.send(job.clone()));
+        if !sent {
+            for done in store::run_batch(vec![job]) {
+                self.on_scratch_event(ScratchEvent::Store(done));
+            }
+        }
+    }
+
+    pub(super) fn on_scratch_event(&mut self, event: ScratchEvent) {
+        match event {
+            ScratchEvent::Store(Done::Saved { tag, meta }) => {
+                if let Some((t, text)) = self.scratch.in_flight.take_if(|(t, _)| *t == tag) {
+                    debug_assert_eq!(t, tag);
+                    self.scratch.saved = text;
+                    self.scratch.saved_meta = meta;
+                    self.scratch.told = None;
+                }
+            }
+            ScratchEvent::Store(Done::Changed { tag }) => {
+                if self.scratch.in_flight.take_if(|(t, _)| *t == tag).is_some() {
+                    self.merge_from_disk();
+                    self.mark_pending(Instant::now());
+                }
+            }
+            ScratchEvent::Store(Done::Failed { tag, error }) => {
+                tracing::error!(%error, "scratchpad write failed");
+                if tag.is_some()
+                    && self
+                        .scratch
+                        .in_flight
+                        .take_if(|(t, _)| Some(*t) == tag)
+                        .is_some()
+                {
+                    // Try again later: the text is still in the editor.
+                    self.mark_pending(Instant::now());
+                }
+                if self.scratch.told.as_deref() != Some(error.as_str()) {
+                    self.set_notice(format!("scratchpad not saved: {error}"));
+                    self.scratch.told = Some(error);
+                }
+            }
+            ScratchEvent::Summary { marker, result } => {
+                self.scratch.summarizing = false;
+                match result {
+                    Ok(summary) => {
+                        let text = self.scratch.panel.text();
+                        if let Some(new) = compact::apply_summary(&text, &marker, &summary) {
+                            self.scratch.panel.set_text(&new);
+                            self.scratch_changed(Changer::Summary);
+                        }
+                    }
+                    Err(err) => {
+                        tracing::warn!(%err, "summarize command failed");
+                        self.set_notice(format!("{err}; the plain compaction line stays"));
+                    }
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn mark_pending(&mut self, now: Instant) {
+        let first = self.scratch.pending.map_or(now, |(first, _)| first);
+        self.scratch.pending = Some((first, now));
+    }
+
+    /// The text changed: note who did it, compact if it is over the cap, save soon.
+    fn scratch_changed(&mut self, who: Changer) {
+        self.scratch.panel.changed_by(who, scratchpad::clock_now());
+        self.mark_pending(Instant::now());
+        self.compact_scratch();
+        self.dirty = true;
+    }
+
+    /// Over the cap, the oldest entries go to the archive (appended before the shorter
+    /// scratchpad is saved: a crash between the two duplicates text, never loses it).
+    fn compact_scratch(&mut self) {
+        let text = self.scratch.panel.text();
+        let Some(c) = compact::compact(&text, self.scratch.settings.cap) else {
+            return;
+        };
+        tracing::info!(
+            entries = c.entries,
+            bytes = c.archived.len(),
+            "scratchpad compacted"
+        );
+        self.submit(Job::Append {
+            path: self.scratch.archive.clone(),
+            text: c.archived.clone(),
+        });
+        self.scratch.panel.set_text(&c.text);
+        self.scratch
+            .panel
+            .changed_by(Changer::Compaction, scratchpad::clock_now());
+        self.mark_pending(Instant::now());
+        if let (Some(command), false, Some(tx)) = (
+            self.scratch.settings.summarize_command.clone(),
+            self.scratch.summarizing,
+            self.scratch.tx.clone(),
+        ) {
+            self.scratch.summarizing = true;
+            let timeout = self.scratch.settings.summarize_timeout;
+            let max = self.scratch.settings.cap / 4;
+            let marker = c.marker;
+            std::thread::spawn(move || {
+                let result = summarize::summarize(&command, &c.archived, timeout, max);
+                let _ = tx.send(ScratchEvent::Summary { marker, result });
+            });
+        }
+    }
+
+    /// Picks up an edit an agent made to the file directly (not through the socket):
+    /// at most every [`DISK_CHECK_EVERY`] while panes are busy, and before every answer.
+    pub(super) fn scratch_watch(&mut self, now: Instant, force: bool) {
+        let recent = self
+            .scratch
+            .last_disk_check
+            .is_some_and(|at| now.duration_since(at) < DISK_CHECK_EVERY);
+        if (recent && !force) || self.scratch.in_flight.is_some() {
+            return;
+        }
+        self.scratch.last_disk_check = Some(now);
+        if FileMeta::of(&self.scratch.path) != self.scratch.saved_meta {
+            self.merge_from_disk();
+        }
+    }
+
+    /// Merges the file's text (theirs) with the editor's (ours) over what we last saved.
+    fn merge_from_disk(&mut self) {
+        let meta = FileMeta::of(&self.scratch.path);
+        let Ok(raw) = std::fs::read_to_string(&self.scratch.path) else {
+            // Gone or unreadable: the next save writes it again.
+            self.scratch.saved_meta = meta;
+            self.mark_pending(Instant::now());
+            return;
+        };
+        let theirs = scratchpad::clean(&raw);
+        let ours = self.scratch.panel.text();
+        let merged = merge::merge3_text(&self.scratch.saved, &ours, &theirs);
+        self.scratch.saved = raw.clone();
+        self.scratch.saved_meta = meta;
+        if merged != ours {
+            self.scratch.panel.set_text(&merged);
+            self.scratch
+                .panel
+                .changed_by(Changer::Disk, scratchpad::clock_now());
+            self.compact_scratch();
+        }
+        if merged != raw {
+            self.mark_pending(Instant::now());
+        }
+        self.dirty = true;
+    }
+
+    /// `scratch read`: the whole text.
+    pub(super) fn scratch_read(&mut self, pane: &str) -> Response {
+        self.scratch_watch(Instant::now(), true);
+        let text = self.scratch.panel.text();
+        self.scratch.reads.insert(pane.to_string(), text.clone());
+        Response::ok(text)
+    }
+
+    /// `scratch append`: one entry tagged with the pane and the time.
+    pub(super) fn scratch_append(&mut self, pane: &str, text: &str) -> Response {
+        self.scratch_watch(Instant::now(), true);
+        let body = scratchpad::clean(text);
+        if body.trim().is_empty() {
+            return Response::error(ErrorCode::BadRequest, "nothing to append");
+        }
+        let entry = scratchpad::entry(&scratchpad::clock_now(), pane, &body);
+        if entry.len() > self.scratch.settings.cap {
+            return Response::error(
+                ErrorCode::Refused,
+                format!(
+                    "the entry is {} bytes, more than the scratchpad's cap of {}",
+                    entry.len(),
+                    scratchpad::kib(self.scratch.settings.cap)
+                ),
+            );
+        }
+        let new = scratchpad::appended(&self.scratch.panel.text(), &entry);
+        self.scratch.panel.set_text(&new);
+        self.scratch_changed(Changer::Pane {
+            name: pane.to_string(),
+            appended: true,
+        });
+        Response::ok(format!(
+            "appended {} bytes to the scratchpad ({})",
+            entry.len(),
+            self.scratch_size()
+        ))
+    }
+
+    /// `scratch write`: the holder replaces the text; typing the person has not saved
+    /// (and appends since this pane last read) are merged in.
+    pub(super) fn scratch_write(&mut self, pane: &str, text: &str) -> Response {
+        if self.baton.holder_name() != Some(pane) {
+            let holder = self.baton.holder_name().unwrap_or("nobody");
+            return Response::error(
+                ErrorCode::NotHolder,
+                format!(
+                    "only the baton holder may rewrite the scratchpad ({holder} holds it); appending is open to every pane"
+                ),
+            );
+        }
+        self.scratch_watch(Instant::now(), true);
+        let theirs = scratchpad::clean(text);
+        let base = self
+            .scratch
+            .reads
+            .remove(pane)
+            .unwrap_or_else(|| self.scratch.saved.clone());
+        let ours = self.scratch.panel.text();
+        let merged = merge::merge3_text(&base, &ours, &theirs);
+        self.scratch.panel.set_text(&merged);
+        self.scratch_changed(Changer::Pane {
+            name: pane.to_string(),
+            appended: false,
+        });
+        let kept = if merged == theirs {
+            ""
+        } else {
+            ", merged with changes made since you read it"
+        };
+        Response::ok(format!(
+            "wrote the scratchpad{kept} ({})",
+            self.scratch_size()
+        ))
+    }
+
+    fn scratch_size(&self) -> String {
+        format!(
+            "{} of {}",
+            scratchpad::kib(self.scratch.panel.len()),
+            scratchpad::kib(self.scratch.settings.cap)
+        )
+    }
+
+    /// A key while the panel has the keyboard.
+    pub(super) fn on_scratch_key(&mut self, key: KeyEvent) {
+        self.mode = Mode::Scratchpad;
+        if self.scratch.panel.searching() {
+            match self.keymap.lookup(KeyMode::Scratchpad, &key) {
+                Some(Action::ScratchSearch) => self.scratch.panel.search_start_or_next(),
+                _ => self.scratch.panel.search_key(key),
+            }
+            return;
+        }
+        if Chord::from_event(&key) == self.keymap.prefix() {
+            self.mode = Mode::Prefix;
+            return;
+        }
+        match self.keymap.lookup(KeyMode::Scratchpad, &key) {
+            Some(Action::Cancel) => self.scratch_focus(false),
+            Some(action) => self.perform(action),
+            None => {
+                if self.scratch.panel.input(key) {
+                    self.scratch_changed(Changer::Person);
+                }
+            }
+        }
+    }
+
+    /// A bracketed paste while the panel has the keyboard.
+    pub(super) fn scratch_insert(&mut self, text: &str) {
+        if self.scratch.panel.insert(&scratchpad::clean(text)) {
+            self.scratch_changed(Changer::Person);
+        }
+    }
+
+    fn scratch_focus(&mut self, focused: bool) {
+        self.scratch.panel.set_focus(focused);
+        self.mode = if focused && self.scratch.panel.visible {
+            Mode::Scratchpad
+        } else {
+            Mode::Normal
+        };
+        self.dirty = true;
+    }
+
+    /// Called before every action: moving the focus to a pane takes it from the panel.
+    pub(super) fn scratch_before_action(&mut self, action: Action) {
+        if matches!(
+            action,
+            Action::FocusPane(_) | Action::FocusNext | Action::TakeBaton
+        ) {
+            self.scratch.panel.set_focus(false);
+        }
+    }
+
+    /// The scratchpad's actions; `true` when `action` was one.
+    pub(super) fn scratch_action(&mut self, action: Action) -> bool {
+        let panel = &mut self.scratch.panel;
+        match action {
+            Action::ToggleScratchpad => {
+                if !panel.visible {
+                    panel.visible = true;
+                    self.scratch_focus(true);
+                    self.apply_layout();
+                } else if panel.focused {
+                    panel.visible = false;
+                    self.scratch_focus(false);
+                    self.apply_layout();
+                } else {
+                    self.scratch_focus(true);
+                }
+            }
+            Action::ScratchCopy => self.scratch_copy(),
+            Action::ScratchPaste => self.scratch_paste(),
+            Action::ScratchSearch => {
+                if !panel.visible {
+                    panel.visible = true;
+                    self.apply_layout();
+                }
+                self.scratch.panel.search_start_or_next();
+                self.scratch_focus(true);
+            }
+            Action::ScratchGrow | Action::ScratchShrink => {
+                panel.resize(action == Action::ScratchGrow);
+                self.apply_layout();
+            }
+            Action::ScratchMove => {
+                panel.toggle_placement();
+                self.apply_layout();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn scratch_copy(&mut self) {
+        let text = self.scratch.panel.selection_or_all();
+        if text.is_empty() {
+            self.set_notice("the scratchpad is empty: nothing to copy");
+            return;
+        }
+        let what = if self.scratch.panel.text().len() == text.len() {
+            "the scratchpad"
+        } else {
+            "the selection"
+        };
+        match self.clipboard.copy(&text) {
+            Copied::System => self.set_notice(format!("copied {what} to the clipboard")),
+            Copied::Osc52(bytes) => {
+                self.host_out.extend_from_slice(&bytes);
+                self.set_notice(format!("copied {what} (through the terminal, OSC 52)"));
+            }
+            Copied::Nowhere(why) => self.set_notice(format!("not copied: {why}")),
+        }
+    }
+
+    fn scratch_paste(&mut self) {
+        match self.clipboard.paste() {
+            Some(text) if !text.is_empty() => {
+                if !self.scratch.panel.visible {
+                    self.scratch.panel.visible = true;
+                    self.apply_layout();
+                }
+                self.scratch_focus(true);
+                self.scratch_insert(&text);
+            }
+            _ => self.set_notice(
+                "no system clipboard to paste from; use your terminal's paste in the scratchpad",
+            ),
+        }
+    }
+
+    /// Clicks and the wheel over the panel; `true` when the mouse event was the panel's.
+    /// A click anywhere else takes the keyboard from it.
+    pub(super) fn scratch_mouse(&mut self, mouse: MouseEvent) -> bool {
+        let rect = self.scratch_rect();
+        if !rect.contains(Position::new(mouse.column, mouse.row)) {
+            if let MouseEventKind::Down(_) = mouse.kind
+                && self.scratch.panel.focused
+            {
+                self.scratch_focus(false);
+            }
+            return false;
+        }
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => self.scratch_focus(true),
+            MouseEventKind::ScrollUp => self.scratch.panel.scroll(-3),
+            MouseEventKind::ScrollDown => self.scratch.panel.scroll(3),
+            _ => {}
+        }
+        self.dirty = true;
+        true
+    }
+
+    /// A child's OSC 52 copies leave through the clipboard, like the person's.
+    pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
+        let requests = std::mem::take(&mut self.panes[id].emulator().callbacks_mut().clipboard);
+        for (selection, payload) in requests {
+            match self.clipboard.forward(&selection, &payload) {
+                Copied::Osc52(bytes) => {
+                    self.host_out.extend_from_slice(&bytes);
+                    self.dirty = true;
+                }
+                Copied::System => {}
+                Copied::Nowhere(why) => {
+                    tracing::debug!(pane = id, why, "child clipboard not forwarded")
+                }
+            }
+        }
+    }
+
+    /// Where the panel is on screen (empty when hidden).
+    pub(super) fn scratch_rect(&self) -> Rect {
+        self.scratch.split(self.main_area()).1
+    }
+
+    pub(super) fn draw_scratch(&self, buf: &mut Buffer) {
+        let rect = self.scratch_rect();
+        let hint = match self.keymap.chord_for(KeyMode::Scratchpad, Action::Cancel) {
+            Some(chord) => format!("{chord}: back to the panes"),
+            None => String::new(),
+        };
+        self.scratch
+            .panel
+            .render(buf, rect, self.scratch.settings.cap, &self.theme, &hint);
+    }
+}
+
+impl App {
+    /// Queues a job on the scratchpad's writer; `false` when there is none.
+    pub(super) fn scratch_worker_send(&self, job: Job) -> bool {
+        self.scratch.worker.as_ref().is_some_and(|w| w.send(job))
+    }
+}
