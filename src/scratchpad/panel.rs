@@ -318,14 +318,11 @@ impl Panel {
             .scroll(ratatui_textarea::Scrolling::Delta { rows, cols: 0 });
     }
 
-    /// The title: size against the cap, and who changed the text last.
-    pub fn title(&self, cap: usize) -> String {
-        let mut title = format!(
-            " scratchpad · {}/{} ",
-            super::kib(self.len()),
-            super::kib(cap)
-        );
-        if let Some((who, clock)) = &self.last {
+    /// The title: size against the cap, and who changed the text last, made shorter
+    /// (no name, then no time) until it fits in `width` columns.
+    pub fn title(&self, cap: usize, width: usize) -> String {
+        let size = format!("{}/{}", super::kib(self.len()), super::kib(cap));
+        let who = self.last.as_ref().map(|(who, clock)| {
             let who = match who {
                 Changer::Person => "edited by you".to_string(),
                 Changer::Pane {
@@ -337,9 +334,23 @@ impl Panel {
                 Changer::Compaction => "compacted".to_string(),
                 Changer::Summary => "summarised".to_string(),
             };
-            title.push_str(&format!("· {who} {clock} "));
-        }
-        title
+            (who, clock)
+        });
+        let candidates = match &who {
+            Some((who, clock)) => vec![
+                format!(" scratchpad · {size} · {who} {clock} "),
+                format!(" {size} · {who} {clock} "),
+                format!(" {size} · {who} "),
+            ],
+            None => vec![format!(" scratchpad · {size} "), format!(" {size} ")],
+        };
+        let fits = |t: &String| t.chars().count() <= width;
+        candidates
+            .iter()
+            .find(|t| fits(t))
+            .or(candidates.last())
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Opens the search prompt, or searches on when it is open.
@@ -408,7 +419,7 @@ impl Panel {
             })
             .border_style(border)
             .title(Line::styled(
-                self.title(cap),
+                self.title(cap, usize::from(area.width.saturating_sub(2))),
                 if over { theme.notice } else { border },
             ));
         let footer = match &self.search {
@@ -578,8 +589,13 @@ mod tests {
             "12:00:01".into(),
         );
         assert_eq!(
-            p.title(64 * 1024),
+            p.title(64 * 1024, 80),
             " scratchpad · 5 B/64 KiB · alice appended 12:00:01 "
         );
+        assert_eq!(
+            p.title(64 * 1024, 40),
+            " 5 B/64 KiB · alice appended 12:00:01 "
+        );
+        assert_eq!(p.title(64 * 1024, 30), " 5 B/64 KiB · alice appended ");
     }
 }
