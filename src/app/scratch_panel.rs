@@ -213,18 +213,13 @@ impl App {
             }
             ScratchEvent::Summary { marker, result } => {
                 self.scratch.summarizing = false;
-                match result {
-                    Ok(summary) => {
-                        let text = self.scratch.panel.text();
-                        if let Some(new) = compact::apply_summary(&text, &marker, &summary) {
-                            self.scratch.panel.set_text(&new);
-                            self.scratch_changed(Changer::Summary);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::warn!(%err, "summarize command failed");
-                        self.set_notice(format!("{err}; the plain compaction line stays"));
-                    }
+                let text = self.scratch.panel.text();
+                if let Some(new) = summarize::outcome(&text, &marker, &result) {
+                    self.scratch.panel.set_text(&new);
+                    self.scratch_changed(Changer::Summary);
+                } else if let Err(err) = result {
+                    tracing::warn!(%err, "summarize command failed");
+                    self.set_notice(format!("{err}; the plain compaction line stays"));
                 }
             }
         }
@@ -247,6 +242,9 @@ impl App {
     /// Over the cap, the oldest entries go to the archive (appended before the shorter
     /// scratchpad is saved: a crash between the two duplicates text, never loses it).
     fn compact_scratch(&mut self) {
+        if self.scratch.panel.len() <= self.scratch.settings.cap {
+            return;
+        }
         let text = self.scratch.panel.text();
         let Some(c) = compact::compact(&text, self.scratch.settings.cap) else {
             return;

@@ -109,9 +109,18 @@ pub fn summarize(
     Ok(text)
 }
 
+/// The scratchpad after a summary came back: the summary in place of its marker, or
+/// `None` to keep the text as it is (the plain marker stays on any failure, and when the
+/// marker is gone the summary has nowhere to go).
+pub fn outcome(text: &str, marker: &str, result: &Result<String, SummaryError>) -> Option<String> {
+    let summary = result.as_ref().ok()?;
+    super::compact::apply_summary(text, marker, summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scratchpad::compact;
 
     #[test]
     fn output_of_the_command_is_the_summary() {
@@ -125,6 +134,22 @@ mod tests {
         let got = summarize("sleep 30", "x", Duration::from_millis(200), 1000);
         assert_eq!(got, Err(SummaryError::Timeout(Duration::from_millis(200))));
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_timed_out_summary_falls_back_to_the_plain_compaction() {
+        let text: String = (0..100)
+            .map(|n| format!("[12:00:{:02} a] note {n}\n", n % 60))
+            .collect();
+        let c = compact::compact(&text, 1024).unwrap();
+        let slow = summarize("sleep 30", &c.archived, Duration::from_millis(100), 256);
+        assert!(matches!(slow, Err(SummaryError::Timeout(_))));
+        assert_eq!(outcome(&c.text, &c.marker, &slow), None);
+        assert!(c.text.starts_with("[compacted "));
+        let quick = summarize("head -c 20", &c.archived, Duration::from_secs(10), 256);
+        let summarised = outcome(&c.text, &c.marker, &quick).unwrap();
+        assert!(summarised.starts_with("[summary of "), "{summarised}");
+        assert!(summarised.len() <= 1024);
     }
 
     #[test]
