@@ -153,3 +153,26 @@ fn copying_without_a_display_goes_through_osc_52() {
         "no OSC 52 sequence in the output"
     );
 }
+
+#[test]
+fn an_agent_editing_the_file_directly_is_merged_with_the_persons_typing() {
+    let mut tui = Tui::start(&["--pane", "a=sh", "--pane", "b=cat"], 100, 30);
+    tui.wait_for_text("baton · turn 1");
+    tui.chord(b"s");
+    tui.wait_for_text("scratchpad ·");
+    tui.type_text("mine\r");
+    tui.send(b"\x1b"); // esc: the keyboard goes back to the panes
+    tui.wait_for_gone("esc: back to the panes");
+    tui.type_text("echo 'edited on disk' >> \"$RALLISH_SCRATCHPAD\"\r");
+    tui.wait_until("the edit in the panel", |s| {
+        (0..30).any(|row| {
+            s.contents_between(row, 65, row, 100)
+                .contains("edited on disk")
+        })
+    });
+    assert!(panel(&tui).contains("mine"), "{}", tui.contents());
+    let state = tui.state_dir();
+    eventually("both on disk", || {
+        read(&state, "scratchpad.md") == "mine\nedited on disk\n"
+    });
+}

@@ -59,6 +59,8 @@ pub(super) struct Scratch {
     /// First and last unsaved change.
     pending: Option<(Instant, Instant)>,
     last_disk_check: Option<Instant>,
+    /// A look at the file that output asked for while it was too soon after the last.
+    disk_check_due: Option<Instant>,
     summarizing: bool,
     /// What each pane last read through the socket: the base of its next write.
     reads: HashMap<String, String>,
@@ -81,6 +83,7 @@ impl Scratch {
             next_tag: 1,
             pending: None,
             last_disk_check: None,
+            disk_check_due: None,
             summarizing: false,
             reads: HashMap::new(),
             told: None,
@@ -104,6 +107,7 @@ impl Scratch {
 impl App {
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
+        store::remove_stale_temps(&self.session.dir.join(crate::resume::FILE_NAME));
         let scratch = &mut self.scratch;
         store::remove_stale_temps(&scratch.path);
         if let Ok(text) = std::fs::read_to_string(&scratch.path) {
@@ -132,18 +136,33 @@ impl App {
         }
     }
 
-    /// When the next save is due, for [`App::next_wakeup`].
+    /// When the next save or look at the file is due, for [`App::next_wakeup`].
     pub(super) fn scratch_due(&self) -> Option<Instant> {
+        // While a save is on its way nothing is due: its answer wakes the loop anyway.
         if self.scratch.in_flight.is_some() {
             return None;
         }
-        let (first, last) = self.scratch.pending?;
-        Some((last + SAVE_QUIET).min(first + SAVE_MAX_DELAY))
+        let check = self.scratch.disk_check_due;
+        let save = self
+            .scratch
+            .pending
+            .map(|(first, last)| (last + SAVE_QUIET).min(first + SAVE_MAX_DELAY));
+        match (save, check) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
-    /// Starts the save once it is due.
+    /// Looks at the file and starts the save once they are due.
     pub(super) fn scratch_tick(&mut self, now: Instant) {
-        if self.scratch_due().is_some_and(|at| at <= now) {
+        if self.scratch.disk_check_due.is_some_and(|at| at <= now) {
+            self.scratch.disk_check_due = None;
+            self.scratch_watch(now, true);
+        }
+        if self.scratch.in_flight.is_none()
+            && self.scratch.pending.is_some()
+            && self.scratch_due().is_some_and(|at| at <= now)
+        {
             self.save_scratch();
         }
     }
@@ -287,9 +306,17 @@ impl App {
             .last_disk_check
             .is_some_and(|at| now.duration_since(at) < DISK_CHECK_EVERY);
         if (recent && !force) || self.scratch.in_flight.is_some() {
+            // Look once more when it is time (or the save has landed): the output that
+            // asked may have been the last for a while.
+            let at = self
+                .scratch
+                .last_disk_check
+                .map_or(now, |at| at + DISK_CHECK_EVERY);
+            self.scratch.disk_check_due = Some(at.max(now + Duration::from_millis(1)));
             return;
         }
         self.scratch.last_disk_check = Some(now);
+        self.scratch.disk_check_due = None;
         if FileMeta::of(&self.scratch.path) != self.scratch.saved_meta {
             self.merge_from_disk();
         }
