@@ -55,7 +55,25 @@ fn an_append_from_a_pane_shows_in_the_open_panel_and_write_is_for_the_holder() {
 
 #[test]
 fn kill_9_then_resume_last_brings_back_scratchpad_holder_and_turn() {
-    let mut first = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
+    let config = common::TempDir::new("resume-config");
+    std::fs::create_dir_all(config.path().join("presets")).unwrap();
+    std::fs::write(
+        config.path().join("presets/two.toml"),
+        r#"name = "two"
+[[roles]]
+name = "a"
+command = "echo first run; exec cat"
+resume_command = "echo resumed run; exec cat"
+[[roles]]
+name = "b"
+command = "cat"
+"#,
+    )
+    .unwrap();
+    let config_env = config.path().display().to_string();
+    let env = [("RALLISH_CONFIG_DIR", config_env.as_str())];
+    let mut first = Tui::start_with_env(&["--preset", "two"], 100, 30, &env);
+    first.wait_for_text("first run");
     first.wait_for_text("baton · turn 1");
     first.chord(b"N"); // pass to b: turn 2
     first.wait_for_text("b holds the baton · turn 2");
@@ -72,14 +90,27 @@ fn kill_9_then_resume_last_brings_back_scratchpad_holder_and_turn() {
     assert!(first.wait_exit().is_some(), "the app survived kill -9");
 
     let state_env = state.display().to_string();
+    let listing = std::process::Command::new(common::binary())
+        .arg("sessions")
+        .env("RALLISH_STATE_DIR", &state_env)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let row = listing.lines().nth(1).unwrap_or_default();
+    assert!(
+        row.contains("  2  b ") && row.contains("a, b (two)"),
+        "{listing}"
+    );
+
     let resumed = Tui::start_with_env(
         &["--resume", "last"],
         100,
         30,
-        &[("RALLISH_STATE_DIR", &state_env)],
+        &[("RALLISH_STATE_DIR", &state_env), env[0]],
     );
     resumed.wait_for_text("b holds the baton · turn 2");
     resumed.wait_for_text("remember: the parser is next");
+    resumed.wait_for_text("resumed run");
     // Still the same session: one directory, the log appended to.
     let sessions = std::fs::read_dir(state.join("sessions")).unwrap().count();
     assert_eq!(sessions, 1);
