@@ -10,6 +10,7 @@ mod persist;
 mod rally;
 mod recording;
 mod scratch_panel;
+mod scratch_sync;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
