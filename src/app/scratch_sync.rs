@@ -31,7 +31,8 @@ impl App {
         store::remove_stale_temps(&self.session.dir.join(crate::resume::FILE_NAME));
         let scratch = &mut self.scratch;
         store::remove_stale_temps(&scratch.path);
-        if let Ok(text) = std::fs::read_to_string(&scratch.path) {
+        if let Ok(raw) = std::fs::read_to_string(&scratch.path) {
+            let text = scratchpad::clean(&raw);
             scratch.saved_meta = FileMeta::of(&scratch.path);
             scratch.panel.load(&text);
             scratch.saved = text;
@@ -121,8 +122,7 @@ impl App {
     pub(super) fn on_scratch_event(&mut self, event: ScratchEvent) {
         match event {
             ScratchEvent::Store(Done::Saved { tag, meta }) => {
-                if let Some((t, text)) = self.scratch.in_flight.take_if(|(t, _)| *t == tag) {
-                    debug_assert_eq!(t, tag);
+                if let Some((_, text)) = self.scratch.in_flight.take_if(|(t, _)| *t == tag) {
                     self.scratch.saved = text;
                     self.scratch.saved_meta = meta;
                     self.scratch.told = None;
@@ -255,7 +255,7 @@ impl App {
         let theirs = scratchpad::clean(&raw);
         let ours = self.scratch.panel.text();
         let merged = merge::merge3_text(&self.scratch.saved, &ours, &theirs);
-        self.scratch.saved = raw.clone();
+        self.scratch.saved.clone_from(&theirs);
         self.scratch.saved_meta = meta;
         if merged != ours {
             self.scratch.panel.set_text(&merged);
