@@ -34,8 +34,20 @@ pub enum Action {
     CycleLayout,
     /// Enter scroll/copy mode on the focused pane.
     CopyMode,
-    /// Show or hide the scratchpad panel.
+    /// Show the scratchpad panel and type in it; hide it when it has the keyboard.
     ToggleScratchpad,
+    /// Copy the scratchpad's selection (or all of it) to the clipboard.
+    ScratchCopy,
+    /// Paste the system clipboard into the scratchpad.
+    ScratchPaste,
+    /// Search the scratchpad (again: the next match).
+    ScratchSearch,
+    /// Make the scratchpad panel bigger.
+    ScratchGrow,
+    /// Make the scratchpad panel smaller.
+    ScratchShrink,
+    /// Move the scratchpad panel beside or below the panes.
+    ScratchMove,
     /// Start or stop recording.
     ToggleRecording,
     /// Show the help overlay.
@@ -133,7 +145,13 @@ impl Action {
             Action::TogglePause => "pause / resume the rally".into(),
             Action::CycleLayout => "next layout".into(),
             Action::CopyMode => "scroll / copy mode".into(),
-            Action::ToggleScratchpad => "show / hide the scratchpad".into(),
+            Action::ToggleScratchpad => "show / type in / hide the scratchpad".into(),
+            Action::ScratchCopy => "copy the scratchpad (or its selection)".into(),
+            Action::ScratchPaste => "paste the clipboard into the scratchpad".into(),
+            Action::ScratchSearch => "search the scratchpad / next match".into(),
+            Action::ScratchGrow => "make the scratchpad bigger".into(),
+            Action::ScratchShrink => "make the scratchpad smaller".into(),
+            Action::ScratchMove => "scratchpad beside / below the panes".into(),
             Action::ToggleRecording => "start / stop recording".into(),
             Action::Help => "this help".into(),
             Action::Cancel => "cancel".into(),
@@ -182,6 +200,12 @@ const SIMPLE: &[(&str, Action)] = &[
     ("cycle_layout", Action::CycleLayout),
     ("copy_mode", Action::CopyMode),
     ("toggle_scratchpad", Action::ToggleScratchpad),
+    ("scratch_copy", Action::ScratchCopy),
+    ("scratch_paste", Action::ScratchPaste),
+    ("scratch_search", Action::ScratchSearch),
+    ("scratch_grow", Action::ScratchGrow),
+    ("scratch_shrink", Action::ScratchShrink),
+    ("scratch_move", Action::ScratchMove),
     ("toggle_recording", Action::ToggleRecording),
     ("help", Action::Help),
     ("cancel", Action::Cancel),

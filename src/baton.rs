@@ -252,6 +252,15 @@ impl Baton {
         }
     }
 
+    /// Continues a resumed rally: the holder given to [`Baton::new`] holds turn `turn`.
+    pub fn at_turn(mut self, turn: u32) -> Baton {
+        self.turn = turn.max(1);
+        for t in &mut self.history {
+            t.number = self.turn;
+        }
+        self
+    }
+
     /// The pane holding the baton; `None` while paused or parked, or after the end.
     pub fn holder(&self) -> Option<PaneId> {
         if self.is_paused() || self.ended {

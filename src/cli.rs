@@ -76,6 +76,11 @@ pub struct RallyArgs {
     /// The task handed to the first holder (overrides the preset's task).
     #[arg(long, value_name = "TEXT")]
     pub task: Option<String>,
+    /// Continue a session (an id from `rallish-tui sessions`, or `last`): its panes,
+    /// layout, scratchpad, turn and baton holder come back, and each pane restarts with
+    /// its role's resume_command where it has one.
+    #[arg(long, value_name = "ID|last", conflicts_with_all = ["preset", "panes", "roles", "task"])]
+    pub resume: Option<String>,
 }
 
 /// asciicast versions, as the command line names them.
@@ -114,6 +119,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read or add to the rally's shared scratchpad (run inside a rallish-tui pane).
+    Scratch {
+        #[command(subcommand)]
+        command: ScratchCommand,
+    },
+    /// List the sessions that `--resume` can continue, newest last.
+    Sessions,
     /// A small deterministic stand-in for an agent CLI, used by the demo rally.
     DemoAgent {
         #[arg(long)]
@@ -153,6 +165,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScratchCommand {
+    /// Print the scratchpad.
+    Read,
+    /// Add an entry tagged with this pane and the time (any pane may).
+    Append {
+        /// The text; `-` or nothing reads standard input.
+        text: Option<String>,
+    },
+    /// Replace the whole scratchpad with standard input (the baton holder only).
+    Write {
+        /// `-`: the new text comes from standard input.
+        #[arg(value_name = "-", value_parser = only_stdin)]
+        from: String,
+    },
+}
+
+fn only_stdin(text: &str) -> Result<String, String> {
+    if text == "-" {
+        Ok(text.to_string())
+    } else {
+        Err("scratch write takes the new text on standard input: `scratch write -`".into())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,6 +47,32 @@ impl Clipboard {
         }
     }
 
+    /// Carries a child's OSC 52 copy (selection and base64 payload as it sent them) to
+    /// the clipboard the same way [`Clipboard::copy`] does. Read requests (`?`) are never
+    /// forwarded: a child must not read the person's clipboard.
+    pub fn forward(&mut self, selection: &[u8], payload: &[u8]) -> Copied {
+        if payload == b"?" {
+            return Copied::Nowhere("a child asked to read the clipboard".into());
+        }
+        let Some(text) = decode_base64(payload).and_then(|b| String::from_utf8(b).ok()) else {
+            return Copied::Nowhere(
+                "a child sent a clipboard payload that is not base64 text".into(),
+            );
+        };
+        match self.mode {
+            ClipboardMode::Off => Copied::Nowhere("the clipboard is off in config.toml".into()),
+            ClipboardMode::Osc52 => Copied::Osc52(osc52(selection, payload)),
+            ClipboardMode::System => match self.copy_system(&text) {
+                Ok(()) => Copied::System,
+                Err(err) => Copied::Nowhere(format!("no system clipboard: {err}")),
+            },
+            ClipboardMode::Auto => match self.copy_system(&text) {
+                Ok(()) => Copied::System,
+                Err(_) => Copied::Osc52(osc52(selection, payload)),
+            },
+        }
+    }
+
     /// Text from the system clipboard, for pasting into the scratchpad.
     pub fn paste(&mut self) -> Option<String> {
         if matches!(self.mode, ClipboardMode::Off | ClipboardMode::Osc52) {
@@ -114,6 +140,31 @@ pub fn base64(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Decodes standard base64 (padding optional, whitespace ignored); `None` if malformed.
+pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in text.iter().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +183,41 @@ mod tests {
             assert_eq!(base64(plain.as_bytes()), encoded.as_bytes(), "{plain:?}");
         }
         assert_eq!(base64("é🚀".as_bytes()), b"w6nwn5qA");
+    }
+
+    #[test]
+    fn base64_decodes_what_it_encodes() {
+        for plain in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "é🚀 notes\n",
+        ] {
+            let encoded = base64(plain.as_bytes());
+            assert_eq!(decode_base64(&encoded).as_deref(), Some(plain.as_bytes()));
+        }
+        assert_eq!(
+            decode_base64(b"Zm9v\nYmFy").as_deref(),
+            Some(&b"foobar"[..])
+        );
+        assert_eq!(decode_base64(b"Zm9v*"), None);
+    }
+
+    #[test]
+    fn child_copies_are_forwarded_but_reads_are_not() {
+        let mut osc = Clipboard::new(ClipboardMode::Osc52);
+        assert_eq!(
+            osc.forward(b"p", b"aGk="),
+            Copied::Osc52(b"\x1b]52;p;aGk=\x1b\\".to_vec())
+        );
+        assert!(matches!(osc.forward(b"c", b"?"), Copied::Nowhere(_)));
+        assert!(matches!(osc.forward(b"c", b"!!"), Copied::Nowhere(_)));
+        let mut off = Clipboard::new(ClipboardMode::Off);
+        assert!(matches!(off.forward(b"c", b"aGk="), Copied::Nowhere(_)));
     }
 
     #[test]

@@ -37,6 +37,31 @@ pub struct Config {
     pub log_level: LogLevel,
     pub clipboard: ClipboardMode,
     pub recording: RecordingDefaults,
+    /// The scratchpad's cap and compaction, unless the preset sets them.
+    pub scratchpad: ScratchpadDefaults,
+}
+
+/// `[scratchpad]`: how big the shared scratchpad may grow and how it is compacted.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScratchpadDefaults {
+    /// KiB before the oldest entries are compacted (1 to 512).
+    pub max_kb: Option<u32>,
+    /// Summarises compacted text (on its standard input) instead of the plain
+    /// `[compacted ...]` line, e.g. `claude -p "summarise these notes"`.
+    pub summarize_command: Option<String>,
+    /// Seconds the summarize command may take before the plain line is kept.
+    pub summarize_timeout_secs: u64,
+}
+
+impl Default for ScratchpadDefaults {
+    fn default() -> Self {
+        ScratchpadDefaults {
+            max_kb: None,
+            summarize_command: None,
+            summarize_timeout_secs: crate::scratchpad::summarize::DEFAULT_TIMEOUT.as_secs(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -49,6 +74,7 @@ impl Default for Config {
             log_level: LogLevel::Info,
             clipboard: ClipboardMode::Auto,
             recording: RecordingDefaults::default(),
+            scratchpad: ScratchpadDefaults::default(),
         }
     }
 }
@@ -189,6 +215,10 @@ mod tests {
         assert_eq!(config.log_level, LogLevel::Debug);
         assert!(config.recording.enabled && !config.recording.record_input);
         assert_eq!(config.recording.format, CastFormat::V3);
+        let text = "[scratchpad]\nmax_kb = 8\nsummarize_command = \"head -c 100\"\n";
+        let config = Config::parse_str(text, "c.toml").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.scratchpad.max_kb, Some(8));
+        assert_eq!(config.scratchpad.summarize_timeout_secs, 60);
     }
 
     #[test]

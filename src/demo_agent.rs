@@ -3,7 +3,8 @@
 //!
 //! It runs inside a pane's PTY: raw mode plus bracketed paste, a prompt, and on each
 //! submitted note a few lines of fake "work" (derived from its name and turn number, never
-//! random), after which it passes the baton through the control socket in-process.
+//! random), after which it appends a line to the rally's scratchpad and passes the baton,
+//! both through the control socket in-process.
 
 use std::io::{self, Read, Write};
 use std::thread;
@@ -426,6 +427,19 @@ impl Agent<'_> {
             return;
         }
         let note = format!("{} finished turn {}: {summary}", self.name, self.turn);
+        // Leave a line in the shared scratchpad, as a real agent would keep notes there.
+        let entry = format!("turn {}: {summary}", self.turn);
+        let noted = ClientEnv::from_env()
+            .and_then(|env| client::call(&env, Op::ScratchAppend { text: entry }));
+        match noted {
+            Ok(Response::Done { .. }) => {
+                self.say(&format!("{DIM}✎ noted in the scratchpad{RESET}"))
+            }
+            _ => self.say(&format!(
+                "{YELLOW}○ no scratchpad note: {}{RESET}",
+                client::outcome_text(&noted)
+            )),
+        }
         let result =
             ClientEnv::from_env().and_then(|env| client::call(&env, Op::Pass { to: None, note }));
         let text = client::outcome_text(&result);

@@ -389,6 +389,12 @@ fn action_rank(action: Action) -> (u8, u8) {
         Action::SendNote => (10, 0),
         Action::CopyMode => (11, 0),
         Action::ToggleScratchpad => (12, 0),
+        Action::ScratchCopy => (12, 1),
+        Action::ScratchPaste => (12, 2),
+        Action::ScratchSearch => (12, 3),
+        Action::ScratchGrow => (12, 4),
+        Action::ScratchShrink => (12, 5),
+        Action::ScratchMove => (12, 6),
         Action::ToggleRecording => (13, 0),
         Action::SendPrefix => (14, 0),
         Action::Help => (15, 0),
@@ -751,7 +757,14 @@ mod tests {
             k.chord_for(Mode::Prefix, Action::TakeBaton),
             Some(chord("t"))
         );
-        assert_eq!(k.chord_for(Mode::Prefix, Action::ToggleScratchpad), None);
+        assert_eq!(
+            k.chord_for(Mode::Prefix, Action::ToggleScratchpad),
+            Some(chord("s"))
+        );
+        assert_eq!(
+            k.chord_for(Mode::Prefix, Action::CopyMode),
+            Some(chord("["))
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub mod paths;
 pub mod preset;
 pub mod rally_end;
 pub mod recorder;
+pub mod resume;
 pub mod review;
+pub mod scratchpad;
 pub mod scrollback;
 pub mod session;
 pub mod terminal;
@@ -52,9 +54,77 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         theme = theme.without_colour();
     }
     let exe = std::env::current_exe().context("locating the rallish-tui binary")?;
+    let rally = match &args.resume {
+        Some(which) => resumed_rally(which, &args, &exe)?,
+        None => new_rally(&args, &config, &exe)?,
+    };
+    let mut scratchpad = scratchpad::Settings::new(
+        rally.record.scratchpad.max_kb,
+        rally.record.scratchpad.summarize_command.clone(),
+    );
+    scratchpad.summarize_timeout =
+        std::time::Duration::from_secs(config.scratchpad.summarize_timeout_secs.max(1));
+    let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
+    app::run(AppConfig {
+        panes: rally.panes,
+        layout: args.layout.or(rally.layout),
+        scrollback: args.scrollback.unwrap_or(config.scrollback_lines),
+        keymap,
+        theme,
+        routing: rally.routing,
+        next: rally.next,
+        first: rally.first,
+        rules: rally.rules,
+        note_template: rally.note_template,
+        task: rally.task,
+        record: RecordConfig {
+            path: args.record,
+            in_session: config.recording.enabled,
+            dir: config.recording.dir.clone(),
+            format: args
+                .record_format
+                .map_or(config.recording.format, Into::into),
+            input: args.record_input || config.recording.record_input,
+            panes_dir: args.record_panes,
+            idle_time_limit: None,
+        },
+        title: rally.record.title.clone(),
+        idle_after: std::time::Duration::from_secs_f64(args.idle_after),
+        notify: NotifyConfig {
+            command: args.notify_command,
+            ..NotifyConfig::default()
+        },
+        session: app::SessionStart {
+            resuming: args.resume.is_some(),
+            record: rally.record,
+        },
+        scratchpad,
+        clipboard: config.clipboard,
+        review: rally.review,
+    })
+}
+
+/// A rally ready to run: what the app starts with, and the record that brings it back.
+struct Rally {
+    panes: Vec<PaneSpec>,
+    review: Option<app::ReviewConfig>,
+    layout: Option<layout::LayoutKind>,
+    routing: baton::Routing,
+    next: Vec<(pane::PaneId, pane::PaneId)>,
+    first: pane::PaneId,
+    rules: rally_end::Rules,
+    note_template: String,
+    task: Option<String>,
+    record: resume::SessionRecord,
+}
+
+/// A rally from a preset (or `--pane` panes) and the command line.
+fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Rally> {
     let mut preset = match &args.preset {
-        None if !args.panes.is_empty() => Preset::adhoc(args.panes),
-        name => Preset::load(name.as_deref().unwrap_or(&config.preset))?.with_panes(args.panes),
+        None if !args.panes.is_empty() => Preset::adhoc(args.panes.clone()),
+        name => {
+            Preset::load(name.as_deref().unwrap_or(&config.preset))?.with_panes(args.panes.clone())
+        }
     };
     for (role, command) in &args.roles {
         preset.set_role(role, command).map_err(anyhow::Error::msg)?;
@@ -64,15 +134,15 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         preset.max_turns = args.max_turns;
     }
     if args.task.is_some() {
-        preset.task = args.task;
+        preset.task = args.task.clone();
     }
-    let path_env = child_path(&exe);
+    let path_env = child_path(exe);
     let mut panes = preset
         .roles
         .iter()
         .map(|role| PaneSpec {
             name: role.name.clone(),
-            command: role.command_line(&exe),
+            command: role.command_line(exe),
             cwd: role.cwd.clone(),
             env: path_env
                 .clone()
@@ -123,41 +193,107 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
     let mut rules = preset.rules();
     for condition in &mut rules.exit_when {
         if let rally_end::ExitCondition::Command(command) = condition {
-            *command = preset::expand_self(command, &exe);
+            *command = preset::expand_self(command, exe);
         }
     }
-    let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
-    app::run(AppConfig {
+    let record = resume::SessionRecord {
+        id: String::new(),
+        started: 0.0,
+        updated: 0.0,
+        title: preset.name.clone(),
+        layout: String::new(),
+        holder: None,
+        turn: 1,
+        paused: false,
+        ended: false,
+        budget: resume::BudgetUsed::default(),
+        rally: resume::RallyRecord::from_rules(
+            &rules,
+            preset.routing,
+            preset.next.iter().cloned().collect(),
+            note_template.clone(),
+        ),
+        scratchpad: resume::ScratchRecord {
+            max_kb: preset.scratchpad_max_kb.or(config.scratchpad.max_kb),
+            summarize_command: preset
+                .summarize_command
+                .clone()
+                .or_else(|| config.scratchpad.summarize_command.clone()),
+            ..resume::ScratchRecord::default()
+        },
+        panes: preset
+            .roles
+            .iter()
+            .map(|role| resume::PaneRecord {
+                name: role.name.clone(),
+                command: role.command_line(exe),
+                resume_command: role
+                    .resume_command
+                    .as_deref()
+                    .map(|c| preset::expand_self(c, exe)),
+                cwd: role.cwd.clone(),
+                env: role.env.iter().cloned().collect(),
+            })
+            .collect(),
+    };
+    Ok(Rally {
         panes,
-        layout: args.layout.or(preset.layout),
-        scrollback: args.scrollback.unwrap_or(config.scrollback_lines),
-        keymap,
-        theme,
+        layout: preset.layout,
         routing: preset.routing,
         next,
         first: preset.first,
         rules,
         note_template,
         task: preset.task.clone(),
-        record: RecordConfig {
-            path: args.record,
-            in_session: config.recording.enabled,
-            dir: config.recording.dir.clone(),
-            format: args
-                .record_format
-                .map_or(config.recording.format, Into::into),
-            input: args.record_input || config.recording.record_input,
-            panes_dir: args.record_panes,
-            idle_time_limit: None,
-        },
-        title: preset.name.clone(),
-        idle_after: std::time::Duration::from_secs_f64(args.idle_after),
-        notify: NotifyConfig {
-            command: args.notify_command,
-            ..NotifyConfig::default()
-        },
-        clipboard: config.clipboard,
         review,
+        record,
+    })
+}
+
+/// `--resume ID|last`: the rally its record describes, each pane on its resume command.
+fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Rally> {
+    let record = resume::find(&paths::state_dir(), which)?;
+    let path_env = child_path(exe);
+    let panes = record
+        .panes
+        .iter()
+        .map(|pane| PaneSpec {
+            name: pane.name.clone(),
+            command: pane.resume_line().to_string(),
+            cwd: pane.cwd.clone(),
+            env: path_env
+                .clone()
+                .into_iter()
+                .chain(pane.env.clone())
+                .collect(),
+            label: None,
+        })
+        .collect::<Vec<_>>();
+    if panes.is_empty() {
+        anyhow::bail!("session {} has no panes to resume", record.id);
+    }
+    let index = |name: &str| record.panes.iter().position(|p| p.name == name);
+    let next = record
+        .rally
+        .next
+        .iter()
+        .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
+        .collect();
+    let mut rules = record.rally.rules();
+    if args.max_turns.is_some() {
+        rules.max_turns = args.max_turns;
+    }
+    Ok(Rally {
+        panes,
+        review: None,
+        layout: record.layout_kind(),
+        routing: record.rally.routing,
+        next,
+        first: record.holder.as_deref().and_then(index).unwrap_or(0),
+        rules,
+        note_template: record.rally.note_template.clone(),
+        task: None,
+        record,
     })
 }
 

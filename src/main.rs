@@ -27,6 +27,8 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Status { json }) => exit(rallish_tui::control::client::status(json)),
+        Some(Command::Scratch { command }) => exit(rallish_tui::commands::scratch(command)),
+        Some(Command::Sessions) => exit(rallish_tui::resume::list_command()),
         Some(Command::DemoAgent {
             name,
             work_ms,

@@ -1,6 +1,7 @@
 //! A rally's files on disk: `sessions/<id>/` under the state dir, with the handoff log
 //! `log.jsonl` (one JSON object a line, appended and flushed per event, so a kill -9
-//! loses at most the event being written).
+//! loses at most the event being written), the scratchpad (see [`crate::scratchpad`]) and
+//! the record `--resume` reads (see [`crate::resume`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -42,6 +43,27 @@ impl Session {
             .mode(0o600)
             .open(dir.join("log.jsonl"))?;
         Ok(Session { id, dir, log })
+    }
+
+    /// Opens an existing session directory (to resume it); its log is appended to.
+    pub fn open(state_dir: &Path, id: &str) -> io::Result<Session> {
+        let dir = state_dir.join("sessions").join(id);
+        if !dir.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{} is not a session directory", dir.display()),
+            ));
+        }
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(dir.join("log.jsonl"))?;
+        Ok(Session {
+            id: id.to_string(),
+            dir,
+            log,
+        })
     }
 
     /// Appends one event as a whole line with a single write.

@@ -146,6 +146,7 @@ impl App {
                     &self.theme,
                 );
             }
+            self.draw_scratch(frame.buffer_mut());
             self.draw_overlay(frame.buffer_mut(), area);
             if let Mode::NoteEditor { editor, .. } = &self.mode {
                 let popup = ui::popup_area(area, 80, 14);
@@ -394,6 +395,7 @@ mod tests {
                 "without a prefix",
                 "after the prefix ctrl-b",
                 "in the note editor",
+                "in the scratchpad",
                 "in copy mode"
             ]
         );

@@ -64,6 +64,7 @@ impl App {
             },
             Mode::Help => {}
             Mode::Copy(copy) => self.on_copy_key(copy, key),
+            Mode::Scratchpad => self.on_scratch_key(key),
             Mode::NoteEditor { to, mut editor } => {
                 match self.keymap.lookup(KeyMode::NoteEditor, &key) {
                     Some(Action::SendNote) => {
@@ -77,6 +78,9 @@ impl App {
                     }
                 }
             }
+        }
+        if matches!(self.mode, Mode::Normal) && self.scratch.has_keyboard() {
+            self.mode = Mode::Scratchpad;
         }
         self.dirty = true;
     }
@@ -101,6 +105,7 @@ impl App {
             Mode::NoteEditor { editor, .. } => {
                 editor.insert_str(text);
             }
+            Mode::Scratchpad => self.scratch_insert(text),
             _ => {
                 // A paste is input: it ends copy mode, as typing would.
                 self.leave_copy_mode();
@@ -114,7 +119,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) {
-        if self.on_divider_mouse(&mouse) {
+        if self.scratch_mouse(mouse) || self.on_divider_mouse(&mouse) {
             return;
         }
         let at = Position::new(mouse.column, mouse.row);
@@ -251,6 +256,11 @@ impl App {
     }
 
     pub(super) fn perform(&mut self, action: Action) {
+        self.scratch_before_action(action);
+        if self.scratch_action(action) {
+            self.dirty = true;
+            return;
+        }
         match action {
             Action::FocusPane(n) => {
                 let id = usize::from(n) - 1;
@@ -340,9 +350,13 @@ impl App {
             | Action::BeginSelection
             | Action::BeginLineSelection
             | Action::CopySelection => self.copy_mode_action(action),
-            Action::ToggleScratchpad => {
-                self.set_notice(format!("{} is not available in this build", action.name()));
-            }
+            Action::ToggleScratchpad
+            | Action::ScratchCopy
+            | Action::ScratchPaste
+            | Action::ScratchSearch
+            | Action::ScratchGrow
+            | Action::ScratchShrink
+            | Action::ScratchMove => {}
         }
         self.dirty = true;
     }

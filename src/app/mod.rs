@@ -7,14 +7,18 @@ mod copy_mode;
 mod draw;
 mod ending;
 mod input;
+mod persist;
 mod rally;
 mod recording;
 mod resize;
 mod review;
+mod scratch_panel;
+mod scratch_sync;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;
 pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
+pub use scratch_panel::ScratchEvent;
 
 use std::time::{Duration, Instant};
 
@@ -72,9 +76,18 @@ pub struct AppConfig {
     /// Silence after which a pane counts as idle.
     pub idle_after: Duration,
     pub notify: NotifyConfig,
+    pub session: SessionStart,
+    pub scratchpad: crate::scratchpad::Settings,
     pub clipboard: crate::config::ClipboardMode,
     /// A pair review: notes carry each turn's diff.
     pub review: Option<ReviewConfig>,
+}
+
+/// The session a rally starts: a new one, or one being resumed from its record.
+pub struct SessionStart {
+    pub resuming: bool,
+    /// For a new session, its static part (panes, rules); resuming, all of it.
+    pub record: crate::resume::SessionRecord,
 }
 
 /// What the keyboard is doing right now.
@@ -94,6 +107,8 @@ enum Mode {
     Help,
     /// Scrolling, searching and selecting in a pane's history.
     Copy(Box<copy_mode::CopyMode>),
+    /// The scratchpad panel has the keyboard.
+    Scratchpad,
 }
 
 pub struct App {
@@ -145,9 +160,11 @@ pub struct App {
     recorder_trouble: Option<String>,
     activity: Vec<crate::activity::Activity>,
     notify: NotifyConfig,
-    /// Bytes for the host terminal outside any frame (bell, notifications).
+    /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
     host_out: Vec<u8>,
     review: Option<review::Review>,
+    scratch: scratch_panel::Scratch,
+    persist: persist::Persist,
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
@@ -161,7 +178,12 @@ pub fn run(config: AppConfig) -> anyhow::Result<()> {
 
 async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let state_dir = crate::paths::state_dir();
-    let session = Session::create(&state_dir).context("creating the session directory")?;
+    let session = if config.session.resuming {
+        let id = &config.session.record.id;
+        Session::open(&state_dir, id).with_context(|| format!("opening session {id}"))?
+    } else {
+        Session::create(&state_dir).context("creating the session directory")?
+    };
     let runtime_dir = crate::control::server::runtime_dir();
     let (socket_path, listener) =
         crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
@@ -175,6 +197,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
     let (diff_tx, mut diff_rx) = mpsc::unbounded_channel::<crate::review::DiffDone>();
+    let (scratch_tx, mut scratch_rx) = mpsc::unbounded_channel::<ScratchEvent>();
     let mut app = App::start(
         config,
         session,
@@ -184,6 +207,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         ending::Checks::new(check_tx),
         diff_tx,
     )?;
+    app.open_scratchpad(scratch_tx);
+    app.persist_session(true);
     terminal
         .backend_mut()
         .writer_mut()
@@ -221,6 +246,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             Some(request) = control_rx.recv() => app.on_control(request),
             Some(done) = check_rx.recv() => app.on_check_done(done),
             Some(done) = diff_rx.recv() => app.on_diff_done(done),
+            Some(event) = scratch_rx.recv() => app.on_scratch_event(event),
             _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
             () = sleep_until(wake), if wake.is_some() => app.on_timer(),
@@ -230,6 +256,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             app.on_pane_signal(signal);
         }
         app.update_activity(Instant::now());
+        app.persist_session(false);
         if app.quitting {
             break;
         }
@@ -238,6 +265,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     app.checks.stop_all();
     app.shutdown(&mut pane_rx).await;
     app.stop_recordings();
+    app.persist_session(true);
+    app.close_scratchpad();
     let _ = std::fs::remove_file(&app.socket_path);
     drop(terminal);
     drop(guard);
@@ -267,6 +296,7 @@ impl App {
         let now = Instant::now();
         let names = config.panes.iter().map(|p| p.name.clone()).collect();
         let solo = config.panes.len() == 1;
+        let resumed = config.session.resuming.then_some(&config.session.record);
         let mut baton = Baton::new(
             names,
             config.first,
@@ -274,13 +304,28 @@ impl App {
             config.rules.max_turns,
             now,
         )
-        .with_self_pass(solo);
+        .with_self_pass(solo)
+        .at_turn(resumed.map_or(1, |r| r.turn));
         let review = config.review.and_then(|review| {
             if let Some(pane) = review.diff_pane {
                 baton.sit_out(pane);
             }
             review::Review::start(review, diff_tx)
         });
+        if resumed.is_some_and(|r| r.paused) {
+            let _ = baton.apply(crate::baton::Event::Pause, now);
+        }
+        // A resumed rally's deadline counts the time its earlier runs used.
+        let started = resumed
+            .and_then(|r| now.checked_sub(Duration::from_secs_f64(r.budget.seconds.max(0.0))))
+            .unwrap_or(now);
+        let mut scratch = scratch_panel::Scratch::new(config.scratchpad, &session.dir);
+        if let Some(r) = resumed {
+            scratch.panel.visible = r.scratchpad.visible;
+            scratch.panel.placement = r.scratchpad.placement;
+            scratch.panel.percent = r.scratchpad.percent;
+        }
+        let persist = persist::Persist::new(config.session.record, &session.id, now);
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
@@ -312,7 +357,7 @@ impl App {
             quitting: false,
             host_focused: true,
             tokens: std::collections::HashMap::new(),
-            started: now,
+            started,
             record: config.record,
             title: config.title,
             screen_recording: recording::ScreenRecording::default(),
@@ -323,6 +368,8 @@ impl App {
             notify: config.notify,
             host_out: Vec::new(),
             review,
+            scratch,
+            persist,
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {
@@ -348,15 +395,19 @@ impl App {
         Ok(app)
     }
 
-    /// The area the panes tile: everything but the status line, and the banner once the
-    /// rally has ended. A side panel takes its share out of this.
-    fn pane_area(&self) -> Rect {
+    /// Everything but the status line, and the banner once the rally has ended.
+    fn main_area(&self) -> Rect {
         let banner = u16::from(self.ended.is_some());
         Rect {
             y: self.size.y + banner,
             height: self.size.height.saturating_sub(1 + banner),
             ..self.size
         }
+    }
+
+    /// What the panes tile: the main area less the scratchpad panel's share.
+    fn pane_area(&self) -> Rect {
+        self.scratch.split(self.main_area()).0
     }
 
     /// The rectangles panes occupy, in pane order; a zoomed-away pane gets an empty one.
@@ -396,6 +447,8 @@ impl App {
                 self.dirty = true;
                 self.on_pane_output(id, Instant::now());
                 self.maybe_kickoff(id);
+                self.forward_child_clipboard(id);
+                self.scratch_watch(Instant::now(), false);
             }
             PaneSignal::Exited(id, state) => {
                 tracing::info!(pane = id, state = %state.label(), "child exited");
@@ -415,6 +468,7 @@ impl App {
             self.notice = None;
         }
         self.check_clock(now);
+        self.scratch_tick(now);
         self.dirty = true;
     }
 
@@ -437,6 +491,9 @@ impl App {
         }
         if let Some((_, until)) = &self.notice {
             consider(*until);
+        }
+        if let Some(at) = self.scratch_due() {
+            consider(at);
         }
         for pane in &self.panes {
             // A pane whose reader holds its emulator is busy and will signal again.

@@ -32,6 +32,10 @@ impl App {
             ("RALLISH_PANE".into(), name.to_string()),
             ("RALLISH_TOKEN".into(), token),
             ("RALLISH_SESSION".into(), self.session.id.clone()),
+            (
+                crate::scratchpad::ENV_SCRATCHPAD.into(),
+                self.scratch.path().display().to_string(),
+            ),
         ]
     }
 
@@ -98,7 +102,10 @@ impl App {
                 ("turn", &turn),
                 ("note", note),
                 ("task", &self.task),
-                ("scratchpad_path", ""),
+                (
+                    "scratchpad_path",
+                    &self.scratch.path().display().to_string(),
+                ),
                 ("pass_command", "rallish-tui pass --note \"...\""),
                 ("diff_stat", &changes.stat),
                 ("diff", &changes.diff),
@@ -196,6 +203,9 @@ impl App {
             Ok(()) => match request.op {
                 Op::Pass { to, note } => self.pass_by_agent(&request.pane, to, note),
                 Op::Status {} => self.status_response(),
+                Op::ScratchRead {} => self.scratch_read(&request.pane),
+                Op::ScratchAppend { text } => self.scratch_append(&request.pane, &text),
+                Op::ScratchWrite { text } => self.scratch_write(&request.pane, &text),
             },
         };
         let _ = reply.send(response);

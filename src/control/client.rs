@@ -1,4 +1,4 @@
-//! The CLI side: `rallish-tui pass` and `rallish-tui status`, run by an agent inside its
+//! The CLI side: `rallish-tui pass`, `status` and `scratch`, run by an agent inside its
 //! pane. Blocking std I/O; the functions print their outcome and return the exit code:
 //! 0 done, 3 refused by the app, 2 a usage problem (not in a pane, socket unreachable,
 //! bad or oversized request).
@@ -149,6 +149,31 @@ pub fn pass(to: Option<String>, note: String) -> i32 {
                 &text
             }
         );
+    } else {
+        eprintln!("rallish-tui: {}", outcome_text(&result));
+    }
+    exit_code(&result)
+}
+
+/// `rallish-tui scratch read`: prints the scratchpad exactly as it is.
+pub fn scratch_read() -> i32 {
+    let result = ClientEnv::from_env().and_then(|env| call(&env, Op::ScratchRead {}));
+    match &result {
+        Ok(Response::Done { message, .. }) => {
+            let mut out = io::stdout().lock();
+            let _ = out.write_all(message.as_bytes());
+            let _ = out.flush();
+        }
+        _ => eprintln!("rallish-tui: {}", outcome_text(&result)),
+    }
+    exit_code(&result)
+}
+
+/// `rallish-tui scratch append|write`: sends the change and prints the app's answer.
+pub fn scratch_change(op: Op) -> i32 {
+    let result = ClientEnv::from_env().and_then(|env| call(&env, op));
+    if result.as_ref().is_ok_and(Response::is_ok) {
+        println!("{}", outcome_text(&result));
     } else {
         eprintln!("rallish-tui: {}", outcome_text(&result));
     }

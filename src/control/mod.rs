@@ -4,7 +4,7 @@
 //!
 //! - [`server`]: socket directory, bind, and the accept loop that forwards parsed requests
 //!   to the app as [`ControlRequest`]s.
-//! - [`client`]: the blocking CLI side (`pass`, `status`, `read_note`).
+//! - [`client`]: the blocking CLI side (`pass`, `status`, `scratch`, `read_note`).
 //! - [`token`]: per-pane secrets and the check the app runs on each request.
 
 pub mod client;

@@ -17,12 +17,19 @@
 //! ```json
 //! {"v":1,"op":"pass","pane":"a","token":"<hex>","to":"b","note":"tests pass, over to you"}
 //! {"v":1,"op":"status","pane":"a","token":"<hex>"}
+//! {"v":1,"op":"scratch_read","pane":"a","token":"<hex>"}
+//! {"v":1,"op":"scratch_append","pane":"a","token":"<hex>","text":"tests pass on linux"}
+//! {"v":1,"op":"scratch_write","pane":"a","token":"<hex>","text":"# plan\n- ...\n"}
 //! ```
 //!
 //! - `v`: protocol version, always `1`.
 //! - `op`: what to do. `pass` hands the baton on: `to` names the receiving pane
 //!   (`null` or absent: the next one in order) and `note` is the handoff note (may be
 //!   empty). `status` asks who holds the baton.
+//! - `scratch_read` answers with the scratchpad's text as `message`. `scratch_append`
+//!   adds `text` as an entry tagged `[HH:MM:SS pane]`; any pane may append.
+//!   `scratch_write` replaces the whole text and is for the baton holder only
+//!   (`not_holder` otherwise); what the person typed and has not saved yet is merged in.
 //! - `pane`, `token`: who is asking; the token must be the one the app gave that pane.
 //!
 //! Unknown fields, unknown ops and a wrong `v` are rejected with `bad_request`.
@@ -100,6 +107,14 @@ pub enum Op {
     },
     /// Report who holds the baton; answered with a [`StatusInfo`] in `status`.
     Status {},
+    /// The scratchpad's whole text, as the response's `message`.
+    ScratchRead {},
+    /// Add `text` to the scratchpad as an entry tagged with the pane and the time. Any
+    /// pane may append.
+    ScratchAppend { text: String },
+    /// Replace the scratchpad with `text`; only the baton holder may. Typing the person
+    /// has not saved yet is merged in, not overwritten.
+    ScratchWrite { text: String },
 }
 
 impl Op {
@@ -108,6 +123,9 @@ impl Op {
         match self {
             Op::Pass { .. } => "pass",
             Op::Status {} => "status",
+            Op::ScratchRead {} => "scratch_read",
+            Op::ScratchAppend { .. } => "scratch_append",
+            Op::ScratchWrite { .. } => "scratch_write",
         }
     }
 }
@@ -133,6 +151,15 @@ impl fmt::Debug for Op {
                 .field("note_bytes", &note.len())
                 .finish(),
             Op::Status {} => f.write_str("Status"),
+            Op::ScratchRead {} => f.write_str("ScratchRead"),
+            Op::ScratchAppend { text } => f
+                .debug_struct("ScratchAppend")
+                .field("text_bytes", &text.len())
+                .finish(),
+            Op::ScratchWrite { text } => f
+                .debug_struct("ScratchWrite")
+                .field("text_bytes", &text.len())
+                .finish(),
         }
     }
 }

@@ -134,3 +134,38 @@ fn status_info_is_lenient() {
     assert_eq!(s.turn, 0);
     assert_eq!(s.panes[0].id, "a");
 }
+
+#[test]
+fn scratch_ops_parse_and_hide_their_text() {
+    let read = parse_request(br#"{"v":1,"op":"scratch_read","pane":"a","token":"t"}"#);
+    assert_eq!(read, Ok(Request::new("a", "t", Op::ScratchRead {})));
+    let append =
+        parse_request(br#"{"v":1,"op":"scratch_append","pane":"a","token":"t","text":"x\ny"}"#);
+    assert_eq!(
+        append,
+        Ok(Request::new(
+            "a",
+            "t",
+            Op::ScratchAppend {
+                text: "x\ny".into()
+            }
+        ))
+    );
+    let write = Request::new(
+        "b",
+        "t",
+        Op::ScratchWrite {
+            text: "secret plan".into(),
+        },
+    );
+    let line = serde_json::to_string(&write).unwrap();
+    assert!(
+        line.starts_with(r#"{"v":1,"op":"scratch_write","#),
+        "{line}"
+    );
+    assert_eq!(parse_request(line.as_bytes()), Ok(write.clone()));
+    assert!(!format!("{write:?}").contains("secret"));
+    assert!(
+        bad_request(r#"{"v":1,"op":"scratch_append","pane":"a","token":"t"}"#).contains("text")
+    );
+}

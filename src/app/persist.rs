@@ -1,0 +1,104 @@
+//! Keeps `session.toml` current: after every loop turn the few facts `--resume` needs
+//! (holder, turn, layout, the scratchpad panel) are compared with what was last written,
+//! and a change is saved atomically on the scratchpad's worker thread.
+
+use std::time::Instant;
+
+use super::App;
+use crate::resume::{self, SessionRecord};
+use crate::scratchpad::panel::Placement;
+use crate::scratchpad::store::{self, Job};
+use crate::session::unix_now;
+
+/// What `session.toml` says that changes while the rally runs.
+#[derive(Debug, Clone, PartialEq)]
+struct Moving {
+    holder: Option<String>,
+    turn: u32,
+    paused: bool,
+    ended: bool,
+    layout: String,
+    visible: bool,
+    placement: Placement,
+    percent: u16,
+}
+
+pub(super) struct Persist {
+    record: SessionRecord,
+    written: Option<Moving>,
+    /// Seconds earlier runs of this session used.
+    earlier_seconds: f64,
+    started: Instant,
+}
+
+impl Persist {
+    /// `record` as the rally starts: fresh, or read back from the session being resumed.
+    pub(super) fn new(mut record: SessionRecord, id: &str, started: Instant) -> Persist {
+        let now = unix_now();
+        if record.id.is_empty() {
+            record.started = now;
+        }
+        record.id = id.to_string();
+        Persist {
+            earlier_seconds: record.budget.seconds,
+            record,
+            written: None,
+            started,
+        }
+    }
+}
+
+impl App {
+    fn moving(&self) -> Moving {
+        let holder = self
+            .baton
+            .holder()
+            .or_else(|| self.baton.parked())
+            .and_then(|id| self.baton.name(id))
+            .map(str::to_string);
+        let panel = &self.scratch.panel;
+        Moving {
+            holder,
+            turn: self.baton.turn(),
+            paused: self.baton.is_paused(),
+            ended: self.baton.is_ended(),
+            layout: self.layout.name().to_string(),
+            visible: panel.visible,
+            placement: panel.placement,
+            percent: panel.percent,
+        }
+    }
+
+    /// Writes `session.toml` when what it records has changed (or `force`).
+    pub(super) fn persist_session(&mut self, force: bool) {
+        let moving = self.moving();
+        if !force && self.persist.written.as_ref() == Some(&moving) {
+            return;
+        }
+        let p = &mut self.persist;
+        let r = &mut p.record;
+        r.updated = unix_now();
+        r.holder.clone_from(&moving.holder);
+        r.turn = moving.turn;
+        r.paused = moving.paused;
+        r.ended = moving.ended;
+        r.layout.clone_from(&moving.layout);
+        r.budget.turns = moving.turn;
+        r.budget.seconds = p.earlier_seconds + p.started.elapsed().as_secs_f64();
+        r.scratchpad.visible = moving.visible;
+        r.scratchpad.placement = moving.placement;
+        r.scratchpad.percent = moving.percent;
+        p.written = Some(moving);
+        let path = self.session.dir.join(resume::FILE_NAME);
+        let text = p.record.to_toml();
+        let queued = self.scratch_worker_send(Job::Replace {
+            path: path.clone(),
+            text: text.clone(),
+            expect: None,
+            tag: 0,
+        });
+        if !queued && let Err(err) = store::write_atomic(&path, text.as_bytes()) {
+            tracing::error!(%err, "writing the session record failed");
+        }
+    }
+}
