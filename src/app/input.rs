@@ -238,7 +238,9 @@ impl App {
         }
         self.seen(pane);
         self.panes[pane].write(bytes);
-        self.last_keystroke = Some((pane, Instant::now()));
+        let now = Instant::now();
+        crate::pane::typing::typed_into(pane, now);
+        self.last_keystroke = Some((pane, now));
     }
 
     /// The host terminal changed size: record it, then give every pane its new area.

@@ -6,6 +6,7 @@ pub mod keys;
 pub mod process_tree;
 pub mod reaper;
 pub mod replies;
+pub mod typing;
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
@@ -316,7 +317,6 @@ fn read_loop(
     cast: Option<&Recorder>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
-    yield_to_the_ui();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
@@ -339,19 +339,9 @@ fn read_loop(
         if !dirty.swap(true, Ordering::AcqRel) {
             notify(PaneSignal::Output(id));
         }
-    }
-}
-
-/// Lowers this thread's scheduling priority. A child that floods output (`yes`) would
-/// otherwise keep its reader parsing on one core while the flood itself takes the other,
-/// and keystrokes, echoes and frames would queue behind them; niced, the reader lets the
-/// UI thread run first and the flooding child blocks on its full PTY buffer instead.
-fn yield_to_the_ui() {
-    const READER_NICENESS: libc::c_int = 10;
-    // SAFETY: gettid and setpriority on this very thread; no memory is involved.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, READER_NICENESS);
+        if let Some(pause) = typing::pause_for(id, std::time::Instant::now()) {
+            std::thread::sleep(pause);
+        }
     }
 }
 
