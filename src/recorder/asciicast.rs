@@ -244,9 +244,25 @@ impl<W: Write> CastWriter<W> {
         self.event(elapsed, code, text)
     }
 
+    /// Writes one event, as several lines of at most [`MAX_LINE_TEXT`] bytes of text when
+    /// it is long (a whole-screen frame): players concatenate consecutive `o` events, and
+    /// short lines keep each `write` small, so a kill -9 almost never lands inside one.
+    fn event(&mut self, elapsed: Duration, code: &str, data: &str) -> io::Result<()> {
+        let mut rest = data;
+        while rest.len() > MAX_LINE_TEXT {
+            let mut cut = MAX_LINE_TEXT;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.event_line(elapsed, code, &rest[..cut])?;
+            rest = &rest[cut..];
+        }
+        self.event_line(elapsed, code, rest)
+    }
+
     /// Builds the whole line in memory and hands it over in one `write_all`,
     /// so a crash leaves at most one partial line at the end of the file.
-    fn event(&mut self, elapsed: Duration, code: &str, data: &str) -> io::Result<()> {
+    fn event_line(&mut self, elapsed: Duration, code: &str, data: &str) -> io::Result<()> {
         let mut line = Vec::with_capacity(data.len() + 32);
         line.push(b'[');
         self.clock.stamp(elapsed, &mut line);
@@ -260,6 +276,9 @@ impl<W: Write> CastWriter<W> {
         Ok(())
     }
 }
+
+/// Longest text in one event line (bytes, before JSON escaping).
+pub const MAX_LINE_TEXT: usize = 2048;
 
 #[cfg(test)]
 #[path = "asciicast_tests.rs"]

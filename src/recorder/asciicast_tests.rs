@@ -242,9 +242,25 @@ fn every_line_is_one_write() {
     cast.output(ms(1), &vec![b'x'; 100_000]).unwrap();
     cast.marker(ms(2), "m").unwrap();
     let writes = cast.finish(ms(3)).unwrap().0;
-    assert_eq!(writes.len(), 3);
-    for w in writes {
+    // The header, the long output split into lines of at most MAX_LINE_TEXT, the marker.
+    assert_eq!(
+        writes.len(),
+        1 + 100_000usize.div_ceil(super::MAX_LINE_TEXT) + 1
+    );
+    let mut output = String::new();
+    for w in &writes {
         assert_eq!(w.iter().filter(|&&b| b == b'\n').count(), 1);
         assert_eq!(w.last(), Some(&b'\n'));
     }
+    for w in &writes[1..writes.len() - 1] {
+        let event: serde_json::Value = serde_json::from_slice(w).unwrap();
+        let text = event[2].as_str().unwrap();
+        assert!(text.len() <= super::MAX_LINE_TEXT);
+        output.push_str(text);
+    }
+    assert_eq!(
+        output,
+        "x".repeat(100_000),
+        "split lines concatenate to the output"
+    );
 }

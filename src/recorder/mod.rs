@@ -14,7 +14,7 @@ mod utf8;
 mod writer;
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -108,14 +108,9 @@ impl Recorder {
     ) -> io::Result<Recorder> {
         let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
         let file = open_private(path).map_err(with_path)?;
-        Self::spawn(
-            BufWriter::with_capacity(64 << 10, file),
-            path,
-            format,
-            meta,
-            options,
-        )
-        .map_err(with_path)
+        // Straight to the file, one write(2) per event line: a buffer would hand the
+        // kernel many lines in one write, which a kill -9 can cut in the middle of a line.
+        Self::spawn(file, path, format, meta, options).map_err(with_path)
     }
 
     /// Writes and flushes the header into `out`, then starts the writer thread.
