@@ -153,13 +153,15 @@ def rss_kb(root_pid):
 def memory(args):
     tmp = tempfile.mkdtemp(prefix="stress-")
     n = int(args.gigabytes * 1e9)
-    flood = f"yes '{'agent output line with some words in it ' * 2}' | head -c {n}; echo FLOOD""DONE; exec sleep 1000"
+    # Completion is a file the pane's command creates, not text on screen: a diffing
+    # renderer never paints a marker as one contiguous run of bytes.
+    done_file = os.path.join(tmp, "flood.done")
+    flood = f"yes '{'agent output line with some words in it ' * 2}' | head -c {n}; : > {done_file}; exec sleep 1000"
     pid, fd = start(args.system, flood, None, tmp)
     settle(fd, 1.0)
     start_rss = rss_kb(pid)
     samples, t0, done = [], time.monotonic(), False
     next_sample = t0
-    buf = b""
     while time.monotonic() - t0 < 600:
         r, _, _ = select.select([fd], [], [], 0.05)
         if r:
@@ -167,10 +169,9 @@ def memory(args):
                 data = os.read(fd, 1 << 16)
             except OSError:
                 break
-            buf = (buf + data)[-64:]
-            if b"FLOODDONE" in buf:
-                done = True
-                break
+        if os.path.exists(done_file):
+            done = True
+            break
         if time.monotonic() >= next_sample:
             samples.append(rss_kb(pid))
             next_sample += 0.25
