@@ -27,19 +27,9 @@ use ratatui::layout::Rect;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "../tests/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const WORDS: &[&str] = &[
     "the", "agent", "render", "buffer", "pane", "cargo", "test", "value", "result", "fn",
@@ -51,7 +41,7 @@ fn agent_text(size: usize) -> Vec<u8> {
     let mut rng = Rng(42);
     let mut out = Vec::with_capacity(size + 256);
     while out.len() < size {
-        let target = 20 + rng.below(140) as usize;
+        let target = 20 + rng.below(140);
         let mut width = 0;
         while width < target {
             match rng.below(6) {
@@ -67,12 +57,12 @@ fn agent_text(size: usize) -> Vec<u8> {
                     .as_bytes(),
                 ),
                 3 => {
-                    out.extend_from_slice(WIDE[rng.below(WIDE.len() as u64) as usize].as_bytes());
+                    out.extend_from_slice(WIDE[rng.below(WIDE.len())].as_bytes());
                     width += 2;
                 }
                 _ => {}
             }
-            let word = WORDS[rng.below(WORDS.len() as u64) as usize];
+            let word = WORDS[rng.below(WORDS.len())];
             out.extend_from_slice(word.as_bytes());
             out.push(b' ');
             width += word.len() + 1;
@@ -102,7 +92,7 @@ fn frames(count: usize) -> Vec<u8> {
         for row in 1..=40 {
             out.extend_from_slice(format!("\x1b[{row};1H\x1b[3{}m", rng.below(8)).as_bytes());
             for _ in 0..15 {
-                out.extend_from_slice(WORDS[rng.below(WORDS.len() as u64) as usize].as_bytes());
+                out.extend_from_slice(WORDS[rng.below(WORDS.len())].as_bytes());
                 out.push(b' ');
             }
             out.extend_from_slice(b"\x1b[K");

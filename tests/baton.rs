@@ -8,22 +8,6 @@ use common::{Tui, eventually};
 const LEFT: std::ops::Range<u16> = 0..50;
 const RIGHT: std::ops::Range<u16> = 50..100;
 
-fn log_lines(tui: &Tui) -> Vec<serde_json::Value> {
-    let sessions = tui.state_dir().join("sessions");
-    let Ok(entries) = std::fs::read_dir(&sessions) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path().join("log.jsonl")).ok())
-        .flat_map(|text| {
-            text.lines()
-                .map(|l| serde_json::from_str(l).expect("a JSON line"))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 fn holder_is(tui: &Tui, right: bool) -> bool {
     tui.with_screen(|s| {
         let (left, right_title) = (
@@ -56,8 +40,8 @@ fn a_note_written_in_the_editor_reaches_the_next_pane() {
         tui.contents()
     );
     assert!(tui.contents().contains("turn 2"));
-    eventually("one log line", || log_lines(&tui).len() == 1);
-    let line = &log_lines(&tui)[0];
+    eventually("one log line", || tui.log_lines().len() == 1);
+    let line = &tui.log_lines()[0];
     assert_eq!(
         (
             line["from"].as_str(),
@@ -92,7 +76,7 @@ fn pass_now_and_pass_to_a_numbered_pane() {
     tui.chord(b"p");
     tui.type_text("1");
     tui.wait_for_text("turn 3");
-    eventually("two log lines", || log_lines(&tui).len() == 2);
+    eventually("two log lines", || tui.log_lines().len() == 2);
 }
 
 #[test]
@@ -116,7 +100,7 @@ fn agents_pass_through_the_socket_and_non_holders_are_refused() {
     });
     assert!(!tui.region(RIGHT).contains("again"));
     assert!(holder_is(&tui, true));
-    let lines = log_lines(&tui);
+    let lines = tui.log_lines();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["by"], "agent");
 }
@@ -154,7 +138,7 @@ fn the_demo_rally_passes_by_itself() {
     let mut tui = Tui::start(&[], 160, 40);
     tui.wait_for_text("demo agent alice");
     tui.wait_for_text("turn 3");
-    let lines = log_lines(&tui);
+    let lines = tui.log_lines();
     assert!(lines.len() >= 2, "{lines:?}");
     assert!(lines.iter().all(|l| l["by"] == "agent"));
     tui.chord(b"q");

@@ -11,20 +11,6 @@ use std::time::Duration;
 
 use common::{Tui, eventually, process_alive};
 
-fn shown_number(tui: &Tui, label: &str) -> u32 {
-    let text = tui.contents();
-    let start = text
-        .find(label)
-        .unwrap_or_else(|| panic!("{label} not on screen:\n{text}"))
-        + label.len();
-    text[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
-
 fn left_alternate_screen(raw: &[u8]) -> bool {
     raw.windows(8).any(|w| w == b"\x1b[?1049l")
 }
@@ -41,7 +27,7 @@ fn a_panic_while_drawing_restores_the_terminal_and_leaves_no_orphan() {
         &[("RALLISH_TEST_PANIC_ON", "BOOM")],
     );
     tui.wait_for_text("PID_A=");
-    let child = shown_number(&tui, "PID_A=");
+    let child = tui.number_after("PID_A=");
     let status = tui
         .wait_exit()
         .expect("the app did not exit after panicking");
@@ -68,7 +54,7 @@ fn sighup_ends_the_rally_cleanly_with_a_complete_recording() {
         20,
     );
     tui.wait_for_text("PID_A=");
-    let child = shown_number(&tui, "PID_A=");
+    let child = tui.number_after("PID_A=");
     tui.chord(b"N");
     tui.wait_for_text("turn 2");
     // SAFETY: signalling the process this test started.
@@ -97,7 +83,7 @@ fn a_killed_holder_is_shown_and_the_baton_moves_on() {
         20,
     );
     tui.wait_for_text("PID_A=");
-    let child = shown_number(&tui, "PID_A=");
+    let child = tui.number_after("PID_A=");
     // SAFETY: killing the child process the app started for this test.
     unsafe { libc::kill(child as libc::pid_t, libc::SIGKILL) };
     tui.wait_for_text("killed by SIGKILL");
@@ -136,12 +122,7 @@ fn a_flood_of_bad_control_requests_is_refused_and_changes_nothing() {
         20,
     );
     tui.wait_for_text("TOKEN=");
-    let text = tui.contents();
-    let start = text.find("TOKEN=").unwrap() + 6;
-    let token: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
+    let token = tui.hex_after("TOKEN=");
     let socket = find_socket(&tui);
     let rss = || -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", tui.pid())).unwrap();

@@ -7,23 +7,11 @@ use rallish_tui::pane::keys::{InputModes, encode_key, encode_paste};
 use rallish_tui::pane::non_zero;
 use rallish_tui::pane::replies::Replies;
 use rallish_tui::ui::screen::draw_screen;
+mod common;
+
+use common::rng::Rng;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const SCROLLBACK: usize = 200;
 

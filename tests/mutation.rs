@@ -5,25 +5,14 @@
 //! location, never a panic. (cargo-fuzz needs a nightly toolchain, which this project's
 //! machines do not have; these run in every `cargo test`.)
 
+mod common;
+
+use common::rng::Rng;
 use rallish_tui::config::Config;
 use rallish_tui::control::protocol::parse_request;
 use rallish_tui::keymap::Keymap;
 use rallish_tui::preset::Preset;
 use rallish_tui::theme::Theme;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const INTERESTING: &[&[u8]] = &[
     b"\"",

@@ -8,20 +8,6 @@ use common::{Tui, eventually, process_alive};
 const LEFT: std::ops::Range<u16> = 0..50;
 const RIGHT: std::ops::Range<u16> = 50..100;
 
-fn pid_shown(tui: &Tui, label: &str) -> u32 {
-    let text = tui.contents();
-    let start = text
-        .find(label)
-        .unwrap_or_else(|| panic!("{label} not on screen:\n{text}"))
-        + label.len();
-    text[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
-
 #[test]
 fn typing_reaches_only_the_pane_holding_the_baton() {
     let mut tui = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
@@ -110,7 +96,7 @@ fn quitting_leaves_no_child_behind() {
     );
     tui.wait_for_text("PID_A=");
     tui.wait_for_text("PID_B=");
-    let (a, b) = (pid_shown(&tui, "PID_A="), pid_shown(&tui, "PID_B="));
+    let (a, b) = (tui.number_after("PID_A="), tui.number_after("PID_B="));
     assert!(process_alive(a) && process_alive(b));
     tui.chord(b"q");
     tui.wait_for_text("quit and stop them? y/n");
@@ -131,7 +117,7 @@ fn quitting_leaves_no_child_behind() {
 fn sigterm_restores_the_terminal_and_stops_children() {
     let mut tui = Tui::start(&["--pane", "a=echo PID\"\"_A=$$; exec sleep 1000"], 80, 20);
     tui.wait_for_text("PID_A=");
-    let child = pid_shown(&tui, "PID_A=");
+    let child = tui.number_after("PID_A=");
     // SAFETY: signalling a process we started.
     unsafe { libc::kill(tui.pid() as libc::pid_t, libc::SIGTERM) };
     assert!(tui.wait_exit().is_some(), "app did not exit on SIGTERM");

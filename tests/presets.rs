@@ -33,22 +33,6 @@ fn start(config: &TempDir, args: &[&str]) -> Tui {
     Tui::start_with_env(args, 120, 30, &[("RALLISH_CONFIG_DIR", &dir)])
 }
 
-fn log_lines(tui: &Tui) -> Vec<serde_json::Value> {
-    let sessions = tui.state_dir().join("sessions");
-    let Ok(entries) = std::fs::read_dir(&sessions) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path().join("log.jsonl")).ok())
-        .flat_map(|text| {
-            text.lines()
-                .filter_map(|l| serde_json::from_str(l).ok())
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 #[track_caller]
 fn assert_both_panes_readable(tui: &Tui) {
     let (left, right) = (tui.region(LEFT), tui.region(RIGHT));
@@ -65,7 +49,7 @@ fn a_user_preset_ends_after_its_turn_budget() {
     // The banner and the status line come in one frame, but may be read in two chunks.
     tui.wait_for_text("rally ended · turn 6/6");
     assert_both_panes_readable(&tui);
-    let lines = log_lines(&tui);
+    let lines = tui.log_lines();
     let passes = lines.iter().filter(|l| l["event"] == "pass").count();
     assert_eq!(passes, 5, "{lines:?}");
     let end = lines.last().unwrap();
@@ -88,7 +72,7 @@ fn a_note_containing_the_text_ends_the_rally() {
     tui.wait_for_text("b's handoff note contains \"b finished turn 2\"");
     assert!(tui.contents().contains("Rally ended after turn 4"));
     assert_both_panes_readable(&tui);
-    let end = log_lines(&tui).pop().unwrap();
+    let end = tui.log_lines().pop().unwrap();
     assert_eq!(end["by"], "note_contains");
     assert!(
         end["note"]
@@ -109,7 +93,7 @@ fn a_succeeding_command_ends_the_rally() {
     assert_both_panes_readable(&tui);
     let runs = std::fs::read_to_string(tui.dir.path().join("runs")).unwrap();
     assert_eq!(runs.lines().count(), 3);
-    assert_eq!(log_lines(&tui).pop().unwrap()["by"], "command");
+    assert_eq!(tui.log_lines().pop().unwrap()["by"], "command");
 }
 
 #[test]
@@ -122,7 +106,7 @@ fn a_solo_preset_hands_its_one_agent_the_task_every_turn() {
     tui.wait_for_text("Rally ended after turn 3: all 3 turns are used");
     let screen = tui.contents();
     assert!(screen.contains("Turn 3, task: polish it"), "{screen}");
-    let lines = log_lines(&tui);
+    let lines = tui.log_lines();
     assert!(
         lines
             .iter()
@@ -169,7 +153,7 @@ fn a_turn_over_its_timeout_is_flagged_or_passed_on() {
 
     let tui = start(&config, &["--preset", "auto"]);
     eventually("a pass by timeout", || {
-        log_lines(&tui).iter().any(|l| l["by"] == "timeout")
+        tui.log_lines().iter().any(|l| l["by"] == "timeout")
     });
 }
 

@@ -81,12 +81,7 @@ fn a_token_read_from_another_pane_does_not_let_you_act_as_it() {
         &[("PS1", "$ ")],
     );
     tui.wait_for_text("TOKEN=");
-    let text = tui.contents();
-    let start = text.find("TOKEN=").unwrap() + 6;
-    let token: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_hexdigit)
-        .collect();
+    let token = tui.hex_after("TOKEN=");
     assert_eq!(token.len(), 32);
     // Pane b borrows a's name and token: a holds the baton, so if this worked it would pass.
     tui.chord(b"2");

@@ -534,20 +534,22 @@ impl App {
         for pane in &self.panes {
             pane.signal(libc::SIGHUP);
         }
-        let deadline = Instant::now() + HANGUP_GRACE;
-        while self.panes.iter().any(|p| p.status().is_running()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, pane_rx.recv()).await {
-                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id].set_status(state),
-                Ok(Some(PaneSignal::Output(_))) => {}
-                Ok(None) | Err(_) => break,
-            }
-        }
+        self.wait_for_exits(pane_rx, HANGUP_GRACE).await;
         for pane in &self.panes {
             pane.signal(libc::SIGKILL);
         }
         // Reap what SIGKILL ended, so no zombie outlives us even briefly.
-        let deadline = Instant::now() + Duration::from_millis(500);
+        self.wait_for_exits(pane_rx, Duration::from_millis(500))
+            .await;
+    }
+
+    /// Collects exit statuses until every child has exited or `grace` has passed.
+    async fn wait_for_exits(
+        &mut self,
+        pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>,
+        grace: Duration,
+    ) {
+        let deadline = Instant::now() + grace;
         while self.panes.iter().any(|p| p.status().is_running()) {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, pane_rx.recv()).await {

@@ -320,3 +320,45 @@ impl Tui {
         )
     }
 }
+
+pub mod rng;
+
+impl Tui {
+    /// The digits printed right after `label` (a pid a pane echoed, say). Print the label
+    /// split (`PID""_A=$$`) so the command line in the pane's border does not match.
+    pub fn number_after(&self, label: &str) -> u32 {
+        self.word_after(label, char::is_ascii_digit)
+            .parse()
+            .unwrap()
+    }
+
+    /// The hex digits printed right after `label` (a pane's token).
+    pub fn hex_after(&self, label: &str) -> String {
+        self.word_after(label, char::is_ascii_hexdigit)
+    }
+
+    fn word_after(&self, label: &str, keep: fn(&char) -> bool) -> String {
+        let text = self.contents();
+        let start = text
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} not on screen:\n{text}"))
+            + label.len();
+        text[start..].chars().take_while(keep).collect()
+    }
+
+    /// Every line of the rally's handoff log so far (a line still being written is skipped).
+    pub fn log_lines(&self) -> Vec<serde_json::Value> {
+        let Ok(entries) = std::fs::read_dir(self.state_dir().join("sessions")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path().join("log.jsonl")).ok())
+            .flat_map(|text| {
+                text.lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
