@@ -15,6 +15,7 @@ pub mod demo_agent;
 pub mod doctor;
 pub mod keymap;
 pub mod layout;
+pub mod local_time;
 pub mod logging;
 pub mod note;
 pub mod pane;

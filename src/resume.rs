@@ -276,12 +276,9 @@ pub fn list_command() -> i32 {
 
 /// `YYYY-MM-DD HH:MM` in local time.
 fn local_date_time(unix: f64) -> String {
-    let secs = unix as libc::time_t;
-    // SAFETY: localtime_r writes only into the struct we own.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
+    let Some(tm) = crate::local_time::local_tm(unix as i64) else {
         return "?".into();
-    }
+    };
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
         tm.tm_year + 1900,

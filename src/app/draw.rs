@@ -318,15 +318,7 @@ fn cursor_shape(style: vt100::CursorStyle) -> u8 {
 
 /// Local wall-clock time as HH:MM:SS.
 fn clock_time(at: SystemTime) -> String {
-    let secs = at
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as libc::time_t;
-    // SAFETY: localtime_r writes only into the struct we own.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
-        return "?".into();
-    }
-    format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+    crate::local_time::hms(crate::local_time::unix_secs(at)).unwrap_or_else(|| "?".into())
 }
 
 impl App {

@@ -80,15 +80,8 @@ pub fn appended(text: &str, entry: &str) -> String {
 
 /// Local wall-clock time as `HH:MM:SS`.
 pub fn clock_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as libc::time_t;
-    // SAFETY: localtime_r writes only into the struct we own.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&secs, &mut tm) }.is_null() {
-        return "00:00:00".into();
-    }
-    format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+    let now = crate::local_time::unix_secs(std::time::SystemTime::now());
+    crate::local_time::hms(now).unwrap_or_else(|| "00:00:00".into())
 }
 
 /// `1.5 KiB`, `64 KiB`: sizes for the panel title.
