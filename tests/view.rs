@@ -160,3 +160,42 @@ fn a_mouse_drag_selects_and_copies_without_copy_mode() {
     });
     tui.wait_for_gone("copy mode");
 }
+
+#[test]
+fn history_after_a_flood_holds_exactly_its_last_lines() {
+    // 400,000 lines in one go: the pane leaves out what would scroll away unseen, and
+    // the history it keeps must still be the last 2,000 lines, in order.
+    let mut tui = Tui::start(
+        &[
+            "--scrollback",
+            "2000",
+            "--pane",
+            "a=seq 1 400000; exec sleep 600",
+            "--pane",
+            "b=sleep 600",
+        ],
+        120,
+        30,
+    );
+    tui.wait_until("seq to finish", |s| find(s, "400000").is_some());
+    tui.chord(b"[");
+    tui.wait_for_text("copy mode");
+    tui.type_text("/398500\r");
+    tui.wait_until("line 398500 in view", |s| find(s, "398500").is_some());
+    tui.with_screen(|s| {
+        let (row, col) = find(s, "398500").unwrap();
+        assert_eq!(s.contents_between(row - 1, col, row - 1, col + 6), "398499");
+        assert_eq!(s.contents_between(row + 1, col, row + 1, col + 6), "398501");
+    });
+    // The oldest line kept: 2,000 rows of history above the pane's 27, which end in
+    // 400000 and the empty line the cursor is on.
+    tui.type_text("g");
+    tui.wait_until("the top of the history", |s| find(s, "397975").is_some());
+    assert!(
+        tui.contents().contains("[-2000/2000]"),
+        "{}",
+        tui.contents()
+    );
+    tui.type_text("/397974\r");
+    tui.wait_for_text("\"397974\" not found in the last");
+}

@@ -2,6 +2,8 @@
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
+pub mod escape_state;
+pub mod flood;
 pub mod keys;
 pub mod process_tree;
 pub mod reaper;
@@ -13,7 +15,7 @@ use std::num::NonZeroU16;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -151,24 +153,22 @@ impl Pane {
         spawn_thread(&format!("pane-{id}-write"), move || {
             write_loop(pty_writer, jobs)
         })?;
+        let inbox = Arc::new(Inbox::default());
         {
-            let (emulator, dirty, writer, notify, cast) = (
+            let (inbox, cast) = (inbox.clone(), cast.clone());
+            spawn_thread(&format!("pane-{id}-read"), move || {
+                read_loop(id, reader, &inbox, cast.as_deref())
+            })?;
+        }
+        {
+            let (emulator, dirty, writer, notify) = (
                 emulator.clone(),
                 dirty.clone(),
                 writer.clone(),
                 notify.clone(),
-                cast.clone(),
             );
-            spawn_thread(&format!("pane-{id}-read"), move || {
-                read_loop(
-                    id,
-                    reader,
-                    &emulator,
-                    &dirty,
-                    &writer,
-                    cast.as_deref(),
-                    &*notify,
-                )
+            spawn_thread(&format!("pane-{id}-parse"), move || {
+                parse_loop(id, &inbox, &emulator, &dirty, &writer, &*notify)
             })?;
         }
         spawn_thread(&format!("pane-{id}-wait"), move || {
@@ -253,9 +253,12 @@ impl Pane {
         if let Some(cast) = &self.cast {
             cast.resize(cols, rows);
         }
-        self.emulator()
+        let mut emulator = self.emulator();
+        emulator
             .screen_mut()
             .set_size(non_zero(rows), non_zero(cols));
+        emulator.callbacks_mut().escapes.resized();
+        drop(emulator);
         if let Err(err) = self.master.resize(pty_size(rows, cols)) {
             tracing::warn!(pane = %self.name, %err, "PTY resize failed");
         }
@@ -306,17 +309,63 @@ fn spawn_thread(name: &str, body: impl FnOnce() + Send + 'static) -> std::io::Re
         .map(drop)
 }
 
-/// Parses everything the child writes. Parsing happens here, off the UI thread, so a
-/// flood costs the UI one dirty flag per frame, not one message per chunk.
-fn read_loop(
-    id: PaneId,
-    mut reader: Box<dyn Read + Send>,
-    emulator: &Mutex<Emulator>,
-    dirty: &AtomicBool,
-    writer: &std_mpsc::Sender<WriteJob>,
-    cast: Option<&Recorder>,
-    notify: &(dyn Fn(PaneSignal) + Send + Sync),
-) {
+/// Output read from the PTY and not yet parsed. Reading and parsing are separate threads
+/// so the child keeps writing while vt100 works; in a flood the parser then finds a large
+/// batch waiting, and [`flood::ingest`] can leave out what would scroll away unseen.
+#[derive(Default)]
+struct Inbox {
+    state: Mutex<InboxState>,
+    /// Signalled when bytes arrive or the child's side closes.
+    filled: Condvar,
+    /// Signalled when the parser takes the bytes.
+    emptied: Condvar,
+}
+
+#[derive(Default)]
+struct InboxState {
+    bytes: Vec<u8>,
+    closed: bool,
+}
+
+/// Unparsed output the reader may hold before it stops reading, which makes a flooding
+/// child wait (bounds memory; a batch this big is far more than any screen shows).
+const INBOX_LIMIT: usize = 4 * 1024 * 1024;
+
+impl Inbox {
+    fn lock(&self) -> MutexGuard<'_, InboxState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds `bytes`, waiting while the inbox is full.
+    fn put(&self, bytes: &[u8]) {
+        let mut state = self.lock();
+        while state.bytes.len() >= INBOX_LIMIT {
+            state = self.emptied.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        state.bytes.extend_from_slice(bytes);
+        self.filled.notify_one();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.filled.notify_one();
+    }
+
+    /// Swaps everything waiting into `batch` (which must be empty), waiting for some;
+    /// false once the reader has closed and nothing is left.
+    fn take(&self, batch: &mut Vec<u8>) -> bool {
+        let mut state = self.lock();
+        while state.bytes.is_empty() && !state.closed {
+            state = self.filled.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        std::mem::swap(&mut state.bytes, batch);
+        self.emptied.notify_one();
+        !batch.is_empty()
+    }
+}
+
+/// Moves the child's output into the inbox as fast as it comes, recording it on the way.
+fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: Option<&Recorder>) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
@@ -326,18 +375,43 @@ fn read_loop(
         if let Some(cast) = cast {
             cast.output(&buf[..n]);
         }
+        inbox.put(&buf[..n]);
+        if let Some(pause) = typing::pause_for(id, std::time::Instant::now()) {
+            std::thread::sleep(pause);
+        }
+    }
+    inbox.close();
+}
+
+/// Parses everything the child writes. Parsing happens here, off the UI thread, so a
+/// flood costs the UI one dirty flag per frame, not one message per chunk.
+fn parse_loop(
+    id: PaneId,
+    inbox: &Inbox,
+    emulator: &Mutex<Emulator>,
+    dirty: &AtomicBool,
+    writer: &std_mpsc::Sender<WriteJob>,
+    notify: &(dyn Fn(PaneSignal) + Send + Sync),
+) {
+    let mut batch = Vec::new();
+    while inbox.take(&mut batch) {
         let mut answers = Vec::new();
-        // Short lock holds: the UI draws from the emulator between these slices.
-        for slice in buf[..n].chunks(16 * 1024) {
-            let mut emulator = emulator.lock().unwrap_or_else(|p| p.into_inner());
-            emulator.process(slice);
+        let left_out = flood::ingest(emulator, &batch, |emulator| {
             answers.append(&mut emulator.callbacks_mut().to_child);
+            if !dirty.swap(true, Ordering::AcqRel) {
+                notify(PaneSignal::Output(id));
+            }
+        });
+        if left_out > 0 {
+            tracing::trace!(pane = id, batch = batch.len(), left_out, "flood skipped");
         }
         if !answers.is_empty() {
             let _ = writer.send(WriteJob::Bytes(answers));
         }
-        if !dirty.swap(true, Ordering::AcqRel) {
-            notify(PaneSignal::Output(id));
+        // Give a flood's big buffer back rather than hold it for good.
+        batch.clear();
+        if batch.capacity() > INBOX_LIMIT / 4 {
+            batch = Vec::new();
         }
         if let Some(pause) = typing::pause_for(id, std::time::Instant::now()) {
             std::thread::sleep(pause);

@@ -35,6 +35,9 @@ pub struct Replies {
     /// Lines that left the top of the scrollback so far: what numbers history lines
     /// (see [`crate::scrollback::LineId`]).
     pub scrolled_off: u64,
+    /// Where vt100's parser stands in the escape sequences it has read, for skipping
+    /// floods (see [`super::flood`]).
+    pub escapes: super::escape_state::EscapeTracker,
 }
 
 impl vt100::Callbacks for Replies {
