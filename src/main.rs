@@ -3,6 +3,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -48,7 +49,8 @@ fn main() -> ExitCode {
         None => match rallish_tui::start(cli.rally) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                eprintln!("rallish-tui: {err:#}");
+                // Not eprintln!: it panics when stderr is a terminal that has gone.
+                let _ = writeln!(std::io::stderr(), "rallish-tui: {err:#}");
                 ExitCode::from(2)
             }
         },

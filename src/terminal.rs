@@ -155,3 +155,39 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// Resolves when the host terminal hangs up (its window closed, its ssh link dropped).
+/// The kernel usually says so with SIGHUP, but not when another process leads the
+/// terminal's session (a wrapper that does not pass the signal on, `setsid`); crossterm's
+/// reader then just sees end-of-file over and over, and nothing would tell the app to
+/// leave. A thread waits in poll(2) for the hangup itself: no wakeups until it comes.
+pub fn hangup() -> tokio::sync::oneshot::Receiver<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("hangup-watch".into())
+        .spawn(move || {
+            let mut watch = libc::pollfd {
+                fd: libc::STDOUT_FILENO,
+                // No events asked for: poll reports a hangup or error regardless.
+                events: 0,
+                revents: 0,
+            };
+            loop {
+                // SAFETY: one valid pollfd, for the duration of the call.
+                let ready = unsafe { libc::poll(&mut watch, 1, -1) };
+                if ready > 0
+                    && watch.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+                {
+                    let _ = tx.send(());
+                    return;
+                }
+                if ready < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                    return;
+                }
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::warn!(%err, "cannot watch the terminal for a hangup");
+    }
+    rx
+}

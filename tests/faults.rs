@@ -193,3 +193,84 @@ pub fn find_socket(tui: &Tui) -> PathBuf {
         .find(|p| p.extension().is_some_and(|e| e == "sock"))
         .expect("a control socket")
 }
+
+#[test]
+fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
+    // Under `setsid` the app does not lead the terminal's session, so closing the
+    // terminal sends it no SIGHUP: it must notice the hangup itself. (The shell around
+    // it ignores the hangup and passes on the app's exit status.)
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let dir = common::TempDir::new("hangup");
+    let pidfile = dir.path().join("pane.pid");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args([
+        "-c",
+        "trap '' HUP; setsid \"$0\" \"$@\" </dev/tty & wait $!",
+        common::binary(),
+        "--pane",
+        &format!(
+            "a=echo $$ > {}; trap '' HUP; exec sleep 600",
+            pidfile.display()
+        ),
+    ]);
+    cmd.cwd(dir.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("RALLISH_STATE_DIR", dir.path().join("state"));
+    cmd.env("XDG_RUNTIME_DIR", dir.path());
+    cmd.env("HOME", dir.path());
+    cmd.env_remove("TMUX");
+    let mut shell = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let writer = pair.master.take_writer().unwrap();
+    // Drain the screen on this thread (a reader thread would keep the terminal open)
+    // until the pane is up.
+    let master_fd = pair.master.as_raw_fd().unwrap();
+    let deadline = std::time::Instant::now() + common::timeout();
+    let mut buf = [0u8; 65536];
+    let pane_pid = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pane never started"
+        );
+        let mut ready = libc::pollfd {
+            fd: master_fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the call.
+        if unsafe { libc::poll(&mut ready, 1, 50) } > 0 {
+            let _ = std::io::Read::read(&mut reader, &mut buf);
+        }
+        if let Some(pid) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|text| text.trim().parse::<u32>().ok())
+        {
+            break pid;
+        }
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    // Close the terminal.
+    drop((reader, writer, pair.master));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(shell.wait());
+    });
+    let status = rx
+        .recv_timeout(Duration::from_secs(3))
+        .expect("the app kept running after its terminal hung up")
+        .unwrap();
+    assert!(status.success(), "the app ended with {status:?}");
+    eventually("the pane's child gone", || !process_alive(pane_pid));
+    let log = std::fs::read_to_string(dir.path().join("state/rallish-tui.log")).unwrap();
+    assert!(log.contains("the terminal hung up"), "{log}");
+    assert!(log.contains("rally ended"), "{log}");
+}

@@ -229,6 +229,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let mut input = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let mut hangup = crate::terminal::hangup();
     app.render(&mut terminal)?;
     // The opening frame (borders, no output yet) must not hold back the first real one:
     // startup is measured until the child's first line is visible.
@@ -249,6 +250,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             Some(event) = scratch_rx.recv() => app.on_scratch_event(event),
             _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
+            Ok(()) = &mut hangup => { tracing::info!("the terminal hung up"); break; }
             () = sleep_until(wake), if wake.is_some() => app.on_timer(),
         }
         // Take everything already queued before drawing: one frame for many chunks.
@@ -260,7 +262,11 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         if app.quitting {
             break;
         }
-        app.render_if_due(&mut terminal)?;
+        if let Err(err) = app.render_if_due(&mut terminal) {
+            // The terminal is gone; leave the way a signal would, saving everything.
+            tracing::warn!(%err, "drawing failed");
+            break;
+        }
     }
     app.checks.stop_all();
     app.shutdown(&mut pane_rx).await;
