@@ -129,6 +129,15 @@ fn ingestion(c: &mut Criterion) {
                 criterion::BatchSize::LargeInput,
             )
         });
+        // As the pane's parser thread sees a flood it lags behind: one big batch, with
+        // the lines that would scroll away unseen left out (`pane::flood`).
+        group.bench_function(format!("{name}_one_batch"), |b| {
+            b.iter_batched_ref(
+                || std::sync::Mutex::new(pane()),
+                |parser| rallish_tui::pane::flood::ingest(parser, black_box(&bytes), |_| {}),
+                criterion::BatchSize::LargeInput,
+            )
+        });
     }
     group.finish();
 }

@@ -329,7 +329,7 @@ struct InboxState {
 
 /// Unparsed output the reader may hold before it stops reading, which makes a flooding
 /// child wait (bounds memory; a batch this big is far more than any screen shows).
-const INBOX_LIMIT: usize = 4 * 1024 * 1024;
+const INBOX_LIMIT: usize = 1024 * 1024;
 
 impl Inbox {
     fn lock(&self) -> MutexGuard<'_, InboxState> {
