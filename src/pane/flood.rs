@@ -166,10 +166,10 @@ pub fn ingest(
 ) -> usize {
     let lock = || emulator.lock().unwrap_or_else(|p| p.into_inner());
     let keep = lines_to_forget(lock().screen());
-    let mut at = 0;
-    let mut left_out = 0;
+    // Bytes before `at` are done; the next skip is looked for from `look_from`.
+    let (mut at, mut look_from, mut left_out) = (0, 0, 0);
     while at < batch.len() {
-        let skip = find_skip(batch, at, keep);
+        let skip = find_skip(batch, look_from, keep);
         let upto = skip.map_or(batch.len(), |skip| skip.from);
         for slice in batch[at..upto].chunks(SLICE) {
             let mut emulator = lock();
@@ -178,17 +178,12 @@ pub fn ingest(
         }
         at = upto;
         if let Some(skip) = skip {
+            look_from = skip.to;
             if try_skip(&mut lock(), batch, skip) {
                 left_out += skip.to - skip.from;
-            } else {
-                // Not exact here: process the stretch after all, and look further on.
-                for slice in batch[skip.from..skip.to].chunks(SLICE) {
-                    let mut emulator = lock();
-                    process(&mut emulator, slice);
-                    after_slice(&mut emulator);
-                }
+                at = skip.to;
             }
-            at = skip.to;
+            // Otherwise the stretch is processed with what follows it, next round.
         }
     }
     left_out
