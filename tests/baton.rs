@@ -79,15 +79,21 @@ fn pass_now_and_pass_to_a_numbered_pane() {
     eventually("two log lines", || tui.log_lines().len() == 2);
 }
 
-#[test]
-fn agents_pass_through_the_socket_and_non_holders_are_refused() {
-    let mut tui = Tui::start_with_env(
+/// A shell in pane a (holding the baton, at its prompt) and `cat` in pane b.
+fn shell_beside_cat() -> Tui {
+    let tui = Tui::start_with_env(
         &["--pane", "a=sh", "--pane", "b=cat"],
         100,
         30,
         &[("PS1", "$ ")],
     );
     tui.wait_for_text("$ ");
+    tui
+}
+
+#[test]
+fn agents_pass_through_the_socket_and_non_holders_are_refused() {
+    let mut tui = shell_beside_cat();
     // The second pass runs after a has handed the baton on, so it must be refused.
     tui.type_text("rallish-tui pass --note 'look at README'; echo FIRST\"\"=$?; sleep 0.5; rallish-tui pass --note again; echo SECOND\"\"=$?\r");
     tui.wait_for_text("SECOND=");
@@ -107,13 +113,7 @@ fn agents_pass_through_the_socket_and_non_holders_are_refused() {
 
 #[test]
 fn a_forged_token_is_refused() {
-    let mut tui = Tui::start_with_env(
-        &["--pane", "a=sh", "--pane", "b=cat"],
-        100,
-        30,
-        &[("PS1", "$ ")],
-    );
-    tui.wait_for_text("$ ");
+    let mut tui = shell_beside_cat();
     tui.type_text("RALLISH_TOKEN=0000 rallish-tui pass --note x; echo RC\"\"=$?\r");
     tui.wait_for_text("RC=3");
     tui.type_text("RALLISH_PANE=b rallish-tui pass --note x; echo RC2\"\"=$?\r");

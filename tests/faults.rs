@@ -222,11 +222,7 @@ fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
         ),
     ]);
     cmd.cwd(dir.path());
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("RALLISH_STATE_DIR", dir.path().join("state"));
-    cmd.env("XDG_RUNTIME_DIR", dir.path());
-    cmd.env("HOME", dir.path());
-    cmd.env_remove("TMUX");
+    common::isolate(&mut cmd, dir.path());
     let mut shell = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().unwrap();

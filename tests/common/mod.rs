@@ -57,6 +57,17 @@ impl Drop for TempDir {
 }
 
 /// The app running in a PTY of a fixed size.
+/// Gives a command started in a test terminal its own state, runtime and home
+/// directories under `dir`, and the terminal type the tests read the screen as.
+pub fn isolate(cmd: &mut CommandBuilder, dir: &Path) {
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("RALLISH_STATE_DIR", dir.join("state"));
+    cmd.env("XDG_RUNTIME_DIR", dir.join("run"));
+    cmd.env("HOME", dir);
+    cmd.env_remove("TMUX");
+    std::fs::create_dir_all(dir.join("run")).unwrap();
+}
+
 pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -109,15 +120,10 @@ impl Tui {
             .expect("openpty");
         cmd.args(args);
         cmd.cwd(cwd.unwrap_or(dir.path()));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RALLISH_STATE_DIR", dir.path().join("state"));
-        cmd.env("XDG_RUNTIME_DIR", dir.path().join("run"));
-        cmd.env("HOME", dir.path());
-        cmd.env_remove("TMUX");
+        isolate(&mut cmd, dir.path());
         for (key, value) in env {
             cmd.env(key, value);
         }
-        std::fs::create_dir_all(dir.path().join("run")).unwrap();
         let child = pair.slave.spawn_command(cmd).expect("spawn rallish-tui");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
