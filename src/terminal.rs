@@ -166,28 +166,34 @@ pub fn hangup() -> tokio::sync::oneshot::Receiver<()> {
     let spawned = std::thread::Builder::new()
         .name("hangup-watch".into())
         .spawn(move || {
-            let mut watch = libc::pollfd {
-                fd: libc::STDOUT_FILENO,
-                // No events asked for: poll reports a hangup or error regardless.
-                events: 0,
-                revents: 0,
-            };
-            loop {
-                // SAFETY: one valid pollfd, for the duration of the call.
-                let ready = unsafe { libc::poll(&mut watch, 1, -1) };
-                if ready > 0
-                    && watch.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
-                {
-                    let _ = tx.send(());
-                    return;
-                }
-                if ready < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-                    return;
-                }
+            if wait_for_hangup(-1) {
+                let _ = tx.send(());
             }
         });
     if let Err(err) = spawned {
         tracing::warn!(%err, "cannot watch the terminal for a hangup");
     }
     rx
+}
+
+/// True if the host terminal has hung up: at once with a `timeout_ms` of 0, or waiting
+/// for it with -1 (false then only if poll(2) itself fails).
+pub fn wait_for_hangup(timeout_ms: libc::c_int) -> bool {
+    let mut watch = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        // No events asked for: poll reports a hangup or error regardless.
+        events: 0,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: one valid pollfd, for the duration of the call.
+        let ready = unsafe { libc::poll(&mut watch, 1, timeout_ms) };
+        if ready >= 0 {
+            return ready > 0
+                && watch.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0;
+        }
+        if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
 }

@@ -240,8 +240,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
             biased;
             event = input.next() => match event {
                 Some(Ok(event)) => app.on_terminal_event(event),
-                Some(Err(err)) => { tracing::warn!(%err, "terminal input failed"); break; }
-                None => break,
+                Some(Err(err)) => { log_terminal_gone("terminal input failed", &err); break; }
+                None => { log_terminal_gone("terminal input ended", &""); break; }
             },
             Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
             Some(request) = control_rx.recv() => app.on_control(request),
@@ -264,7 +264,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         }
         if let Err(err) = app.render_if_due(&mut terminal) {
             // The terminal is gone; leave the way a signal would, saving everything.
-            tracing::warn!(%err, "drawing failed");
+            log_terminal_gone("drawing failed", &err);
             break;
         }
     }
@@ -278,6 +278,16 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     drop(guard);
     tracing::info!("rally ended");
     Ok(())
+}
+
+/// Says why the loop lost its terminal. Input, drawing and the hangup watcher race to
+/// notice a terminal that went away; whichever wins, a hangup is logged as one.
+fn log_terminal_gone(what: &str, err: &dyn std::fmt::Display) {
+    if crate::terminal::wait_for_hangup(0) {
+        tracing::info!("the terminal hung up");
+    } else {
+        tracing::warn!(%err, "{what}");
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
