@@ -7,6 +7,9 @@
 
 use unicode_width::UnicodeWidthChar as _;
 
+use crate::pane::Emulator;
+use crate::pane::archive::{HistoryView as _, RECENT_ROWS};
+
 /// A line of a pane's history; see the module docs.
 pub type LineId = u64;
 
@@ -24,14 +27,14 @@ pub struct View {
 }
 
 impl View {
-    pub fn of(screen: &vt100::Screen, dropped: u64) -> View {
-        let (rows, cols) = screen.size();
+    pub fn of(emulator: &Emulator) -> View {
+        let (rows, cols) = emulator.screen().size();
         View {
-            dropped,
-            kept: screen.scrollback_len(),
+            dropped: emulator.lines_dropped(),
+            kept: emulator.history_len(),
             rows: rows.get(),
             cols: cols.get(),
-            offset: screen.scrollback(),
+            offset: emulator.view_offset(),
         }
     }
 
@@ -93,21 +96,31 @@ pub struct History {
 }
 
 impl History {
-    /// Reads every line: the scrollback, oldest first, then the screen. vt100 only shows
-    /// its scrollback through the visible window, so the window is moved over all of it
-    /// and put back. (vt100 widens each row it shows to the screen's width for good, as
-    /// scrolling there would; reading a copy instead costs a full clone every time.)
-    pub fn read(screen: &mut vt100::Screen, dropped: u64) -> History {
-        let saved = screen.scrollback();
-        let (rows, cols) = screen.size();
+    /// Reads every line: the archive's, then vt100's history, oldest first, then the
+    /// screen. vt100 only shows its history through the visible window, so the window is
+    /// moved over all of it and put back. (vt100 widens each row it shows to the screen's
+    /// width for good, as scrolling there would; reading a copy instead costs a full clone
+    /// every time.)
+    pub fn read(emulator: &mut Emulator) -> History {
+        let mut history = History {
+            first: emulator.lines_dropped(),
+            ..History::default()
+        };
+        let (rows, cols) = emulator.screen().size();
         let (rows, cols) = (usize::from(rows.get()), cols.get());
+        if !emulator.screen().alternate_screen() {
+            let archive = &emulator.callbacks().archive;
+            history.lines.reserve(archive.len() + RECENT_ROWS + rows);
+            history.wrapped.reserve(archive.len() + RECENT_ROWS + rows);
+            for index in 0..archive.len() {
+                history.lines.push(archive.text(index, cols));
+                history.wrapped.push(archive.wrapped(index));
+            }
+        }
+        let screen = emulator.screen_mut();
+        let saved = screen.scrollback();
         screen.set_scrollback(usize::MAX);
         let kept = screen.scrollback();
-        let mut history = History {
-            first: dropped,
-            lines: Vec::with_capacity(kept + rows),
-            wrapped: Vec::with_capacity(kept + rows),
-        };
         let mut offset = kept;
         loop {
             screen.set_scrollback(offset);
@@ -284,41 +297,40 @@ pub fn text_end(line: &str) -> u16 {
 mod tests {
     use super::*;
 
-    fn parser(rows: u16, cols: u16, scrollback: usize) -> vt100::Parser {
-        vt100::Parser::new(
-            crate::pane::non_zero(rows),
-            crate::pane::non_zero(cols),
-            scrollback,
-        )
-    }
-
-    fn numbered(lines: usize) -> vt100::Parser {
-        let mut parser = parser(10, 30, 10_000);
+    /// 10x30 with `lines` numbered lines printed: 5 rows of history kept by vt100 and
+    /// the rest by the archive.
+    fn numbered(lines: usize) -> Emulator {
+        let mut emulator = crate::pane::new_emulator_split(10, 30, 5, 10_000);
         for i in 1..=lines {
-            parser.process(format!("line {i}\r\n").as_bytes());
+            emulator.process(format!("line {i}\r\n").as_bytes());
         }
-        parser
+        emulator
     }
 
     #[test]
-    fn history_reads_scrollback_then_screen_and_leaves_the_view_alone() {
-        let mut parser = numbered(50);
-        parser.screen_mut().set_scrollback(7);
-        let history = History::read(parser.screen_mut(), 0);
+    fn history_reads_archive_scrollback_then_screen_and_leaves_the_view_alone() {
+        let mut emulator = numbered(50);
+        emulator.set_view_offset(7);
+        let history = History::read(&mut emulator);
         assert_eq!(history.lines.len(), 41 + 10);
         assert_eq!(history.lines[0], "line 1");
+        assert_eq!(history.lines[35], "line 36", "the archive's last");
+        assert_eq!(history.lines[36], "line 37", "vt100's first");
         assert_eq!(history.lines[49], "line 50");
         assert_eq!(history.lines[50], "");
-        assert_eq!(parser.screen().scrollback(), 7);
+        assert_eq!(emulator.view_offset(), 7);
     }
 
     #[test]
     fn view_maps_rows_to_lines() {
-        let mut parser = numbered(50);
-        let view = View::of(parser.screen(), 100);
+        let mut emulator = crate::pane::new_emulator_split(10, 30, 5, 36);
+        for i in 1..=150 {
+            emulator.process(format!("line {i}\r\n").as_bytes());
+        }
+        let view = View::of(&emulator);
         assert_eq!((view.first(), view.top(), view.last()), (100, 141, 150));
-        parser.screen_mut().set_scrollback(20);
-        let view = View::of(parser.screen(), 100);
+        emulator.set_view_offset(20);
+        let view = View::of(&emulator);
         assert_eq!(view.top(), 121);
         assert_eq!(view.row_of(125), Some(4));
         assert_eq!(view.row_of(131), None);

@@ -16,7 +16,8 @@ use crate::action::Action;
 use crate::clipboard::Copied;
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout::Divider;
-use crate::pane::PaneId;
+use crate::pane::archive::HistoryView as _;
+use crate::pane::{Emulator, PaneId};
 use crate::scrollback::{self, History, LineId, Match, View};
 use crate::ui::marks::Marks;
 
@@ -82,21 +83,15 @@ impl CopyMode {
 
 impl App {
     fn view(&self, pane: PaneId) -> View {
-        let emulator = self.panes[pane].emulator();
-        View::of(emulator.screen(), emulator.callbacks().scrolled_off)
+        View::of(&self.panes[pane].emulator())
     }
 
     fn set_offset(&self, pane: PaneId, offset: usize) {
-        self.panes[pane]
-            .emulator()
-            .screen_mut()
-            .set_scrollback(offset);
+        self.panes[pane].emulator().set_view_offset(offset);
     }
 
     fn read_history(&self, pane: PaneId) -> History {
-        let mut emulator = self.panes[pane].emulator();
-        let dropped = emulator.callbacks().scrolled_off;
-        History::read(emulator.screen_mut(), dropped)
+        History::read(&mut self.panes[pane].emulator())
     }
 
     /// Copy mode on the focused pane, its cursor where the child's is.
@@ -110,9 +105,8 @@ impl App {
 
     fn new_copy_mode(&self, pane: PaneId, from_mouse: bool) -> Option<CopyMode> {
         let emulator = self.panes.get(pane)?.emulator();
-        let screen = emulator.screen();
-        let view = View::of(screen, emulator.callbacks().scrolled_off);
-        let (row, col) = screen.cursor_position();
+        let view = View::of(&emulator);
+        let (row, col) = emulator.screen().cursor_position();
         let live_top = view.dropped + view.kept as u64;
         let cursor = if view.offset == 0 {
             (live_top + u64::from(row), col)
@@ -262,10 +256,8 @@ impl App {
     /// The text of `line` if it is on screen now.
     fn visible_line(&self, pane: PaneId, line: LineId) -> Option<String> {
         let emulator = self.panes[pane].emulator();
-        let screen = emulator.screen();
-        let view = View::of(screen, emulator.callbacks().scrolled_off);
-        let row = view.row_of(line)?;
-        screen.rows(0, view.cols).nth(usize::from(row))
+        let row = View::of(&emulator).row_of(line)?;
+        emulator.view_row_text(row)
     }
 
     fn on_prompt_key(&mut self, mut copy: Box<CopyMode>, key: KeyEvent) {
@@ -499,16 +491,15 @@ impl App {
     }
 
     /// Paints the cursor, the selection and every visible search match over a pane that
-    /// is in copy mode. `screen` is the pane's locked screen (the caller holds the lock).
+    /// is in copy mode. `emulator` is the pane's, locked by the caller.
     pub(super) fn draw_copy_marks(
         &self,
         buf: &mut Buffer,
         inner: Rect,
-        screen: &vt100::Screen,
-        dropped: u64,
+        emulator: &Emulator,
         copy: &CopyMode,
     ) {
-        let view = View::of(screen, dropped);
+        let view = View::of(emulator);
         let search = copy
             .prompt
             .as_ref()

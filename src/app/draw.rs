@@ -11,9 +11,10 @@ use super::{App, Mode, SYNC_TIMEOUT};
 use crate::action::Action;
 use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
+use crate::pane::archive::HistoryView as _;
 use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
-use crate::ui::screen::{cursor_position, draw_screen};
+use crate::ui::screen::{cursor_position, draw_view};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
 
 /// The chords worth a place in the status line, in this order.
@@ -73,19 +74,18 @@ impl App {
                             .sync_since
                             .is_some_and(|since| now - since < SYNC_TIMEOUT);
                         if !(frozen && self.snapshots[id].restore(buf, inner)) {
-                            draw_screen(buf, inner, screen);
+                            draw_view(buf, inner, &emulator);
                             self.snapshots[id].capture(buf, inner);
                         }
                         if let Some(copy) = copying {
-                            let dropped = emulator.callbacks().scrolled_off;
-                            self.draw_copy_marks(buf, inner, screen, dropped, copy);
+                            self.draw_copy_marks(buf, inner, &emulator, copy);
                         }
-                        if screen.scrollback() > 0 {
-                            scroll = Some((screen.scrollback(), screen.scrollback_len()));
+                        if emulator.view_offset() > 0 {
+                            scroll = Some((emulator.view_offset(), emulator.history_len()));
                         }
                         if id == self.focus
                             && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
-                            && let Some(position) = cursor_position(inner, screen)
+                            && let Some(position) = cursor_position(inner, &emulator)
                         {
                             cursor = Some(position);
                             cursor_style = Some(screen.cursor_style());

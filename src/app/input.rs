@@ -15,6 +15,7 @@ use crate::baton::{Event as BatonEvent, PassedBy};
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout;
 use crate::pane::PaneId;
+use crate::pane::archive::HistoryView as _;
 use crate::pane::keys::{self, InputModes};
 
 /// Lines the mouse wheel scrolls a pane's history.
@@ -173,9 +174,8 @@ impl App {
     /// Moves a pane's view into its history (positive = back in time).
     fn scroll(&mut self, id: PaneId, lines: isize) {
         let mut emulator = self.panes[id].emulator();
-        let screen = emulator.screen_mut();
-        let target = screen.scrollback().saturating_add_signed(lines);
-        screen.set_scrollback(target);
+        let target = emulator.view_offset().saturating_add_signed(lines);
+        emulator.set_view_offset(target);
         self.dirty = true;
     }
 
@@ -226,8 +226,8 @@ impl App {
         }
         {
             let mut emulator = self.panes[pane].emulator();
-            if emulator.screen().scrollback() > 0 {
-                emulator.screen_mut().set_scrollback(0);
+            if emulator.view_offset() > 0 {
+                emulator.set_view_offset(0);
                 self.dirty = true;
             }
         }

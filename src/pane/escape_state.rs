@@ -94,11 +94,15 @@ pub struct EscapeTracker {
     /// The last region asked for on each screen since it was last reset.
     main_region: Option<Region>,
     alternate_region: Option<Region>,
+    /// The sequence just read erased the main screen's history.
+    history_erased: bool,
 }
 
 impl EscapeTracker {
-    /// Follows `bytes`, which vt100 is about to process.
-    pub fn feed(&mut self, bytes: &[u8]) {
+    /// Follows `bytes`, which vt100 is about to process. Stops just after a sequence that
+    /// erases the main screen's history (ED 3, RIS) and says where: the archive of older
+    /// history must be erased at that very point (see [`super::flood::process`]).
+    pub fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
         let mut i = 0;
         while i < bytes.len() {
             if self.state == State::Ground {
@@ -108,13 +112,17 @@ impl EscapeTracker {
                         i += at + 1;
                         self.enter_escape();
                     }
-                    None => return,
+                    None => return None,
                 }
                 continue;
             }
             self.step(bytes[i]);
             i += 1;
+            if std::mem::take(&mut self.history_erased) {
+                return Some(i);
+            }
         }
+        None
     }
 
     /// True when the parser is between sequences, so plain text prints as text.
@@ -165,8 +173,11 @@ impl EscapeTracker {
                 b'X' | b'^' | b'_' => self.state = SosPmApcString,
                 b'[' => self.state = CsiEntry,
                 b']' => self.state = OscString,
-                // RIS: vt100 builds a new screen.
-                b'c' => *self = EscapeTracker::default(),
+                // RIS: vt100 builds a new screen, without its history.
+                b'c' => {
+                    *self = EscapeTracker::default();
+                    self.history_erased = true;
+                }
                 0x30..=0x7e => self.state = Ground,
                 0x18 | 0x1a => self.state = Ground,
                 _ => {}
@@ -269,6 +280,10 @@ impl EscapeTracker {
                 } else {
                     self.main_region = Some(region);
                 }
+            }
+            // vt100 reads ED's first value; the alternate screen has no history.
+            (None, false, b'J') if csi.params[0] == 3 && !self.alternate => {
+                self.history_erased = true;
             }
             (Some(b'?'), false, b'h' | b'l') if csi.names_alternate_screen => {
                 // 47 and 1049 both switch vt100's screen. 1049 also clears the

@@ -42,9 +42,13 @@ fn is_plain(byte: u8) -> bool {
 }
 
 /// How many lines a screen must see scroll by before everything on it and in its history
-/// has been pushed out.
-pub fn lines_to_forget(screen: &vt100::Screen) -> usize {
-    usize::from(screen.size().0.get()) + screen.scrollback_capacity() + GROWTH_MARGIN
+/// (vt100's and the archive's) has been pushed out.
+pub fn lines_to_forget(emulator: &Emulator) -> usize {
+    let screen = emulator.screen();
+    usize::from(screen.size().0.get())
+        + screen.scrollback_capacity()
+        + emulator.callbacks().archive.capacity()
+        + GROWTH_MARGIN
 }
 
 /// The first stretch at or after `from` in `batch` that is plain text followed by at
@@ -134,7 +138,7 @@ pub fn try_skip(emulator: &mut Emulator, batch: &[u8], skip: Skip) -> bool {
     let screen = emulator.screen();
     let (rows, cols) = (screen.size().0.get(), screen.size().1.get());
     let escapes = &emulator.callbacks().escapes;
-    let exact = skip.lines_after >= lines_to_forget(screen)
+    let exact = skip.lines_after >= lines_to_forget(emulator)
         && escapes.at_ground()
         && escapes.whole_screen_scrolls(rows)
         && !screen.alternate_screen();
@@ -146,14 +150,26 @@ pub fn try_skip(emulator: &mut Emulator, batch: &[u8], skip: Skip) -> bool {
     // Each line the stretch scrolled would have pushed one out of the full history (or
     // moved the cursor down, and the lines after it then scroll once more instead); the
     // replacement did that once.
-    emulator.callbacks_mut().scrolled_off += skipped.saturating_sub(1);
+    emulator
+        .callbacks_mut()
+        .archive
+        .count_dropped(skipped.saturating_sub(1));
     true
 }
 
-/// Hands `bytes` to vt100, and to the tracker that follows its escape sequences.
-pub fn process(emulator: &mut Emulator, bytes: &[u8]) {
-    emulator.callbacks_mut().escapes.feed(bytes);
-    emulator.process(bytes);
+/// Hands `bytes` to vt100, and to the tracker that follows its escape sequences; erases
+/// the archive where the child erases the history.
+pub fn process(emulator: &mut Emulator, mut bytes: &[u8]) {
+    loop {
+        let erased_at = emulator.callbacks_mut().escapes.feed(bytes);
+        let upto = erased_at.unwrap_or(bytes.len());
+        emulator.process(&bytes[..upto]);
+        if erased_at.is_none() {
+            return;
+        }
+        emulator.callbacks_mut().archive.erase();
+        bytes = &bytes[upto..];
+    }
 }
 
 /// Processes `batch` in slices that each hold the emulator's lock briefly, leaving out
@@ -165,7 +181,7 @@ pub fn ingest(
     mut after_slice: impl FnMut(&mut Emulator),
 ) -> usize {
     let lock = || emulator.lock().unwrap_or_else(|p| p.into_inner());
-    let keep = lines_to_forget(lock().screen());
+    let keep = lines_to_forget(&lock());
     // Bytes before `at` are done; the next skip is looked for from `look_from`.
     let (mut at, mut look_from, mut left_out) = (0, 0, 0);
     while at < batch.len() {
@@ -192,23 +208,29 @@ pub fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pane::archive::HistoryView as _;
     use crate::pane::non_zero;
-    use crate::pane::replies::Replies;
 
-    fn emulator(rows: u16, cols: u16, history: usize) -> Emulator {
-        vt100::Parser::new_with_callbacks(
-            non_zero(rows),
-            non_zero(cols),
-            history,
-            Replies::default(),
-        )
+    fn emulator(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
+        crate::pane::new_emulator_split(rows, cols, recent, archived)
     }
 
     /// Everything a person or the app could observe: every history and screen line with
-    /// its colours, where the cursor is, what the lines are numbered, and what a taller
-    /// screen pulls back.
+    /// its colours, where the cursor and the view are, what the lines are numbered, and
+    /// what a taller screen pulls back.
     fn observable(emulator: &mut Emulator) -> String {
         let mut seen = String::new();
+        let archive = &emulator.callbacks().archive;
+        for index in 0..archive.len() {
+            let row = archive.formatted(index, 200);
+            seen.push_str(&format!("{row:?} {}\n", archive.wrapped(index)));
+        }
+        seen.push_str(&format!(
+            "view {} of {}, {} from the archive\n",
+            emulator.view_offset(),
+            emulator.history_len(),
+            emulator.archive_rows_in_view()
+        ));
         let screen = emulator.screen_mut();
         screen.set_scrollback(usize::MAX);
         let kept = screen.scrollback();
@@ -220,9 +242,9 @@ mod tests {
         screen.set_scrollback(0);
         seen.push_str(&screen.contents_formatted().escape_debug().to_string());
         seen.push_str(&format!(
-            "\ncursor {:?} kept {kept} scrolled off {}",
+            "\ncursor {:?} kept {kept} dropped {}",
             screen.cursor_position(),
-            emulator.callbacks().scrolled_off
+            emulator.lines_dropped()
         ));
         let (rows, cols) = emulator.screen().size();
         emulator.set_size(non_zero(rows.get() + 7), cols);
@@ -315,45 +337,75 @@ mod tests {
         out
     }
 
-    /// The emulator after `ingest` of each batch, and how many bytes it left out.
-    fn ingested(emulator: Emulator, batches: &[Vec<u8>]) -> (Emulator, usize) {
+    /// The emulator after `ingest` of each batch, and how many bytes it left out. After
+    /// the first batch the view is moved `view_offset` rows back.
+    fn ingested(emulator: Emulator, batches: &[Vec<u8>], view_offset: usize) -> (Emulator, usize) {
         let emulator = Mutex::new(emulator);
-        let left_out = batches
-            .iter()
-            .map(|batch| ingest(&emulator, batch, |_| {}))
-            .sum();
+        let mut left_out = 0;
+        for (i, batch) in batches.iter().enumerate() {
+            left_out += ingest(&emulator, batch, |_| {});
+            if i == 0 {
+                emulator.lock().unwrap().set_view_offset(view_offset);
+            }
+        }
         (emulator.into_inner().unwrap(), left_out)
+    }
+
+    /// The same without leaving anything out.
+    fn processed(mut emulator: Emulator, batches: &[Vec<u8>], view_offset: usize) -> Emulator {
+        for (i, batch) in batches.iter().enumerate() {
+            process(&mut emulator, batch);
+            if i == 0 {
+                emulator.set_view_offset(view_offset);
+            }
+        }
+        emulator
     }
 
     #[test]
     fn skipping_changes_nothing_anyone_can_see() {
         let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         let mut rounds_with_skips = 0;
+        let mut rounds_viewing_the_archive = 0;
         for round in 0..40 {
             let rows = 3 + rng.below(8) as u16;
             let cols = 5 + rng.below(40) as u16;
-            let history = [0, 1, 20][rng.below(3)];
+            // History kept by vt100 and by the archive.
+            let (recent, archived) =
+                [(0, 0), (1, 0), (20, 0), (0, 1), (0, 20), (5, 15)][rng.below(6)];
             let batches: Vec<Vec<u8>> = (0..3).map(|_| output(&mut rng, 4)).collect();
-            // Sometimes the person has scrolled the view back.
-            let view_offset = [0, 0, 4][rng.below(3)];
-            let mut whole = emulator(rows, cols, history);
-            whole.screen_mut().set_scrollback(view_offset);
-            for batch in &batches {
-                whole.process(batch);
-            }
-            let mut skipping = emulator(rows, cols, history);
-            skipping.screen_mut().set_scrollback(view_offset);
-            let (mut skipping, left_out) = ingested(skipping, &batches);
+            // Sometimes the person has scrolled the view back, into the archive even.
+            let view_offset = [0, 0, 4, 12][rng.below(4)];
+            let mut whole = processed(
+                emulator(rows, cols, recent, archived),
+                &batches,
+                view_offset,
+            );
+            let (mut skipping, left_out) = ingested(
+                emulator(rows, cols, recent, archived),
+                &batches,
+                view_offset,
+            );
             rounds_with_skips += usize::from(left_out > 0);
+            let after_one = processed(
+                emulator(rows, cols, recent, archived),
+                &batches[..1],
+                view_offset,
+            );
+            rounds_viewing_the_archive += usize::from(after_one.archive_rows_in_view() > 0);
             assert_eq!(
                 observable(&mut whole),
                 observable(&mut skipping),
-                "round {round}: {rows}x{cols}, {history} lines of history"
+                "round {round}: {rows}x{cols}, {recent}+{archived} lines of history"
             );
         }
         assert!(
             rounds_with_skips >= 15,
             "skips happened in only {rounds_with_skips} rounds"
+        );
+        assert!(
+            rounds_viewing_the_archive >= 3,
+            "the view reached the archive in only {rounds_viewing_the_archive} rounds"
         );
     }
 
@@ -367,9 +419,8 @@ mod tests {
         }
         batch.extend(b"\r\n".repeat(2000));
         batch.extend_from_slice(b"\x1b[3b");
-        let mut whole = emulator(5, 20, 10);
-        whole.process(&batch);
-        let (mut skipping, left_out) = ingested(emulator(5, 20, 10), &[batch]);
+        let mut whole = processed(emulator(5, 20, 4, 6), std::slice::from_ref(&batch), 0);
+        let (mut skipping, left_out) = ingested(emulator(5, 20, 4, 6), &[batch], 0);
         assert!(whole.screen().contents().ends_with("YYY"));
         assert_eq!(whole.screen().contents(), skipping.screen().contents());
         assert_eq!(observable(&mut whole), observable(&mut skipping));
@@ -381,10 +432,9 @@ mod tests {
         let batch: Vec<u8> = (0..200_000)
             .flat_map(|n| format!("{n}\r\n").into_bytes())
             .collect();
-        let mut whole = emulator(24, 80, 1000);
-        whole.process(&batch);
+        let mut whole = processed(emulator(24, 80, 100, 900), std::slice::from_ref(&batch), 0);
         let (mut skipping, left_out) =
-            ingested(emulator(24, 80, 1000), std::slice::from_ref(&batch));
+            ingested(emulator(24, 80, 100, 900), std::slice::from_ref(&batch), 0);
         assert!(
             left_out > batch.len() * 9 / 10,
             "left out {left_out} of {}",

@@ -2,6 +2,7 @@
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
+pub mod archive;
 pub mod escape_state;
 pub mod flood;
 pub mod keys;
@@ -140,12 +141,7 @@ impl Pane {
         let reader = pair.master.try_clone_reader()?;
         let pty_writer = pair.master.take_writer()?;
 
-        let emulator = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-            non_zero(rows),
-            non_zero(cols),
-            scrollback,
-            Replies::default(),
-        )));
+        let emulator = Arc::new(Mutex::new(new_emulator(rows, cols, scrollback)));
         let dirty = Arc::new(AtomicBool::new(false));
         let (writer, jobs) = std_mpsc::channel();
         let notify = Arc::new(notify);
@@ -254,10 +250,11 @@ impl Pane {
             cast.resize(cols, rows);
         }
         let mut emulator = self.emulator();
-        emulator
-            .screen_mut()
-            .set_size(non_zero(rows), non_zero(cols));
+        // The parser's set_size (not the screen's) hands rows a shorter screen pushes
+        // out of vt100's history to the archive.
+        emulator.set_size(non_zero(rows), non_zero(cols));
         emulator.callbacks_mut().escapes.resized();
+        archive::forget_reach(&mut emulator);
         drop(emulator);
         if let Err(err) = self.master.resize(pty_size(rows, cols)) {
             tracing::warn!(pane = %self.name, %err, "PTY resize failed");
@@ -286,6 +283,22 @@ impl Pane {
             }
         }
     }
+}
+
+/// A pane's parser for a screen of `rows` x `cols` with `scrollback` lines of history,
+/// the newest of them kept by vt100 and the rest by the archive (see [`archive`]).
+pub fn new_emulator(rows: u16, cols: u16, scrollback: usize) -> Emulator {
+    let (recent, archived) = archive::split(scrollback);
+    new_emulator_split(rows, cols, recent, archived)
+}
+
+/// [`new_emulator`] with the history shared out as given (tests use small shares).
+pub fn new_emulator_split(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
+    let replies = Replies {
+        archive: archive::Archive::new(archived),
+        ..Replies::default()
+    };
+    vt100::Parser::new_with_callbacks(non_zero(rows), non_zero(cols), recent, replies)
 }
 
 /// vt100 sizes are never zero; a zero-sized pane is treated as one cell.

@@ -32,9 +32,8 @@ pub struct Replies {
     pub sync_used: bool,
     /// OSC 52 clipboard writes (selector, base64 data), for the clipboard feature.
     pub clipboard: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Lines that left the top of the scrollback so far: what numbers history lines
-    /// (see [`crate::scrollback::LineId`]).
-    pub scrolled_off: u64,
+    /// The older part of the main screen's history (see [`super::archive`]).
+    pub archive: super::archive::Archive,
     /// Where vt100's parser stands in the escape sequences it has read, for skipping
     /// floods (see [`super::flood`]).
     pub escapes: super::escape_state::EscapeTracker,
@@ -49,9 +48,9 @@ impl vt100::Callbacks for Replies {
         self.title = Some(String::from_utf8_lossy(title).into_owned());
     }
 
-    fn on_scroll(&mut self, _: vt100::capture::RowContents<'_>, alternate_screen: bool) {
+    fn on_scroll(&mut self, row: vt100::capture::RowContents<'_>, alternate_screen: bool) {
         if !alternate_screen {
-            self.scrolled_off += 1;
+            self.archive.push(&row);
         }
     }
 

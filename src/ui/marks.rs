@@ -43,31 +43,34 @@ mod tests {
     use ratatui::style::Color;
 
     use super::*;
+    use crate::pane::Emulator;
+    use crate::pane::archive::HistoryView as _;
     use crate::scrollback::{History, search};
-    use crate::ui::screen::draw_screen;
+    use crate::ui::screen::draw_view;
 
     /// 5,000 numbered lines through a 10-row pane, as `seq 1 5000` would print them.
-    fn numbered() -> vt100::Parser {
-        let mut parser =
-            vt100::Parser::new(crate::pane::non_zero(10), crate::pane::non_zero(40), 10_000);
+    fn numbered() -> Emulator {
+        let mut emulator = crate::pane::new_emulator(10, 40, 10_000);
         let bytes: String = (1..=5000).map(|i| format!("{i}\r\n")).collect();
-        parser.process(bytes.as_bytes());
-        parser
+        emulator.process(bytes.as_bytes());
+        emulator
     }
 
     #[test]
     fn a_search_hit_deep_in_the_scrollback_is_drawn_highlighted() {
-        let mut parser = numbered();
-        let history = History::read(parser.screen_mut(), 0);
+        let mut emulator = numbered();
+        let history = History::read(&mut emulator);
         let hits = search(&history, "1234");
         assert_eq!(hits.len(), 1, "only line 1234 contains it");
         let hit = hits[0];
         // Scroll the line into the middle of the view, as copy mode does.
-        let view = View::of(parser.screen(), 0);
-        parser
-            .screen_mut()
-            .set_scrollback(view.offset_for(hit.line, 5));
-        let view = View::of(parser.screen(), 0);
+        let view = View::of(&emulator);
+        emulator.set_view_offset(view.offset_for(hit.line, 5));
+        let view = View::of(&emulator);
+        assert!(
+            emulator.archive_rows_in_view() > 0,
+            "deep enough for the archive"
+        );
         let area = Rect::new(0, 0, 42, 12);
         let inner = Rect::new(1, 1, 40, 10);
         let backend = ratatui::backend::TestBackend::new(42, 12);
@@ -77,7 +80,7 @@ mod tests {
             .draw(|frame| {
                 let buf = frame.buffer_mut();
                 assert_eq!(buf.area, area);
-                draw_screen(buf, inner, parser.screen());
+                draw_view(buf, inner, &emulator);
                 Marks::new(buf, inner, view).paint(hit.line, hit.start, hit.end, style);
             })
             .unwrap();
@@ -93,8 +96,7 @@ mod tests {
 
     #[test]
     fn marks_off_screen_are_skipped() {
-        let parser = numbered();
-        let view = View::of(parser.screen(), 0);
+        let view = View::of(&numbered());
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 10));
         let style = Style::new().bg(Color::Yellow);
         let mut marks = Marks::new(&mut buf, Rect::new(0, 0, 40, 10), view);

@@ -6,6 +6,48 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 
+use crate::pane::archive::HistoryView as _;
+use crate::pane::{Emulator, non_zero};
+
+/// Draws a pane's view into `area`: the live screen, or wherever in its history the view
+/// is. Rows from the archive (see [`crate::pane::archive`]) are kept as text with SGR;
+/// they are replayed through a throwaway vt100 screen of their own, so they are painted
+/// by the very code that paints live rows.
+pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator) {
+    let screen = emulator.screen();
+    let from_archive = emulator
+        .archive_rows_in_view()
+        .min(usize::from(area.height));
+    if from_archive == 0 {
+        draw_screen(buf, area, screen);
+        return;
+    }
+    let archive = &emulator.callbacks().archive;
+    let cols = screen.size().1;
+    let first = archive.len() - emulator.archive_rows_in_view();
+    let mut replay = vt100::Parser::new(non_zero(from_archive as u16), cols, 0);
+    for index in first..first + from_archive {
+        if index > first {
+            replay.process(b"\r\n");
+        }
+        // Each archived row starts from the default colours.
+        replay.process(b"\x1b[m");
+        replay.process(archive.formatted(index, cols.get()).as_bytes());
+    }
+    let top = Rect {
+        height: from_archive as u16,
+        ..area
+    };
+    draw_screen(buf, top, replay.screen());
+    // vt100's view stands at the top of its own history, right after the archive's.
+    let below = Rect {
+        y: area.y + top.height,
+        height: area.height - top.height,
+        ..area
+    };
+    draw_screen(buf, below, screen);
+}
+
 /// Draws the visible part of `screen` (respecting its scrollback offset) into `area`.
 pub fn draw_screen(buf: &mut Buffer, area: Rect, screen: &vt100::Screen) {
     let area = area.intersection(buf.area);
@@ -73,8 +115,9 @@ fn color(color: vt100::Color) -> Color {
 }
 
 /// Where the child's cursor is on the host screen, if it should be shown there.
-pub fn cursor_position(area: Rect, screen: &vt100::Screen) -> Option<Position> {
-    if screen.hide_cursor() || screen.scrollback() > 0 {
+pub fn cursor_position(area: Rect, emulator: &Emulator) -> Option<Position> {
+    let screen = emulator.screen();
+    if screen.hide_cursor() || emulator.view_offset() > 0 {
         return None;
     }
     let (row, col) = screen.cursor_position();
@@ -181,13 +224,37 @@ mod tests {
     #[test]
     fn cursor_follows_the_child_and_hides_with_it() {
         let area = Rect::new(10, 5, 20, 4);
-        let parser = screen_of(b"\x1b[2;3H", 4, 20);
-        assert_eq!(
-            cursor_position(area, parser.screen()),
-            Some(Position::new(12, 6))
-        );
-        let parser = screen_of(b"\x1b[?25l", 4, 20);
-        assert_eq!(cursor_position(area, parser.screen()), None);
+        let mut emulator = crate::pane::new_emulator(4, 20, 100);
+        emulator.process(b"\x1b[2;3H");
+        assert_eq!(cursor_position(area, &emulator), Some(Position::new(12, 6)));
+        emulator.process(b"\x1b[?25l");
+        assert_eq!(cursor_position(area, &emulator), None);
+        emulator.process(b"\x1b[?25h\r\n\r\n\r\n\r\n");
+        assert!(cursor_position(area, &emulator).is_some());
+        emulator.set_view_offset(1);
+        assert_eq!(cursor_position(area, &emulator), None, "scrolled back");
+    }
+
+    #[test]
+    fn a_view_reaching_into_the_archive_draws_its_rows_above_vt100s() {
+        // Five lines into a 2-row screen: 1 and 2 in the archive, 3 in vt100's history.
+        let mut emulator = crate::pane::new_emulator_split(2, 10, 1, 10);
+        emulator.process(b"\x1b[31mone\x1b[m\r\n\x1b[1mtwo\x1b[m\r\nthree\r\nfour\r\nfive");
+        emulator.set_view_offset(3);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 3));
+        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator);
+        fn row(buf: &Buffer, y: u16) -> String {
+            (1..11).map(|x| buf[(x, y)].symbol().to_string()).collect()
+        }
+        assert_eq!(row(&buf, 1), "one       ");
+        assert_eq!(row(&buf, 2), "two       ");
+        assert_eq!(buf[(1, 1)].fg, Color::Indexed(1), "colours come back");
+        assert!(buf[(1, 2)].modifier.contains(Modifier::BOLD));
+        emulator.set_view_offset(2);
+        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator);
+        assert_eq!(row(&buf, 1), "two       ");
+        assert_eq!(row(&buf, 2), "three     ", "vt100's own history follows");
+        assert_eq!(row(&buf, 0), "          ", "nothing drawn outside the area");
     }
 
     #[test]
