@@ -24,21 +24,40 @@ pub struct FileMeta {
 impl FileMeta {
     /// The file's identity now; `None` when it does not exist (or cannot be read).
     pub fn of(path: &Path) -> Option<FileMeta> {
-        let meta = fs::metadata(path).ok()?;
-        Some(FileMeta {
+        fs::metadata(path).ok().as_ref().map(FileMeta::from)
+    }
+}
+
+impl From<&fs::Metadata> for FileMeta {
+    fn from(meta: &fs::Metadata) -> FileMeta {
+        FileMeta {
             ino: meta.ino(),
             len: meta.len(),
             mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
-        })
+        }
     }
 }
 
 /// Replaces `path` with `bytes` atomically (temp file, fsync, rename, fsync of the
 /// directory). The file is private to the user (0600).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_unless_changed(path, bytes, None).map(drop)
+}
+
+/// [`write_atomic`], unless the file is no longer `expect` (someone else wrote it) when
+/// the new text is ready to go in: then nothing changes and the answer is `None`. The
+/// check is made just before the rename, so an edit racing the save is lost only in
+/// that instant, not while our text is written and synced. Otherwise the answer is the
+/// identity of the file as we wrote it, read from the temp file before it is renamed
+/// (a rename keeps it), so a write that lands right after ours still shows as a change.
+pub fn replace_unless_changed(
+    path: &Path,
+    bytes: &[u8],
+    expect: Option<&Option<FileMeta>>,
+) -> io::Result<Option<FileMeta>> {
     let dir = parent(path);
     let tmp = temp_path(path);
-    let result = (|| {
+    let result = (|| -> io::Result<Option<FileMeta>> {
         let mut file = OpenOptions::new()
             .write(true)
             .create(true)
@@ -47,8 +66,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        if expect.is_some_and(|expect| FileMeta::of(path) != *expect) {
+            fs::remove_file(&tmp)?;
+            return Ok(None);
+        }
+        let ours = FileMeta::from(&file.metadata()?);
         fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()
+        File::open(dir)?.sync_all()?;
+        Ok(Some(ours))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -206,22 +231,19 @@ pub fn run_batch(batch: Vec<Job>) -> Vec<Done> {
                 if superseded {
                     continue;
                 }
-                if let Some(expect) = expect
-                    && FileMeta::of(path) != *expect
-                {
-                    out.push(Done::Changed { tag: *tag });
-                    continue;
-                }
-                out.push(match write_atomic(path, text.as_bytes()) {
-                    Ok(()) => Done::Saved {
-                        tag: *tag,
-                        meta: FileMeta::of(path),
+                out.push(
+                    match replace_unless_changed(path, text.as_bytes(), expect.as_ref()) {
+                        Ok(None) => Done::Changed { tag: *tag },
+                        Ok(Some(meta)) => Done::Saved {
+                            tag: *tag,
+                            meta: Some(meta),
+                        },
+                        Err(e) => Done::Failed {
+                            tag: Some(*tag),
+                            error: e.to_string(),
+                        },
                     },
-                    Err(e) => Done::Failed {
-                        tag: Some(*tag),
-                        error: e.to_string(),
-                    },
-                });
+                );
             }
         }
     }
@@ -237,6 +259,25 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_save_knows_its_own_file_and_refuses_one_changed_under_it() {
+        let dir = temp_dir("unless");
+        let path = dir.join("scratchpad.md");
+        let ours = replace_unless_changed(&path, b"one", Some(&None)).unwrap();
+        assert!(ours.is_some(), "no file was expected and none was there");
+        assert_eq!(ours, FileMeta::of(&path), "the rename keeps the identity");
+        append_durable(&path, b" and theirs").unwrap();
+        let refused = replace_unless_changed(&path, b"two", Some(&ours)).unwrap();
+        assert_eq!(refused, None);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "one and theirs");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temp left behind"
+        );
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
