@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use common::{Tui, eventually};
 
@@ -193,6 +194,10 @@ fn an_agent_editing_the_file_directly_is_merged_with_the_persons_typing() {
     tui.wait_for_text("scratchpad ·");
     tui.type_text("mine\r");
     tui.send(b"\x1b"); // esc: the keyboard goes back to the panes
+    tui.wait_for_gone("esc: back to the panes");
+    // The screen is read as it arrives, and a half-written frame can hide the hint for
+    // a moment: look again once the app has drawn everything.
+    tui.wait_stable(Duration::from_millis(100));
     tui.wait_for_gone("esc: back to the panes");
     tui.type_text("echo 'edited on disk' >> \"$RALLISH_SCRATCHPAD\"\r");
     tui.wait_until("the edit in the panel", |s| {

@@ -163,7 +163,11 @@ impl App {
                 }
             }
         }
-        self.dirty = true;
+        // Changes and notices mark the frame dirty themselves; a hidden panel's save
+        // state shows nowhere, and a needless frame would hold back the next one.
+        if self.scratch.panel.visible {
+            self.dirty = true;
+        }
     }
 
     fn mark_pending(&mut self, now: Instant) {
