@@ -14,9 +14,8 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rallish_tui::layout::{self, LayoutKind};
+use rallish_tui::pane::Emulator;
 use rallish_tui::pane::keys::{InputModes, encode_key};
-use rallish_tui::pane::non_zero;
-use rallish_tui::pane::replies::Replies;
 use rallish_tui::theme::Theme;
 use rallish_tui::ui::screen::draw_screen;
 use rallish_tui::ui::{self, BatonBadge, PaneFrame};
@@ -101,11 +100,13 @@ fn frames(count: usize) -> Vec<u8> {
     out
 }
 
-fn pane() -> vt100::Parser<Replies> {
-    vt100::Parser::new_with_callbacks(non_zero(47), non_zero(198), 10_000, Replies::default())
+/// A pane as the app makes it: 10,000 lines of history, the newest kept by vt100 and the
+/// rest in the archive.
+fn pane() -> Emulator {
+    rallish_tui::pane::new_emulator(47, 198, 10_000)
 }
 
-fn ingest(parser: &mut vt100::Parser<Replies>, bytes: &[u8]) {
+fn ingest(parser: &mut Emulator, bytes: &[u8]) {
     // The reader thread's chunking: at most one PTY read at a time.
     for chunk in bytes.chunks(4096) {
         parser.process(chunk);
@@ -151,12 +152,7 @@ fn render(c: &mut Criterion) {
         .iter()
         .map(|rect| {
             let inner = layout::inner(*rect);
-            let mut parser = vt100::Parser::new_with_callbacks(
-                non_zero(inner.height),
-                non_zero(inner.width),
-                1000,
-                Replies::default(),
-            );
+            let mut parser = rallish_tui::pane::new_emulator(inner.height, inner.width, 1000);
             parser.process(&text);
             parser
         })
