@@ -189,6 +189,31 @@ impl<'de> Deserialize<'de> for ExitCondition {
 }
 
 /// Checks what the types cannot and builds the preset.
+/// The first of `role`'s values with a NUL in it, as its key under the role. exec(2)
+/// and the environment take C strings, which end at a NUL: without this check such a
+/// preset would pass `check` and then fail when its pane starts, far from the file.
+fn value_with_nul(role: &RoleFile) -> Option<String> {
+    let has_nul = |text: &str| text.contains('\0');
+    if has_nul(&role.command) {
+        return Some("command".into());
+    }
+    if let Some(i) = role.args.iter().position(|arg| has_nul(arg)) {
+        return Some(format!("args[{i}]"));
+    }
+    if role
+        .cwd
+        .as_ref()
+        .is_some_and(|cwd| cwd.as_os_str().as_encoded_bytes().contains(&0))
+    {
+        return Some("cwd".into());
+    }
+    if role.resume_command.as_deref().is_some_and(has_nul) {
+        return Some("resume_command".into());
+    }
+    let (name, _) = role.env.iter().find(|(_, value)| has_nul(value))?;
+    Some(format!("env.{}", quote_key(name)))
+}
+
 pub(super) fn validate(
     file: PresetFile,
     src: &Source<'_>,
@@ -230,6 +255,12 @@ pub(super) fn validate(
         {
             let path = format!("{}.{}", at("env"), quote_key(bad));
             return Err(keys.key_error_at(src, &path, format!("bad variable name \"{bad}\"")));
+        }
+        if let Some(key) = value_with_nul(role) {
+            let what = "holds a NUL character, which no command, argument, directory or \
+                        environment value can carry"
+                .into();
+            return Err(err(&at(&key), what));
         }
         if role.first {
             if let Some(j) = first {

@@ -263,3 +263,21 @@ fn adhoc_panes_and_quoting() {
     assert_eq!(shell_quote("plain-word_1.0"), "plain-word_1.0");
     assert_eq!(shell_quote(""), "''");
 }
+
+#[test]
+fn a_nul_in_a_command_or_its_environment_is_named_with_its_line() {
+    for (line, role) in [
+        (4, "command = \"cat\\u0000x\""),
+        (5, "command = \"cat\"\nargs = [\"-n\", \"a\\u0000\"]"),
+        (5, "command = \"cat\"\nresume_command = \"cat\\u0000\""),
+        (5, "command = \"cat\"\nenv = { HOME = \"/tmp\\u0000\" }"),
+    ] {
+        let text = format!("name = \"t\"\n[[roles]]\nname = \"a\"\n{role}\n");
+        let error = parse(&text).expect_err(role);
+        assert!(error.contains("NUL"), "{error}");
+        assert!(
+            error.contains(&format!("p.toml:{line}:")),
+            "{role}: {error}"
+        );
+    }
+}
