@@ -173,7 +173,12 @@ pub fn run(config: AppConfig) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(run_async(config))
+    let result = runtime.block_on(run_async(config));
+    if result.is_err() {
+        // The error skipped the polite shutdown; children must not outlive us.
+        crate::pane::reaper::kill_all();
+    }
+    result
 }
 
 async fn run_async(config: AppConfig) -> anyhow::Result<()> {
@@ -191,9 +196,9 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let (control_tx, mut control_rx) = mpsc::channel::<ControlRequest>(64);
     tokio::spawn(crate::control::server::serve(listener, control_tx));
 
-    let guard = TerminalGuard::enter().context("preparing the terminal")?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
-    let size = terminal.size()?;
+    // The children start before the terminal is set up, so their start-up (a shell, an
+    // agent's runtime) overlaps ours rather than following it.
+    let (cols, rows) = crossterm::terminal::size().context("reading the terminal's size")?;
     let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
     let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
     let (diff_tx, mut diff_rx) = mpsc::unbounded_channel::<crate::review::DiffDone>();
@@ -202,11 +207,13 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         config,
         session,
         socket_path,
-        Rect::new(0, 0, size.width, size.height),
+        Rect::new(0, 0, cols, rows),
         &pane_tx,
         ending::Checks::new(check_tx),
         diff_tx,
     )?;
+    let guard = TerminalGuard::enter().context("preparing the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     app.open_scratchpad(scratch_tx);
     app.persist_session(true);
     terminal
