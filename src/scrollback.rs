@@ -1,8 +1,9 @@
-//! A pane's history as numbered lines of text: read out of vt100's scrollback (which it
-//! only shows through its visible window), searched, and cut into copied text.
+//! A pane's history as numbered lines of text: read out of the archive and vt100's
+//! scrollback (which vt100 only shows through its visible window; see
+//! [`crate::pane::archive`]), searched, and cut into copied text.
 //!
 //! Lines are numbered by [`LineId`]: the count of lines that ever left the top of the
-//! scrollback plus the index in what is kept. A line keeps its number while new output
+//! history plus the index in what is kept. A line keeps its number while new output
 //! pushes it up, so marks made on it (a match, a selection) stay on it.
 
 use unicode_width::UnicodeWidthChar as _;
