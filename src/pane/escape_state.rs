@@ -308,6 +308,25 @@ mod tests {
     }
 
     #[test]
+    fn feeding_stops_right_after_a_sequence_that_erases_the_history() {
+        let mut tracker = EscapeTracker::default();
+        assert_eq!(tracker.feed(b"ab\x1b[3Jcd"), Some(6), "ED 3");
+        assert_eq!(
+            tracker.feed(b"cd\x1b[2J\x1b[?3J\x1b[3;1J"),
+            Some(17),
+            "first value 3"
+        );
+        assert_eq!(tracker.feed(b"\x1bcxy"), Some(2), "RIS");
+        assert_eq!(
+            tracker.feed(b"\x1b[?1049h\x1b[3J"),
+            None,
+            "no history to erase"
+        );
+        assert_eq!(tracker.feed(b"\x1b[?1049l\x1b[3"), None, "not finished yet");
+        assert_eq!(tracker.feed(b"J"), Some(1));
+    }
+
+    #[test]
     fn text_and_finished_sequences_leave_the_parser_at_ground() {
         assert!(after(b"hello\r\n").at_ground());
         assert!(after(b"\x1b[1;31mred\x1b[0m").at_ground());
