@@ -122,17 +122,7 @@ impl Archive {
     /// Row `index` as plain text, cut to `cols` cells (as vt100's `Screen::rows` gives
     /// its own rows).
     pub fn text(&self, index: usize, cols: u16) -> String {
-        let mut text = String::new();
-        let mut chars = self.formatted(index, cols).chars();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                // Only SGR sequences are ever written here; each ends with 'm'.
-                chars.by_ref().find(|&c| c == 'm');
-            } else {
-                text.push(c);
-            }
-        }
-        text
+        vt100::capture::basic_formatted_to_plain(self.formatted(index, cols)).collect()
     }
 
     pub fn wrapped(&self, index: usize) -> bool {

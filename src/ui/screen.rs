@@ -15,16 +15,15 @@ use crate::pane::{Emulator, non_zero};
 /// by the very code that paints live rows.
 pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator) {
     let screen = emulator.screen();
-    let from_archive = emulator
-        .archive_rows_in_view()
-        .min(usize::from(area.height));
+    let reach = emulator.archive_rows_in_view();
+    let from_archive = reach.min(usize::from(area.height));
     if from_archive == 0 {
         draw_screen(buf, area, screen);
         return;
     }
     let archive = &emulator.callbacks().archive;
     let cols = screen.size().1;
-    let first = archive.len() - emulator.archive_rows_in_view();
+    let first = archive.len() - reach;
     let mut replay = vt100::Parser::new(non_zero(from_archive as u16), cols, 0);
     for index in first..first + from_archive {
         if index > first {
