@@ -99,6 +99,20 @@ impl From<RecordFormat> for crate::recorder::CastFormat {
     }
 }
 
+/// The hooks agent CLIs call.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// claude's `UserPromptSubmit`: the agent took a prompt.
+    PromptSubmitted,
+    /// claude's `Stop`: the agent finished answering.
+    TurnEnded,
+    /// codex's `notify`: [YOUR_NOTIFY...] PAYLOAD.
+    CodexNotify {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1..)]
+        args: Vec<String>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pass the baton from this pane (run inside a rallish-tui pane).
@@ -123,6 +137,13 @@ pub enum Command {
     Scratch {
         #[command(subcommand)]
         command: ScratchCommand,
+    },
+    /// Called by agent CLIs' own hooks, which rallish-tui wires in when it starts them
+    /// (see the README's "Agents" section); not for people.
+    #[command(hide = true)]
+    Hook {
+        #[command(subcommand)]
+        event: HookCommand,
     },
     /// List the sessions that `--resume` can continue, newest last.
     Sessions,

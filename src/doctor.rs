@@ -35,6 +35,10 @@ pub struct AgentStatus {
     pub version: Option<String>,
     /// Why no version was read, when the binary is there.
     pub problem: Option<String>,
+    /// How it passes the baton in a rally, when a rally with it works.
+    pub rally: Option<String>,
+    /// Why a rally with it would not work, when the binary is there.
+    pub rally_problem: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -114,6 +118,13 @@ pub fn table(r: &Report) -> String {
             ),
         };
         rows.push((format!("agent {}", a.name), state.into(), detail));
+        match (&a.rally, &a.rally_problem) {
+            (Some(route), _) => rows.push((String::new(), "ok".into(), format!("rally: {route}"))),
+            (None, Some(why)) => {
+                rows.push((String::new(), "error".into(), format!("rally: {why}")))
+            }
+            (None, None) => {}
+        }
     }
     let t = &r.terminal;
     let colour_state = if t.colours.starts_with("none") {
@@ -185,6 +196,11 @@ fn agents() -> Vec<AgentStatus> {
                     Err(why) => (None, Some(why)),
                 },
             };
+            let (rally, rally_problem) = match path.as_deref().map(|p| rally_check(agent, p)) {
+                None => (None, None),
+                Some(Ok(route)) => (Some(route), None),
+                Some(Err(why)) => (None, Some(why)),
+            };
             let _ = tx.send((
                 i,
                 AgentStatus {
@@ -192,6 +208,8 @@ fn agents() -> Vec<AgentStatus> {
                     path,
                     version,
                     problem,
+                    rally,
+                    rally_problem,
                 },
             ));
         });
@@ -215,14 +233,61 @@ pub fn find_on_path(name: &str) -> Option<PathBuf> {
 
 /// The first line `X --version` prints, within [`VERSION_TIMEOUT`].
 fn version_of(path: &Path) -> Result<String, String> {
+    let (status, out) = run_briefly(path, "--version")?;
+    match out.lines().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) if status.success() => Ok(line.to_string()),
+        Some(line) => Err(format!("--version failed: {line}")),
+        None => Err(format!("--version printed nothing ({status})")),
+    }
+}
+
+/// Whether a rally with this agent works: its `--help` lists every flag rallish-tui adds
+/// when it starts it. `Ok` says how it passes the baton.
+fn rally_check(agent: &crate::agents::Agent, path: &Path) -> Result<String, String> {
+    let flags = crate::agents::added_flags(agent.name);
+    if flags.is_empty() {
+        return Ok(agent.pass_route.to_string());
+    }
+    let (_, help) = run_briefly(path, "--help")?;
+    let missing: Vec<&str> = flags
+        .iter()
+        .copied()
+        .filter(|flag| {
+            !help
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .any(|w| w == *flag)
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(agent.pass_route.to_string())
+    } else {
+        Err(format!(
+            "its --help lacks {}, which a rally needs: update {}",
+            missing.join(", "),
+            agent.name
+        ))
+    }
+}
+
+/// Runs `path arg` for at most [`VERSION_TIMEOUT`]: its exit status and its standard
+/// output (standard error when that is empty).
+fn run_briefly(path: &Path, arg: &str) -> Result<(std::process::ExitStatus, String), String> {
     let mut child = Command::new(path)
-        .arg("--version")
+        .arg(arg)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
         .map_err(|e| format!("cannot run it: {e}"))?;
+    // Read while it runs: a long --help fills the pipe and would block it.
+    let stdout = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = out.read_to_string(&mut text);
+            text
+        })
+    });
     let deadline = Instant::now() + VERSION_TIMEOUT;
     let status = loop {
         match child.try_wait() {
@@ -233,26 +298,19 @@ fn version_of(path: &Path) -> Result<String, String> {
             _ => {
                 kill_group(child.id());
                 let _ = child.wait();
-                return Err("--version did not answer in time".into());
+                return Err(format!("{arg} did not answer in time"));
             }
         }
     };
     // Whatever it left behind must not hold the pipes open.
     kill_group(child.id());
-    let mut out = String::new();
-    if let Some(mut stdout) = child.stdout.take() {
-        let _ = stdout.read_to_string(&mut out);
-    }
+    let mut out = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
     if out.trim().is_empty()
         && let Some(mut stderr) = child.stderr.take()
     {
         let _ = stderr.read_to_string(&mut out);
     }
-    match out.lines().map(str::trim).find(|l| !l.is_empty()) {
-        Some(line) if status.success() => Ok(line.to_string()),
-        Some(line) => Err(format!("--version failed: {line}")),
-        None => Err(format!("--version printed nothing ({status})")),
-    }
+    Ok((status, out))
 }
 
 fn kill_group(pid: u32) {

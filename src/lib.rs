@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod control;
+pub mod delivery;
 pub mod demo_agent;
 pub mod doctor;
 pub mod keymap;
@@ -102,6 +103,10 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         scratchpad,
         clipboard: config.clipboard,
         review: rally.review,
+        pass_command: format!(
+            "{} pass --note \"...\"",
+            preset::shell_quote(&exe.display().to_string())
+        ),
     })
 }
 
@@ -141,16 +146,18 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
     let mut panes = preset
         .roles
         .iter()
-        .map(|role| PaneSpec {
-            name: role.name.clone(),
-            command: role.command_line(exe),
-            cwd: role.cwd.clone(),
-            env: path_env
-                .clone()
-                .into_iter()
-                .chain(role.env.clone())
-                .collect(),
-            label: None,
+        .map(|role| {
+            agent_pane(
+                &role.name,
+                &role.command_line(exe),
+                role.cwd.clone(),
+                path_env
+                    .clone()
+                    .into_iter()
+                    .chain(role.env.clone())
+                    .collect(),
+                exe,
+            )
         })
         .collect::<Vec<_>>();
     let note_template = preset
@@ -258,16 +265,18 @@ fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Ra
     let panes = record
         .panes
         .iter()
-        .map(|pane| PaneSpec {
-            name: pane.name.clone(),
-            command: pane.resume_line().to_string(),
-            cwd: pane.cwd.clone(),
-            env: path_env
-                .clone()
-                .into_iter()
-                .chain(pane.env.clone())
-                .collect(),
-            label: None,
+        .map(|pane| {
+            agent_pane(
+                &pane.name,
+                pane.resume_line(),
+                pane.cwd.clone(),
+                path_env
+                    .clone()
+                    .into_iter()
+                    .chain(pane.env.clone())
+                    .collect(),
+                exe,
+            )
         })
         .collect::<Vec<_>>();
     if panes.is_empty() {
@@ -330,6 +339,25 @@ pub fn load_theme(name: &str) -> anyhow::Result<Theme> {
 
 /// Children find `rallish-tui` on their PATH (to run `rallish-tui pass`) even when it
 /// is not installed: our own directory goes first.
+/// A pane running `command`, with what the agent it starts needs for a rally added
+/// ([`agents::integrate`]); its border shows the command as given.
+fn agent_pane(
+    name: &str,
+    command: &str,
+    cwd: Option<std::path::PathBuf>,
+    env: Vec<(String, String)>,
+    exe: &Path,
+) -> PaneSpec {
+    let integrated = agents::integrate(command, exe);
+    PaneSpec {
+        name: name.to_string(),
+        label: (integrated != command).then(|| command.to_string()),
+        command: integrated,
+        cwd,
+        env,
+    }
+}
+
 fn child_path(exe: &Path) -> Option<(String, String)> {
     let dir = exe.parent()?;
     let mut path = dir.as_os_str().to_owned();

@@ -7,7 +7,9 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use rallish_tui::cli::{Cli, Command};
+use rallish_tui::cli::{Cli, Command, HookCommand};
+use rallish_tui::control::hook;
+use rallish_tui::control::protocol::HookEvent;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Status { json }) => exit(rallish_tui::control::client::status(json)),
         Some(Command::Scratch { command }) => exit(rallish_tui::commands::scratch(command)),
+        Some(Command::Hook { event }) => exit(hook(event)),
         Some(Command::Sessions) => exit(rallish_tui::resume::list_command()),
         Some(Command::DemoAgent {
             name,
@@ -54,6 +57,14 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn hook(event: HookCommand) -> i32 {
+    match event {
+        HookCommand::PromptSubmitted => hook::claude(HookEvent::PromptSubmitted),
+        HookCommand::TurnEnded => hook::claude(HookEvent::TurnEnded),
+        HookCommand::CodexNotify { args } => hook::codex_notify(&args),
     }
 }
 

@@ -139,8 +139,16 @@ fn the_demo_rally_passes_by_itself() {
     tui.wait_for_text("demo agent alice");
     tui.wait_for_text("turn 3");
     let lines = tui.log_lines();
-    assert!(lines.len() >= 2, "{lines:?}");
-    assert!(lines.iter().all(|l| l["by"] == "agent"));
+    let passes: Vec<_> = lines.iter().filter(|l| l["event"] == "pass").collect();
+    assert!(passes.len() >= 2, "{lines:?}");
+    assert!(passes.iter().all(|l| l["by"] == "agent"));
+    // Every note the demo agents got went in and was seen taken.
+    let taken = lines.iter().filter(|l| l["event"] == "note_taken").count();
+    assert!(taken >= passes.len(), "{lines:?}");
+    assert!(
+        !lines.iter().any(|l| l["event"] == "note_not_taken"),
+        "{lines:?}"
+    );
     tui.chord(b"q");
     tui.type_text("y");
     assert!(tui.wait_exit().is_some());

@@ -237,6 +237,7 @@ impl App {
             recorder.input(&bytes);
         }
         self.seen(pane);
+        self.typed(pane, &bytes);
         self.panes[pane].write(bytes);
         let now = Instant::now();
         crate::pane::typing::typed_into(pane, now);

@@ -4,6 +4,7 @@
 
 mod attention;
 mod copy_mode;
+mod delivery;
 mod draw;
 mod ending;
 mod input;
@@ -81,6 +82,9 @@ pub struct AppConfig {
     pub clipboard: crate::config::ClipboardMode,
     /// A pair review: notes carry each turn's diff.
     pub review: Option<ReviewConfig>,
+    /// What a note tells an agent to run to pass the baton, `{pass_command}`: this
+    /// binary by its absolute path, so that any shell's PATH finds it.
+    pub pass_command: String,
 }
 
 /// The session a rally starts: a new one, or one being resumed from its record.
@@ -129,6 +133,9 @@ pub struct App {
     theme: Theme,
     note_template: String,
     kickoff: Option<String>,
+    pass_command: String,
+    /// Each pane's handoff note on its way in, in pane order.
+    inboxes: Vec<delivery::Inbox>,
     task: String,
     rules: Rules,
     next: std::collections::HashMap<PaneId, PaneId>,
@@ -139,6 +146,8 @@ pub struct App {
     checks: ending::Checks,
     session: Session,
     socket_path: std::path::PathBuf,
+    /// Where passes from sandboxed agents wait (see [`crate::control::spool`]).
+    spool_dir: Option<std::path::PathBuf>,
     size: Rect,
     dirty: bool,
     last_frame: Option<Instant>,
@@ -281,6 +290,9 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     app.persist_session(true);
     app.close_scratchpad();
     let _ = std::fs::remove_file(&app.socket_path);
+    if let Some(spool) = &app.spool_dir {
+        let _ = std::fs::remove_dir_all(spool);
+    }
     drop(terminal);
     drop(guard);
     tracing::info!("rally ended");
@@ -349,6 +361,9 @@ impl App {
             scratch.panel.percent = r.scratchpad.percent;
         }
         let persist = persist::Persist::new(config.session.record, &session.id, now);
+        let spool_dir = crate::control::spool::create(&session.id)
+            .inspect_err(|err| tracing::warn!(%err, "no spool for sandboxed agents' passes"))
+            .ok();
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
             snapshots: vec![Snapshot::default(); config.panes.len()],
@@ -365,6 +380,8 @@ impl App {
             theme: config.theme,
             note_template: config.note_template,
             kickoff: config.task.clone(),
+            pass_command: config.pass_command,
+            inboxes: Vec::with_capacity(config.panes.len()),
             task: config.task.unwrap_or_default(),
             rules: config.rules,
             next: config.next.into_iter().collect(),
@@ -373,6 +390,7 @@ impl App {
             checks,
             session,
             socket_path,
+            spool_dir,
             size,
             dirty: true,
             last_frame: None,
@@ -414,7 +432,9 @@ impl App {
             )
             .with_context(|| format!("starting pane {} ({})", spec.name, spec.command))?;
             app.panes.push(pane);
+            app.inboxes.push(delivery::Inbox::new(Instant::now()));
         }
+        app.kickoff();
         Ok(app)
     }
 
@@ -469,7 +489,7 @@ impl App {
             PaneSignal::Output(id) => {
                 self.dirty = true;
                 self.on_pane_output(id, Instant::now());
-                self.maybe_kickoff(id);
+                self.delivery_output(id, Instant::now());
                 self.forward_child_clipboard(id);
                 self.scratch_watch(Instant::now(), false);
             }
@@ -492,6 +512,7 @@ impl App {
         }
         self.check_clock(now);
         self.scratch_tick(now);
+        self.delivery_tick(now);
         self.dirty = true;
     }
 
@@ -516,6 +537,9 @@ impl App {
             consider(*until);
         }
         if let Some(at) = self.scratch_due() {
+            consider(at);
+        }
+        if let Some(at) = self.delivery_wakeup() {
             consider(at);
         }
         for pane in &self.panes {

@@ -1,7 +1,7 @@
 //! The baton in the running app: applying its events, carrying out its effects (inject
 //! the note, log the handoff, tell the person), and answering agents over the socket.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ratatui_textarea::TextArea;
 
@@ -13,18 +13,18 @@ use crate::note;
 use crate::pane::PaneId;
 use crate::session::{LogLine, unix_now};
 
-/// Pause between a pasted note and its Enter: agents ignore an Enter inside a paste.
-const ENTER_DELAY: Duration = Duration::from_millis(80);
-/// How long the opening note waits for the first holder to come up before it is sent
-/// anyway.
-const KICKOFF_WAIT: Duration = Duration::from_secs(3);
-
 impl App {
     /// Environment each child gets so it can talk back to the app.
     pub(super) fn rally_env(&mut self, _id: PaneId, name: &str) -> Vec<(String, String)> {
         let token = crate::control::token::new_token();
         self.tokens.insert(name.to_string(), token.clone());
-        vec![
+        let spool = self.spool_dir.as_ref().map(|dir| {
+            (
+                crate::control::spool::ENV_SPOOL.to_string(),
+                dir.display().to_string(),
+            )
+        });
+        let mut env = vec![
             (
                 "RALLISH_SOCKET".into(),
                 self.socket_path.display().to_string(),
@@ -36,7 +36,9 @@ impl App {
                 crate::scratchpad::ENV_SCRATCHPAD.into(),
                 self.scratch.path().display().to_string(),
             ),
-        ]
+        ];
+        env.extend(spool);
+        env
     }
 
     /// Applies a baton event; refusals become a notice and change nothing.
@@ -106,24 +108,11 @@ impl App {
                     "scratchpad_path",
                     &self.scratch.path().display().to_string(),
                 ),
-                ("pass_command", "rallish-tui pass --note \"...\""),
+                ("pass_command", &self.pass_command),
                 ("diff_stat", &changes.stat),
                 ("diff", &changes.diff),
             ],
         )
-    }
-
-    /// Types `text` into a pane: one bracketed paste (if the child asked for them), then
-    /// Enter as a separate write a moment later. The writer thread does the waiting, and
-    /// the pane keeps reading meanwhile, so a huge note cannot deadlock.
-    pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
-        let bracketed = self.panes[pane].emulator().screen().bracketed_paste();
-        let injection = note::injection(text, bracketed);
-        if injection.body.is_empty() {
-            self.panes[pane].write(injection.enter);
-        } else {
-            self.panes[pane].write_in_two(injection.body, ENTER_DELAY, injection.enter);
-        }
     }
 
     fn log_handoff(&mut self, entry: &LogEntry) {
@@ -167,21 +156,13 @@ impl App {
         };
     }
 
-    /// The opening note of a rally goes to the first holder once its child is ready for
-    /// pastes (or has had a few seconds to get there).
-    pub(super) fn maybe_kickoff(&mut self, pane: PaneId) {
-        if self.kickoff.is_none() || self.baton.holder() != Some(pane) {
-            return;
-        }
-        let Some(ready) = self.panes[pane]
-            .try_emulator()
-            .map(|e| e.screen().bracketed_paste())
-        else {
+    /// The opening note of a rally goes to the first holder; it goes in once that
+    /// agent is ready for it (see [`crate::delivery`]).
+    pub(super) fn kickoff(&mut self) {
+        let Some(pane) = self.baton.holder() else {
             return;
         };
-        if (ready || self.started.elapsed() >= KICKOFF_WAIT)
-            && let Some(text) = self.kickoff.take()
-        {
+        if let Some(text) = self.kickoff.take() {
             let name = self.panes[pane].name.clone();
             let changes = crate::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
@@ -198,9 +179,19 @@ impl App {
         let authentic =
             crate::control::token::authenticate(&self.tokens, &request.pane, &request.token)
                 .and_then(|()| self.check_provenance(&request.pane, peer_pid));
+        if authentic.is_ok()
+            && let Some(id) = self.baton.pane_index(&request.pane)
+        {
+            // An agent that speaks to us is at work: whatever note went in was taken.
+            self.delivery_confirmed(id);
+        }
         let response = match authentic {
             Err(response) => response,
             Ok(()) => match request.op {
+                Op::Hook { event } => {
+                    tracing::debug!(pane = %request.pane, ?event, "agent hook");
+                    Response::ok("noted")
+                }
                 Op::Pass { to, note } => self.pass_by_agent(&request.pane, to, note),
                 Op::Status {} => self.status_response(),
                 Op::ScratchRead {} => self.scratch_read(&request.pane),

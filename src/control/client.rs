@@ -136,9 +136,45 @@ pub fn outcome_text(result: &Result<Response, ClientError>) -> String {
     }
 }
 
-/// `rallish-tui pass [--to PANE] --note ...`: hands the baton on from this pane.
+/// `rallish-tui pass [--to PANE] --note ...`: hands the baton on from this pane. Inside a
+/// sandbox that forbids sockets (codex's), the pass waits in the spool for the agent's
+/// end-of-turn hook instead (see [`super::spool`]).
 pub fn pass(to: Option<String>, note: String) -> i32 {
-    let result = ClientEnv::from_env().and_then(|env| call(&env, Op::Pass { to, note }));
+    let env = match ClientEnv::from_env() {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("rallish-tui: {e}");
+            return 2;
+        }
+    };
+    let result = call(
+        &env,
+        Op::Pass {
+            to: to.clone(),
+            note: note.clone(),
+        },
+    );
+    if let Err(ClientError::Unreachable { source, .. }) = &result
+        && source.kind() == io::ErrorKind::PermissionDenied
+        && let Some(spool) = std::env::var_os(super::spool::ENV_SPOOL).filter(|s| !s.is_empty())
+    {
+        return match super::spool::put_pass(Path::new(&spool), &env.pane, &env.token, to, note) {
+            Ok(_) => {
+                println!(
+                    "the sandbox keeps this command from reaching rallish-tui, so the pass is \
+                     queued: the baton moves when this turn ends. Finish your turn now."
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!(
+                    "rallish-tui: {}; queueing the pass failed too: {e}",
+                    outcome_text(&result)
+                );
+                2
+            }
+        };
+    }
     if result.as_ref().is_ok_and(Response::is_ok) {
         let text = outcome_text(&result);
         println!(

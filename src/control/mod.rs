@@ -6,10 +6,14 @@
 //!   to the app as [`ControlRequest`]s.
 //! - [`client`]: the blocking CLI side (`pass`, `status`, `scratch`, `read_note`).
 //! - [`token`]: per-pane secrets and the check the app runs on each request.
+//! - [`spool`]: where a pass waits when an agent's sandbox forbids the socket.
+//! - [`hook`]: `rallish-tui hook`, run by agent CLIs' own hooks.
 
 pub mod client;
+pub mod hook;
 pub mod protocol;
 pub mod server;
+pub mod spool;
 pub mod token;
 
 pub use protocol::{ErrorCode, Op, PaneInfo, Request, Response, StatusInfo};

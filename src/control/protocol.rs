@@ -20,6 +20,7 @@
 //! {"v":1,"op":"scratch_read","pane":"a","token":"<hex>"}
 //! {"v":1,"op":"scratch_append","pane":"a","token":"<hex>","text":"tests pass on linux"}
 //! {"v":1,"op":"scratch_write","pane":"a","token":"<hex>","text":"# plan\n- ...\n"}
+//! {"v":1,"op":"hook","pane":"a","token":"<hex>","event":"prompt_submitted"}
 //! ```
 //!
 //! - `v`: protocol version, always `1`.
@@ -30,6 +31,9 @@
 //!   adds `text` as an entry tagged `[HH:MM:SS pane]`; any pane may append.
 //!   `scratch_write` replaces the whole text and is for the baton holder only
 //!   (`not_holder` otherwise); what the person typed and has not saved yet is merged in.
+//! - `hook` is sent by an agent CLI's own hook (`rallish-tui hook`): `event` is
+//!   `prompt_submitted` (the agent took a prompt: the note that went in arrived) or
+//!   `turn_ended`.
 //! - `pane`, `token`: who is asking; the token must be the one the app gave that pane.
 //!
 //! Unknown fields, unknown ops and a wrong `v` are rejected with `bad_request`.
@@ -115,6 +119,18 @@ pub enum Op {
     /// Replace the scratchpad with `text`; only the baton holder may. Typing the person
     /// has not saved yet is merged in, not overwritten.
     ScratchWrite { text: String },
+    /// An agent CLI's own hook telling what it just did (`rallish-tui hook`, wired in by
+    /// the built-in agent entries): `prompt_submitted` (it took a prompt, so a note that
+    /// went in was received) or `turn_ended` (it finished answering).
+    Hook { event: HookEvent },
+}
+
+/// What an agent's hook reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookEvent {
+    PromptSubmitted,
+    TurnEnded,
 }
 
 impl Op {
@@ -126,6 +142,7 @@ impl Op {
             Op::ScratchRead {} => "scratch_read",
             Op::ScratchAppend { .. } => "scratch_append",
             Op::ScratchWrite { .. } => "scratch_write",
+            Op::Hook { .. } => "hook",
         }
     }
 }
@@ -160,6 +177,7 @@ impl fmt::Debug for Op {
                 .debug_struct("ScratchWrite")
                 .field("text_bytes", &text.len())
                 .finish(),
+            Op::Hook { event } => f.debug_struct("Hook").field("event", event).finish(),
         }
     }
 }

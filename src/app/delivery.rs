@@ -1,0 +1,156 @@
+//! Handoff notes on their way into panes: the app side of [`crate::delivery`]. Notes are
+//! queued here, go in when their pane is ready, and what became of each is told to the
+//! person and written to `log.jsonl`.
+
+use std::time::Instant;
+
+use super::App;
+use crate::delivery::{Delivery, Readiness, Step};
+use crate::pane::PaneId;
+use crate::session::{LogLine, unix_now};
+
+/// One pane's inbox: the note on its way in, and what decides when it may go.
+#[derive(Debug)]
+pub(super) struct Inbox {
+    delivery: Delivery,
+    /// The person typed into the child and has not sent or cleared it.
+    draft: bool,
+    spawned: Instant,
+}
+
+impl Inbox {
+    pub(super) fn new(spawned: Instant) -> Inbox {
+        Inbox {
+            delivery: Delivery::default(),
+            draft: false,
+            spawned,
+        }
+    }
+}
+
+impl App {
+    /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
+    pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
+        let now = Instant::now();
+        self.inboxes[pane].delivery.queue(text.to_string(), now);
+        self.drive_delivery(pane, now);
+    }
+
+    /// The person wrote `bytes` to a pane's child: does an unsent draft remain?
+    pub(super) fn typed(&mut self, pane: PaneId, bytes: &[u8]) {
+        let inbox = &mut self.inboxes[pane];
+        let had = inbox.draft;
+        inbox.draft = crate::delivery::draft_after(bytes, had);
+        if had && !inbox.draft {
+            self.drive_delivery(pane, Instant::now());
+        }
+    }
+
+    /// The pane printed something.
+    pub(super) fn delivery_output(&mut self, pane: PaneId, now: Instant) {
+        if let Some(step) = self.inboxes[pane].delivery.output(now) {
+            self.carry_out_delivery(pane, step);
+        }
+        self.drive_delivery(pane, now);
+    }
+
+    /// The agent in `pane` showed that it took its input: its hook said so, or it
+    /// spoke to the app.
+    pub(super) fn delivery_confirmed(&mut self, pane: PaneId) {
+        if let Some(step) = self.inboxes[pane].delivery.taken(Instant::now()) {
+            self.carry_out_delivery(pane, step);
+        }
+    }
+
+    /// Runs every pane's delivery that may have something to do by now.
+    pub(super) fn delivery_tick(&mut self, now: Instant) {
+        for pane in 0..self.inboxes.len() {
+            self.drive_delivery(pane, now);
+        }
+    }
+
+    /// The earliest moment a delivery needs looking at.
+    pub(super) fn delivery_wakeup(&self) -> Option<Instant> {
+        (0..self.inboxes.len())
+            .filter_map(|pane| {
+                let ready = self.readiness(pane)?;
+                self.inboxes[pane].delivery.next_wake(ready)
+            })
+            .min()
+    }
+
+    fn drive_delivery(&mut self, pane: PaneId, now: Instant) {
+        if !self.inboxes[pane].delivery.is_pending() {
+            return;
+        }
+        let Some(ready) = self.readiness(pane) else {
+            return;
+        };
+        if let Some(step) = self.inboxes[pane].delivery.tick(now, ready) {
+            self.carry_out_delivery(pane, step);
+        }
+    }
+
+    /// `None` while the pane's reader holds its emulator: it is busy, and will signal.
+    fn readiness(&self, pane: PaneId) -> Option<Readiness> {
+        let inbox = &self.inboxes[pane];
+        let bracketed_paste = self.panes[pane]
+            .try_emulator()
+            .map(|e| e.screen().bracketed_paste())?;
+        Some(Readiness {
+            bracketed_paste,
+            started: inbox.spawned,
+            draft: inbox.draft,
+        })
+    }
+
+    fn carry_out_delivery(&mut self, pane: PaneId, step: Step) {
+        let name = self.panes[pane].name.clone();
+        match step {
+            Step::Paste { text, enter_after } => {
+                let bracketed = self.panes[pane].emulator().screen().bracketed_paste();
+                let injection = crate::note::injection(&text, bracketed);
+                if injection.body.is_empty() {
+                    self.panes[pane].write(injection.enter);
+                } else {
+                    self.panes[pane].write_in_two(injection.body, enter_after, injection.enter);
+                }
+            }
+            Step::Enter => {
+                tracing::info!(pane = %name, "no sign the note was taken: pressing Enter again");
+                self.panes[pane].write(b"\r".to_vec());
+            }
+            Step::HeldForDraft => self.set_notice(format!(
+                "the note for {name} waits for your unsent text in it: send it (Enter) or clear it (ctrl-u)"
+            )),
+            Step::Taken { after, enters } => {
+                tracing::info!(pane = %name, ?after, enters, "note taken");
+                let note = format!("taken after {} ms, {enters} enter(s)", after.as_millis());
+                self.log_delivery("note_taken", &name, &note);
+            }
+            Step::NotTaken { enters } => {
+                tracing::warn!(pane = %name, enters, "note not taken");
+                self.set_notice(format!(
+                    "note not taken by {name}: no sign of it after {enters} Enters; it may still sit in {name}'s input box"
+                ));
+                self.log_delivery("note_not_taken", &name, "");
+            }
+        }
+    }
+
+    fn log_delivery(&mut self, event: &'static str, pane: &str, note: &str) {
+        let line = LogLine {
+            ts: unix_now(),
+            event,
+            turn: self.baton.turn(),
+            from: None,
+            to: Some(pane),
+            by: "delivery",
+            note,
+            activity: self.activity_report(Instant::now()),
+        };
+        if let Err(err) = self.session.log(&line) {
+            tracing::error!(%err, "writing the handoff log failed");
+        }
+    }
+}
