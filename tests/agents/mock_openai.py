@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""A tiny, deterministic stand-in for the OpenAI Responses API, so that the real
+codex CLI (0.171) can run offline in rallish-tui's end-to-end tests.
+
+Usage: python3 mock_openai.py --port-file PATH --log PATH
+
+Binds 127.0.0.1 on a free port, writes the port number to --port-file
+atomically (tmp file + rename) once listening, and serves until killed.
+Every request is appended to --log as one JSON line (flushed at once):
+  {"n", "method", "path", "model", "has_tools", "last_user_text",
+   "tool_output", "reply", "command"}
+
+POST /v1/responses is always answered as an SSE stream:
+  * latest input item is a user message containing "[rallish]" and a line
+    "... pass the baton on by running: CMD", and the request offers codex's
+    command tool -> a function call of that tool running CMD, with the literal
+    '...' or "..." (quotes included) in CMD replaced by
+    "mock note from codex after <N> requests" (N counts every request this
+    server has seen, this one included);
+  * latest input item is a function_call_output -> text "Passed the baton."
+    (codex then ends the turn);
+  * anything else -> short text "Mock reply: <first line of the prompt>".
+    Side requests without tools (codex asks for a thread title after the
+    first prompt) get "Mock side reply." so they never look like a turn.
+GET .../models answers a one-model list; any other path gets 404 (and is
+still logged, so unexpected calls show up in the log).
+
+Debugging aid: with MOCK_OPENAI_DUMP_DIR set, each POST body and its headers
+are also written to $MOCK_OPENAI_DUMP_DIR/req<N>.json.
+"""
+import argparse
+import itertools
+import json
+import time
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PASS_MARKER = "pass the baton on by running: "
+MODEL_SLUG = "mock-model"
+
+_counter = itertools.count(1)  # numbers every request (ids, the note's <N>)
+_log_lock = threading.Lock()
+_log_file = None
+
+
+def log(**entry):
+    entry["ts"] = time.time()  # when the request arrived, for pass-to-request latency
+    with _log_lock:
+        _log_file.write(json.dumps(entry) + "\n")
+        _log_file.flush()
+
+
+def message_text(item):
+    """Text of a message item; content is a string or a list of parts."""
+    content = item.get("content")
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") for p in content or [] if isinstance(p, dict))
+
+
+def call_output_text(item):
+    """Text of a function_call_output; output is a string or a list of parts."""
+    out = item.get("output")
+    if isinstance(out, str):
+        return out
+    if isinstance(out, list):
+        return "".join(p.get("text", "") for p in out if isinstance(p, dict))
+    if isinstance(out, dict):  # older shape: {"content": "...", "success": ...}
+        return str(out.get("content") or "")
+    return ""
+
+
+def command_tool(tools):
+    """Find codex's shell tool among the request's `tools`.
+
+    Returns (tool name, function: command line -> arguments dict), or
+    (None, None). codex 0.171 offers `exec_command` with {"cmd": string};
+    other versions/models offered `shell_command` ({"command": string}) or
+    `shell` ({"command": [argv...]}), so read the parameter schema.
+    """
+    by_name = {t.get("name"): t for t in tools if t.get("type") == "function"}
+    for name in ("exec_command", "shell_command", "shell"):
+        props = ((by_name.get(name) or {}).get("parameters") or {}).get("properties") or {}
+        for key in ("cmd", "command"):
+            if key not in props:
+                continue
+            if props[key].get("type") == "array":
+                return name, lambda line, k=key: {k: ["bash", "-lc", line]}
+            return name, lambda line, k=key: {k: line}
+    return None, None
+
+
+def sse(event_type, **payload):
+    payload["type"] = event_type
+    return f"event: {event_type}\ndata: {json.dumps(payload)}\n\n".encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet stderr; --log has everything
+        pass
+
+    def _json(self, status, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _log_other(self, n):
+        log(n=n, method=self.command, path=self.path, model=None, has_tools=False,
+            last_user_text=None, tool_output=None, reply=None, command=None)
+
+    def do_GET(self):
+        n = next(_counter)
+        self._log_other(n)
+        if self.path.split("?")[0].rstrip("/").endswith("/models"):
+            # OpenAI's list shape ("data") and codex's own ("models": none extra).
+            self._json(200, {"object": "list", "models": [],
+                             "data": [{"id": MODEL_SLUG, "object": "model", "owned_by": "mock"}]})
+        else:
+            self._json(404, {"error": {"message": f"mock: no {self.path}"}})
+
+    def do_POST(self):
+        n = next(_counter)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            # codex could zstd-compress bodies (only for OpenAI's own endpoints);
+            # stdlib cannot read that, so it would land in the 404 branch below.
+            body = json.loads(raw) if not self.headers.get("Content-Encoding") else None
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not self.path.split("?")[0].rstrip("/").endswith("/responses"):
+            self._log_other(n)
+            self._json(404, {"error": {"message": f"mock: cannot serve {self.path}"}})
+            return
+        if os.environ.get("MOCK_OPENAI_DUMP_DIR"):
+            with open(os.path.join(os.environ["MOCK_OPENAI_DUMP_DIR"], f"req{n}.json"), "w") as f:
+                json.dump({"headers": dict(self.headers), "body": body}, f, indent=1)
+
+        items = body.get("input") or []
+        if isinstance(items, str):
+            items = [{"type": "message", "role": "user", "content": items}]
+        last = items[-1] if items else {}
+        last_user_text = tool_output = None
+        if last.get("type") == "function_call_output":
+            tool_output = call_output_text(last)
+        elif last.get("role") == "user":
+            last_user_text = message_text(last)
+        tools = body.get("tools") or []
+        tool_name, make_args = command_tool(tools)
+
+        call = None
+        if tool_output is not None:
+            text = "Passed the baton."
+        elif (tool_name and last_user_text and "[rallish]" in last_user_text
+              and PASS_MARKER in last_user_text):
+            line = last_user_text.split(PASS_MARKER, 1)[1].splitlines()[0].strip()
+            # The note's placeholder, in whichever quotes the pass command uses.
+            note = f"mock note from codex after {n} requests"
+            line = line.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+            call = {"type": "function_call", "id": f"fc_{n}", "call_id": f"call_{n}",
+                    "name": tool_name, "arguments": json.dumps(make_args(line)),
+                    "status": "completed"}
+            text = None
+        elif not tools:
+            text = "Mock side reply."
+        else:
+            first = (last_user_text or "").strip().splitlines()
+            text = "Mock reply: " + (first[0][:60] if first else "ok")
+
+        log(n=n, method="POST", path=self.path, model=body.get("model"),
+            has_tools=bool(tools), last_user_text=last_user_text,
+            tool_output=tool_output, reply="tool_call" if call else "text",
+            command=json.loads(call["arguments"]) if call else None)
+        self._stream(n, body.get("model") or MODEL_SLUG, call, text)
+
+    def _stream(self, n, model, call, text):
+        """One output item: the function call, or an assistant message."""
+        resp = {"id": f"resp_{n}", "object": "response", "model": model,
+                "status": "in_progress", "output": []}
+        events = [sse("response.created", response=resp),
+                  sse("response.in_progress", response=resp)]
+        if call:
+            item = call
+            events.append(sse("response.output_item.added", output_index=0, item=item))
+        else:
+            item = {"type": "message", "id": f"msg_{n}", "role": "assistant",
+                    "status": "completed",
+                    "content": [{"type": "output_text", "text": text, "annotations": []}]}
+            events += [
+                sse("response.output_item.added", output_index=0,
+                    item=dict(item, status="in_progress", content=[])),
+                sse("response.output_text.delta", item_id=item["id"], output_index=0,
+                    content_index=0, delta=text),
+            ]
+        events.append(sse("response.output_item.done", output_index=0, item=item))
+        usage = {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0},
+                 "output_tokens": 5, "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": 15}
+        events.append(sse("response.completed",
+                          response=dict(resp, status="completed", output=[item], usage=usage)))
+
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")  # body ends when we close
+        self.end_headers()
+        self.wfile.write(b"".join(events))
+        self.wfile.flush()
+        self.close_connection = True
+
+
+def main():
+    global _log_file
+    ap = argparse.ArgumentParser(description="Mock OpenAI Responses API for codex.")
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    args = ap.parse_args()
+    _log_file = open(args.log, "a", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    tmp = f"{args.port_file}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(tmp, args.port_file)  # readers never see a partial file
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
