@@ -103,8 +103,10 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         scratchpad,
         clipboard: config.clipboard,
         review: rally.review,
+        // Single quotes: a note in double quotes would have its backticks and $(...) run
+        // by the shell, and notes quote code.
         pass_command: format!(
-            "{} pass --note \"...\"",
+            "{} pass --note '...'",
             preset::shell_quote(&exe.display().to_string())
         ),
     })
