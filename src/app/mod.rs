@@ -290,7 +290,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
 /// Says why the loop lost its terminal. Input, drawing and the hangup watcher race to
 /// notice a terminal that went away; whichever wins, a hangup is logged as one.
 fn log_terminal_gone(what: &str, err: &dyn std::fmt::Display) {
-    if crate::terminal::wait_for_hangup(0) {
+    if crate::terminal::wait_for_hangup(Some(Duration::ZERO)) {
         tracing::info!("the terminal hung up");
     } else {
         tracing::warn!(%err, "{what}");
