@@ -56,18 +56,41 @@ impl Drop for TempDir {
     }
 }
 
-/// The app running in a PTY of a fixed size.
 /// Gives a command started in a test terminal its own state, runtime and home
-/// directories under `dir`, and the terminal type the tests read the screen as.
+/// directories under `dir`, and the terminal the tests read the screen as: a 24-bit
+/// xterm, whatever terminal the tests themselves run in.
 pub fn isolate(cmd: &mut CommandBuilder, dir: &Path) {
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("RALLISH_STATE_DIR", dir.join("state"));
-    cmd.env("XDG_RUNTIME_DIR", dir.join("run"));
-    cmd.env("HOME", dir);
-    cmd.env_remove("TMUX");
-    std::fs::create_dir_all(dir.join("run")).unwrap();
+    for (key, value) in isolation(dir) {
+        cmd.env(key, value);
+    }
+    for key in NOT_INHERITED {
+        cmd.env_remove(key);
+    }
 }
 
+/// [`isolate`] for a `std::process::Command`.
+pub fn isolate_std(cmd: &mut std::process::Command, dir: &Path) {
+    cmd.envs(isolation(dir));
+    for key in NOT_INHERITED {
+        cmd.env_remove(key);
+    }
+}
+
+/// Variables of the terminal the tests run in that would change what the app does.
+const NOT_INHERITED: &[&str] = &["TMUX", "TERM_PROGRAM", "LC_TERMINAL", "NO_COLOR"];
+
+fn isolation(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    std::fs::create_dir_all(dir.join("run")).unwrap();
+    vec![
+        ("TERM", "xterm-256color".into()),
+        ("COLORTERM", "truecolor".into()),
+        ("RALLISH_STATE_DIR", dir.join("state").into()),
+        ("XDG_RUNTIME_DIR", dir.join("run").into()),
+        ("HOME", dir.into()),
+    ]
+}
+
+/// The app running in a PTY of a fixed size.
 pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -265,20 +288,6 @@ impl Drop for Tui {
     }
 }
 
-/// Whether process `pid` still exists (zombies count as gone: they hold no resources but
-/// their slot, and are checked separately where it matters).
-pub fn process_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
 /// Polls `check` until it holds or the timeout passes.
 pub fn eventually(what: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + timeout();
@@ -327,7 +336,11 @@ impl Tui {
     }
 }
 
+pub mod process;
 pub mod rng;
+
+#[allow(unused_imports)] // not every test binary checks on processes
+pub use process::process_alive;
 
 impl Tui {
     /// The digits printed right after `label` (a pid a pane echoed, say). Print the label
