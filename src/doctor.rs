@@ -47,8 +47,11 @@ pub struct TerminalStatus {
 
 #[derive(Debug, Serialize)]
 pub struct ClipboardStatus {
-    /// A display server is there (DISPLAY or WAYLAND_DISPLAY is set).
+    /// A system clipboard is there: always on macOS, else a display server (DISPLAY or
+    /// WAYLAND_DISPLAY is set).
     pub system: bool,
+    /// Over ssh copies go through OSC 52 to the person's own terminal.
+    pub over_ssh: bool,
     pub display: Option<String>,
     pub wayland_display: Option<String>,
 }
@@ -134,8 +137,12 @@ pub fn table(r: &Report) -> String {
     let c = &r.clipboard;
     rows.push((
         "clipboard".into(),
-        if c.system { "ok" } else { "warn" }.into(),
-        if c.system {
+        if c.system || c.over_ssh { "ok" } else { "warn" }.into(),
+        if c.over_ssh {
+            "over ssh: copying goes through OSC 52 to your own terminal".into()
+        } else if cfg!(target_os = "macos") {
+            "the macOS pasteboard".into()
+        } else if c.system {
             "a display server is set (DISPLAY or WAYLAND_DISPLAY)".into()
         } else {
             "no DISPLAY or WAYLAND_DISPLAY: copying goes through OSC 52 only".into()
@@ -294,7 +301,8 @@ fn clipboard() -> ClipboardStatus {
     let display = var("DISPLAY");
     let wayland_display = var("WAYLAND_DISPLAY");
     ClipboardStatus {
-        system: display.is_some() || wayland_display.is_some(),
+        system: cfg!(target_os = "macos") || display.is_some() || wayland_display.is_some(),
+        over_ssh: crate::clipboard::over_ssh(),
         display,
         wayland_display,
     }
