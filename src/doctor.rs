@@ -128,10 +128,15 @@ pub fn table(r: &Report) -> String {
         "terminal".into(),
         colour_state.into(),
         format!(
-            "TERM={} COLORTERM={} colours: {}",
+            "TERM={} COLORTERM={} colours: {}{}",
             t.term.as_deref().unwrap_or("(unset)"),
             t.colorterm.as_deref().unwrap_or("(unset)"),
-            t.colours
+            t.colours,
+            if matches!(t.colours.as_str(), "256" | "16") {
+                " (24-bit colours are shown as the nearest of 256)"
+            } else {
+                ""
+            }
         ),
     ));
     let c = &r.clipboard;
@@ -278,9 +283,8 @@ fn terminal() -> TerminalStatus {
     let colorterm = var("COLORTERM");
     let colours = if var("NO_COLOR").is_some() {
         "off (NO_COLOR)"
-    } else if colorterm
-        .as_deref()
-        .is_some_and(|c| c == "truecolor" || c == "24bit")
+    } else if crate::host_colours::ColourDepth::of_host()
+        == crate::host_colours::ColourDepth::TrueColor
     {
         "24-bit"
     } else {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod control;
 pub mod demo_agent;
 pub mod doctor;
+pub mod host_colours;
 pub mod keymap;
 pub mod layout;
 pub mod local_time;

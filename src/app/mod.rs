@@ -127,6 +127,8 @@ pub struct App {
     notice: Option<(String, Instant)>,
     keymap: Keymap,
     theme: Theme,
+    /// What the host terminal shows; frames are fitted to it before they go out.
+    host_colours: crate::host_colours::ColourDepth,
     note_template: String,
     kickoff: Option<String>,
     task: String,
@@ -363,6 +365,7 @@ impl App {
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
+            host_colours: crate::host_colours::ColourDepth::of_host(),
             note_template: config.note_template,
             kickoff: config.task.clone(),
             task: config.task.unwrap_or_default(),
