@@ -107,7 +107,35 @@ impl Tui {
     }
 
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
-        Self::spawn(None, CommandBuilder::new(binary()), args, cols, rows, env)
+        Self::spawn(
+            None,
+            CommandBuilder::new(binary()),
+            args,
+            cols,
+            rows,
+            env,
+            &[],
+        )
+    }
+
+    /// Starts the app in a host terminal described by `env`, without the variables in
+    /// `unset` (which the test terminal would otherwise set, such as `COLORTERM`).
+    pub fn start_in_host(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        unset: &[&str],
+    ) -> Tui {
+        Self::spawn(
+            None,
+            CommandBuilder::new(binary()),
+            args,
+            cols,
+            rows,
+            env,
+            unset,
+        )
     }
 
     /// Starts the app with `cwd` as its working directory.
@@ -119,6 +147,7 @@ impl Tui {
             cols,
             rows,
             env,
+            &[],
         )
     }
 
@@ -131,6 +160,7 @@ impl Tui {
         cols: u16,
         rows: u16,
         env: &[(&str, &str)],
+        unset: &[&str],
     ) -> Tui {
         let dir = TempDir::new("tui");
         let pair = native_pty_system()
@@ -146,6 +176,9 @@ impl Tui {
         isolate(&mut cmd, dir.path());
         for (key, value) in env {
             cmd.env(key, value);
+        }
+        for key in unset {
+            cmd.env_remove(key);
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn rallish-tui");
         drop(pair.slave);
@@ -331,6 +364,7 @@ impl Tui {
             &["-c", script],
             cols,
             rows,
+            &[],
             &[],
         )
     }
