@@ -313,7 +313,7 @@ fn clipboard() -> ClipboardStatus {
 }
 
 fn runtime_dir() -> DirStatus {
-    let path = crate::control::server::runtime_dir();
+    let path = crate::control::runtime_dir();
     let probe = path.join(format!(".doctor-{}", std::process::id()));
     let result = crate::paths::private_dir(&path)
         .and_then(|()| std::fs::write(&probe, b"ok"))

@@ -191,7 +191,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     } else {
         Session::create(&state_dir).context("creating the session directory")?
     };
-    let runtime_dir = crate::control::server::runtime_dir();
+    let runtime_dir = crate::control::runtime_dir();
     let (socket_path, listener) =
         crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
             .context("opening the control socket")?;

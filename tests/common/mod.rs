@@ -31,6 +31,18 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_rallish-tui")
 }
 
+/// Where scratch directories go: the system temp dir, unless it is so long (macOS's
+/// `/var/folders/…/T/` is about 50 bytes) that the control socket inside a test's
+/// directory would not fit in `sun_path`'s 104 bytes; `/tmp` then.
+pub fn scratch_root() -> PathBuf {
+    let temp = std::env::temp_dir();
+    if temp.as_os_str().len() <= 24 {
+        temp
+    } else {
+        PathBuf::from("/tmp")
+    }
+}
+
 /// A scratch directory removed when dropped.
 pub struct TempDir(pub PathBuf);
 
@@ -38,8 +50,7 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
+        let dir = scratch_root().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
