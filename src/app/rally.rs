@@ -104,7 +104,7 @@ impl App {
                 ("task", &self.task),
                 (
                     "scratchpad_path",
-                    &self.scratch.path().display().to_string(),
+                    &crate::paths::shell_quoted(self.scratch.path()),
                 ),
                 ("pass_command", "rallish-tui pass --note \"...\""),
                 ("diff_stat", &changes.stat),
