@@ -1,6 +1,8 @@
 //! Copying text out of the app: the system clipboard through arboard when one is
 //! reachable, else OSC 52 through the host terminal (which also works over ssh, where
-//! there is no display). A child's own OSC 52 request leaves the same way.
+//! there is no display). Over ssh OSC 52 comes first: a Mac's pasteboard is always
+//! reachable, but over ssh it is the remote machine's, not the person's. A child's own
+//! OSC 52 request leaves the same way.
 
 use crate::config::ClipboardMode;
 
@@ -25,6 +27,16 @@ pub struct Clipboard {
 
 impl Clipboard {
     pub fn new(mode: ClipboardMode) -> Clipboard {
+        Clipboard::for_session(mode, over_ssh())
+    }
+
+    /// The clipboard of a session that does (or does not) run over ssh; over ssh, `Auto`
+    /// is OSC 52 and the system clipboard is never opened.
+    pub fn for_session(mode: ClipboardMode, over_ssh: bool) -> Clipboard {
+        let mode = match mode {
+            ClipboardMode::Auto if over_ssh => ClipboardMode::Osc52,
+            mode => mode,
+        };
         Clipboard {
             mode,
             system: None,
@@ -100,6 +112,13 @@ impl Clipboard {
         }
         self.system.as_mut()
     }
+}
+
+/// Whether this session runs over ssh, as sshd tells the login shell.
+pub fn over_ssh() -> bool {
+    ["SSH_CONNECTION", "SSH_TTY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
 
 /// OSC 52 for the host terminal: `ESC ] 52 ; selection ; base64 ST`. A child's request
@@ -239,12 +258,28 @@ mod tests {
     }
 
     #[test]
+    fn auto_over_ssh_copies_through_osc52_and_never_opens_the_system_clipboard() {
+        let mut auto = Clipboard::for_session(ClipboardMode::Auto, true);
+        assert_eq!(
+            auto.copy("hi"),
+            Copied::Osc52(b"\x1b]52;c;aGk=\x1b\\".to_vec())
+        );
+        assert_eq!(auto.paste(), None);
+        assert!(auto.system.is_none() && !auto.system_failed);
+        // Asked for explicitly, the system clipboard stays the choice.
+        let system = Clipboard::for_session(ClipboardMode::System, true);
+        assert_eq!(system.mode, ClipboardMode::System);
+    }
+
+    // Not on macOS, where the pasteboard is always reachable: the test would overwrite it.
+    #[cfg(not(target_os = "macos"))]
+    #[test]
     fn auto_falls_back_to_osc52_without_a_display() {
-        // Only meaningful (and only run) where there is no display, as over ssh and in CI.
+        // Only meaningful (and only run) where there is no display, as in CI.
         if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some() {
             return;
         }
-        let mut auto = Clipboard::new(ClipboardMode::Auto);
+        let mut auto = Clipboard::for_session(ClipboardMode::Auto, false);
         assert_eq!(
             auto.copy("hi"),
             Copied::Osc52(b"\x1b]52;c;aGk=\x1b\\".to_vec())

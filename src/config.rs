@@ -14,6 +14,9 @@ pub fn config_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("RALLISH_CONFIG_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
+    if let Some(dir) = crate::paths::xdg_on_macos("XDG_CONFIG_HOME") {
+        return dir;
+    }
     directories::ProjectDirs::from("", "", "rallish-tui")
         .map(|dirs| dirs.config_dir().to_path_buf())
         .unwrap_or_else(|| std::env::temp_dir().join("rallish-tui").join("config"))

@@ -51,8 +51,11 @@ pub struct TerminalStatus {
 
 #[derive(Debug, Serialize)]
 pub struct ClipboardStatus {
-    /// A display server is there (DISPLAY or WAYLAND_DISPLAY is set).
+    /// A system clipboard is there: always on macOS, else a display server (DISPLAY or
+    /// WAYLAND_DISPLAY is set).
     pub system: bool,
+    /// Over ssh copies go through OSC 52 to the person's own terminal.
+    pub over_ssh: bool,
     pub display: Option<String>,
     pub wayland_display: Option<String>,
 }
@@ -136,17 +139,26 @@ pub fn table(r: &Report) -> String {
         "terminal".into(),
         colour_state.into(),
         format!(
-            "TERM={} COLORTERM={} colours: {}",
+            "TERM={} COLORTERM={} colours: {}{}",
             t.term.as_deref().unwrap_or("(unset)"),
             t.colorterm.as_deref().unwrap_or("(unset)"),
-            t.colours
+            t.colours,
+            if matches!(t.colours.as_str(), "256" | "16") {
+                " (24-bit colours are shown as the nearest of 256)"
+            } else {
+                ""
+            }
         ),
     ));
     let c = &r.clipboard;
     rows.push((
         "clipboard".into(),
-        if c.system { "ok" } else { "warn" }.into(),
-        if c.system {
+        if c.system || c.over_ssh { "ok" } else { "warn" }.into(),
+        if c.over_ssh {
+            "over ssh: copying goes through OSC 52 to your own terminal".into()
+        } else if cfg!(target_os = "macos") {
+            "the macOS pasteboard".into()
+        } else if c.system {
             "a display server is set (DISPLAY or WAYLAND_DISPLAY)".into()
         } else {
             "no DISPLAY or WAYLAND_DISPLAY: copying goes through OSC 52 only".into()
@@ -329,9 +341,8 @@ fn terminal() -> TerminalStatus {
     let colorterm = var("COLORTERM");
     let colours = if var("NO_COLOR").is_some() {
         "off (NO_COLOR)"
-    } else if colorterm
-        .as_deref()
-        .is_some_and(|c| c == "truecolor" || c == "24bit")
+    } else if crate::host_colours::ColourDepth::of_host()
+        == crate::host_colours::ColourDepth::TrueColor
     {
         "24-bit"
     } else {
@@ -352,14 +363,15 @@ fn clipboard() -> ClipboardStatus {
     let display = var("DISPLAY");
     let wayland_display = var("WAYLAND_DISPLAY");
     ClipboardStatus {
-        system: display.is_some() || wayland_display.is_some(),
+        system: cfg!(target_os = "macos") || display.is_some() || wayland_display.is_some(),
+        over_ssh: crate::clipboard::over_ssh(),
         display,
         wayland_display,
     }
 }
 
 fn runtime_dir() -> DirStatus {
-    let path = crate::control::server::runtime_dir();
+    let path = crate::control::runtime_dir();
     let probe = path.join(format!(".doctor-{}", std::process::id()));
     let result = crate::paths::private_dir(&path)
         .and_then(|()| std::fs::write(&probe, b"ok"))

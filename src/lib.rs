@@ -1,5 +1,12 @@
 //! rallish-tui: AI coding-agent CLIs side by side in PTY panes, taking turns with a baton.
 
+// Unix sockets, signals and process groups are the design, not details to port.
+#[cfg(windows)]
+compile_error!(
+    "rallish-tui runs on Unix (Linux, macOS): it needs Unix sockets, signals and process \
+     groups. On Windows, run it inside WSL (Windows Subsystem for Linux)."
+);
+
 pub mod action;
 pub mod activity;
 pub mod agents;
@@ -14,6 +21,7 @@ pub mod control;
 pub mod delivery;
 pub mod demo_agent;
 pub mod doctor;
+pub mod host_colours;
 pub mod keymap;
 pub mod layout;
 pub mod local_time;

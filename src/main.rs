@@ -1,5 +1,9 @@
 // mimalloc: vt100 allocates, trims and frees a row for every line that scrolls into
 // history; glibc malloc makes that the bottleneck of output floods (see BENCHMARKS.md).
+// Linux only: that measurement and the crate's `no_thp` tuning are about glibc and
+// Linux's huge pages. macOS's own allocator keeps per-thread magazines and was never
+// measured to lose here, so it stays, and the macOS build needs no C toolchain.
+#[cfg(target_os = "linux")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,8 +4,9 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
-use std::os::fd::FromRawFd;
+use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
@@ -160,13 +161,13 @@ fn install_panic_hook() {
 /// The kernel usually says so with SIGHUP, but not when another process leads the
 /// terminal's session (a wrapper that does not pass the signal on, `setsid`); crossterm's
 /// reader then just sees end-of-file over and over, and nothing would tell the app to
-/// leave. A thread waits in poll(2) for the hangup itself: no wakeups until it comes.
+/// leave. A thread waits for the hangup itself (see [`wait_for_hangup`]).
 pub fn hangup() -> tokio::sync::oneshot::Receiver<()> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
         .name("hangup-watch".into())
         .spawn(move || {
-            if wait_for_hangup(-1) {
+            if wait_for_hangup(None) {
                 let _ = tx.send(());
             }
         });
@@ -176,24 +177,53 @@ pub fn hangup() -> tokio::sync::oneshot::Receiver<()> {
     rx
 }
 
-/// True if the host terminal has hung up: at once with a `timeout_ms` of 0, or waiting
-/// for it with -1 (false then only if poll(2) itself fails).
-pub fn wait_for_hangup(timeout_ms: libc::c_int) -> bool {
-    let mut watch = libc::pollfd {
-        fd: libc::STDOUT_FILENO,
-        // No events asked for: poll reports a hangup or error regardless.
-        events: 0,
-        revents: 0,
-    };
-    loop {
-        // SAFETY: one valid pollfd, for the duration of the call.
-        let ready = unsafe { libc::poll(&mut watch, 1, timeout_ms) };
-        if ready >= 0 {
-            return ready > 0
-                && watch.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0;
+/// True if the host terminal (stdout) has hung up: at once with a `timeout` of zero, or
+/// waiting for it with `None` (false then only if the terminal cannot be watched).
+///
+/// poll(2) cannot do this everywhere: macOS builds poll on kqueue and reports only the
+/// events asked for (and documents poll as unsupported on devices), so a hangup is asked
+/// for as "readable, and the read side closed": epoll's EPOLLHUP, kqueue's EV_EOF, both
+/// through mio. Readable also fires when a key is typed; that costs one wakeup per burst
+/// of input (registrations are edge-triggered), never a spin.
+pub fn wait_for_hangup(timeout: Option<Duration>) -> bool {
+    match watch_for_hangup(timeout) {
+        Ok(hung_up) => hung_up,
+        Err(err) => {
+            tracing::warn!(%err, "cannot watch the terminal for a hangup");
+            false
         }
-        if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return false;
+    }
+}
+
+fn watch_for_hangup(timeout: Option<Duration>) -> io::Result<bool> {
+    use mio::unix::SourceFd;
+    use mio::{Events, Interest, Poll, Token};
+
+    // A duplicate of the descriptor, so that no registration touches fd 1 itself.
+    let tty = io::stdout().as_fd().try_clone_to_owned()?;
+    let mut poll = Poll::new()?;
+    poll.registry().register(
+        &mut SourceFd(&tty.as_raw_fd()),
+        Token(0),
+        Interest::READABLE,
+    )?;
+    let mut events = Events::with_capacity(4);
+    let deadline = timeout.map(|t| Instant::now() + t);
+    loop {
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        match poll.poll(&mut events, left) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        }
+        if events
+            .iter()
+            .any(|event| event.is_read_closed() || event.is_error())
+        {
+            return Ok(true);
+        }
+        if left.is_some_and(|left| left.is_zero()) {
+            return Ok(false);
         }
     }
 }

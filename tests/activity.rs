@@ -112,19 +112,7 @@ fn an_idle_rally_does_not_wake_up() {
     );
     tui.wait_for_text("turn 1");
     tui.wait_stable(Duration::from_millis(1500));
-    let switches = || -> u64 {
-        let tasks = std::fs::read_dir(format!("/proc/{}/task", tui.pid())).unwrap();
-        tasks
-            .flatten()
-            .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
-            .flat_map(|s| {
-                s.lines()
-                    .filter(|l| l.contains("ctxt_switches"))
-                    .filter_map(|l| l.split_whitespace().last()?.parse::<u64>().ok())
-                    .collect::<Vec<_>>()
-            })
-            .sum()
-    };
+    let switches = || common::process::context_switches(tui.pid());
     let before = switches();
     std::thread::sleep(Duration::from_secs(3));
     let woke = switches() - before;

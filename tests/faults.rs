@@ -124,14 +124,7 @@ fn a_flood_of_bad_control_requests_is_refused_and_changes_nothing() {
     tui.wait_for_text("TOKEN=");
     let token = tui.hex_after("TOKEN=");
     let socket = find_socket(&tui);
-    let rss = || -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", tui.pid())).unwrap();
-        status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            .unwrap()
-    };
+    let rss = || common::process::resident_kib(tui.pid());
     let ask = |line: &[u8]| -> String {
         let mut stream = UnixStream::connect(&socket).unwrap();
         stream
@@ -196,10 +189,12 @@ pub fn find_socket(tui: &Tui) -> PathBuf {
 
 #[test]
 fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
-    // Under `setsid` the app does not lead the terminal's session, so closing the
-    // terminal sends it no SIGHUP: it must notice the hangup itself. (The shell around
-    // it ignores the hangup and passes on the app's exit status.)
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    // In a session of its own the app does not lead the terminal's session, so closing
+    // the terminal sends it no SIGHUP: it must notice the hangup itself. The session is
+    // made with setsid(2) before exec, not with util-linux's `setsid`, which macOS lacks.
+    use portable_pty::{PtySize, native_pty_system};
+    use std::os::unix::fs::OpenOptionsExt as _;
+    use std::os::unix::process::CommandExt as _;
     let dir = common::TempDir::new("hangup");
     let pidfile = dir.path().join("pane.pid");
     let pair = native_pty_system()
@@ -210,21 +205,40 @@ fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
             pixel_height: 0,
         })
         .unwrap();
-    let mut cmd = CommandBuilder::new("sh");
+    let slave_path = pair.master.tty_name().expect("the terminal's name");
+    // Opened without becoming anyone's controlling terminal: the app gets no SIGHUP.
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(&slave_path)
+        .unwrap();
+    drop(pair.slave);
+    let mut cmd = std::process::Command::new(common::binary());
     cmd.args([
-        "-c",
-        "trap '' HUP; setsid \"$0\" \"$@\" </dev/tty & wait $!",
-        common::binary(),
         "--pane",
         &format!(
             "a=echo $$ > {}; trap '' HUP; exec sleep 600",
             pidfile.display()
         ),
     ]);
-    cmd.cwd(dir.path());
-    common::isolate(&mut cmd, dir.path());
-    let mut shell = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
+    cmd.current_dir(dir.path());
+    common::isolate_std(&mut cmd, dir.path());
+    cmd.stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave);
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut app = cmd.spawn().unwrap();
+    // The parent's copies of the slave went into `cmd`; drop them so only the app holds it.
+    drop(cmd);
     let mut reader = pair.master.try_clone_reader().unwrap();
     let writer = pair.master.take_writer().unwrap();
     // Drain the screen on this thread (a reader thread would keep the terminal open)
@@ -258,7 +272,7 @@ fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
     drop((reader, writer, pair.master));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(shell.wait());
+        let _ = tx.send(app.wait());
     });
     let status = rx
         .recv_timeout(Duration::from_secs(3))

@@ -134,13 +134,82 @@ fn children_get_a_clean_terminal_environment() {
     let mut tui = Tui::start_with_env(
         &[
             "--pane",
-            "env=echo T=$TERM C=$COLORTERM X=${TMUX:-none} Y=${CLAUDECODE:-none} P=$RALLISH_PANE; exec sleep 100",
+            "env=echo T=$TERM C=$COLORTERM X=${TMUX:-none} Y=${CLAUDECODE:-none} Z=${TERM_PROGRAM:-none}${LC_TERMINAL:-} P=$RALLISH_PANE; exec sleep 100",
         ],
-        100,
+        120,
         10,
-        &[("TMUX", "/tmp/fake,1,0"), ("CLAUDECODE", "1")],
+        &[
+            ("TMUX", "/tmp/fake,1,0"),
+            ("CLAUDECODE", "1"),
+            ("TERM_PROGRAM", "iTerm.app"),
+            ("LC_TERMINAL", "iTerm2"),
+        ],
     );
-    tui.wait_for_text("T=xterm-256color C=truecolor X=none Y=none P=env");
+    // The host's COLORTERM (the test terminal's is truecolor) is passed through.
+    tui.wait_for_text("T=xterm-256color C=truecolor X=none Y=none Z=none P=env");
+    tui.chord(b"q");
+    tui.type_text("y");
+    assert!(tui.wait_exit().is_some());
+}
+
+/// Every extended colour the SGR sequences (`ESC [ ... m`) in `raw` set, as written:
+/// `38;5;208` for a palette foreground, `48;2;10;20;200` for a 24-bit background.
+fn sgr_colours(raw: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.windows(2).position(|w| w == b"\x1b[") {
+        rest = &rest[start + 2..];
+        let Some(end) = rest.iter().position(|b| (0x40..=0x7e).contains(b)) else {
+            break;
+        };
+        if rest[end] == b'm' {
+            let text = String::from_utf8_lossy(&rest[..end]);
+            let params: Vec<&str> = text.split(';').collect();
+            let mut i = 0;
+            while i < params.len() {
+                let len = match (params[i], params.get(i + 1)) {
+                    ("38" | "48" | "58", Some(&"5")) => 3,
+                    ("38" | "48" | "58", Some(&"2")) => 5,
+                    _ => 1,
+                };
+                if len > 1 {
+                    found.push(params[i..(i + len).min(params.len())].join(";"));
+                }
+                i += len;
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+    found
+}
+
+#[test]
+fn a_host_without_truecolor_gets_256_colours_only_and_children_see_its_colorterm() {
+    // Terminal.app before macOS 26: 256 colours, no COLORTERM.
+    let mut tui = Tui::start_in_host(
+        &[
+            "--pane",
+            r#"rgb=printf '\033[38;2;255;128;0mORANGE\033[48;2;10;20;200mON BLUE\033[0m C=[%s] P=[%s]\n' "$COLORTERM" "$TERM_PROGRAM"; exec sleep 100"#,
+        ],
+        120,
+        10,
+        &[
+            ("TERM", "xterm-256color"),
+            ("TERM_PROGRAM", "Apple_Terminal"),
+        ],
+        &["COLORTERM"],
+    );
+    tui.wait_for_text("ON BLUE C=[] P=[]");
+    let colours = sgr_colours(&tui.raw_output());
+    let orange = rallish_tui::host_colours::nearest_256(255, 128, 0);
+    let blue = rallish_tui::host_colours::nearest_256(10, 20, 200);
+    assert!(colours.contains(&format!("38;5;{orange}")), "{colours:?}");
+    assert!(colours.contains(&format!("48;5;{blue}")), "{colours:?}");
+    let direct: Vec<_> = colours.iter().filter(|c| c.contains(";2;")).collect();
+    assert!(
+        direct.is_empty(),
+        "24-bit colour reached the host: {direct:?}"
+    );
     tui.chord(b"q");
     tui.type_text("y");
     assert!(tui.wait_exit().is_some());

@@ -1,6 +1,6 @@
 //! The scratchpad end to end: agents append through the socket while the panel is open,
 //! the person's text survives a kill -9 and `--resume last`, the demo rally fills it past
-//! its cap, and copying works through OSC 52 where there is no display.
+//! its cap, and copying works through OSC 52 where there is no display or over ssh.
 
 mod common;
 
@@ -164,12 +164,18 @@ command = "{self} demo-agent --name bob --work-ms 1"
 }
 
 #[test]
-fn copying_without_a_display_goes_through_osc_52() {
+fn copying_over_ssh_without_a_display_goes_through_osc_52() {
+    // Over ssh, so that on a Mac too (whose pasteboard is always there) the copy goes to
+    // the terminal and no test overwrites the real clipboard.
     let mut tui = Tui::start_with_env(
         &["--pane", "a=cat"],
         100,
         30,
-        &[("DISPLAY", ""), ("WAYLAND_DISPLAY", "")],
+        &[
+            ("DISPLAY", ""),
+            ("WAYLAND_DISPLAY", ""),
+            ("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22"),
+        ],
     );
     tui.wait_for_text("baton · turn 1");
     tui.chord(b"s");

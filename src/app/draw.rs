@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 
 use super::{App, Mode, SYNC_TIMEOUT};
 use crate::action::Action;
+use crate::host_colours::{self, ColourDepth};
 use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
 use crate::pane::archive::HistoryView as _;
@@ -162,6 +163,10 @@ impl App {
                     &self.theme,
                 );
                 ratatui::widgets::Widget::render(&**editor, inner, frame.buffer_mut());
+            }
+            // Last, so that nothing drawn above (pane, theme or overlay) escapes it.
+            if self.host_colours == ColourDepth::Palette256 {
+                host_colours::fit_to_palette(frame.buffer_mut());
             }
         })?;
         let writer = terminal.backend_mut().writer_mut();

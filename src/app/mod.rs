@@ -131,6 +131,8 @@ pub struct App {
     notice: Option<(String, Instant)>,
     keymap: Keymap,
     theme: Theme,
+    /// What the host terminal shows; frames are fitted to it before they go out.
+    host_colours: crate::host_colours::ColourDepth,
     note_template: String,
     kickoff: Option<String>,
     pass_command: String,
@@ -198,7 +200,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     } else {
         Session::create(&state_dir).context("creating the session directory")?
     };
-    let runtime_dir = crate::control::server::runtime_dir();
+    let runtime_dir = crate::control::runtime_dir();
     let (socket_path, listener) =
         crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
             .context("opening the control socket")?;
@@ -302,7 +304,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
 /// Says why the loop lost its terminal. Input, drawing and the hangup watcher race to
 /// notice a terminal that went away; whichever wins, a hangup is logged as one.
 fn log_terminal_gone(what: &str, err: &dyn std::fmt::Display) {
-    if crate::terminal::wait_for_hangup(0) {
+    if crate::terminal::wait_for_hangup(Some(Duration::ZERO)) {
         tracing::info!("the terminal hung up");
     } else {
         tracing::warn!(%err, "{what}");
@@ -378,6 +380,7 @@ impl App {
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
+            host_colours: crate::host_colours::ColourDepth::of_host(),
             note_template: config.note_template,
             kickoff: config.task.clone(),
             pass_command: config.pass_command,

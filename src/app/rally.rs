@@ -106,7 +106,7 @@ impl App {
                 ("task", &self.task),
                 (
                     "scratchpad_path",
-                    &self.scratch.path().display().to_string(),
+                    &crate::paths::shell_quoted(self.scratch.path()),
                 ),
                 ("pass_command", &self.pass_command),
                 ("diff_stat", &changes.stat),

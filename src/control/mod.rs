@@ -4,6 +4,7 @@
 //!
 //! - [`server`]: socket directory, bind, and the accept loop that forwards parsed requests
 //!   to the app as [`ControlRequest`]s.
+//! - [`socket_dir`]: which directory the sockets go in, within `sun_path`'s limit.
 //! - [`client`]: the blocking CLI side (`pass`, `status`, `scratch`, `read_note`).
 //! - [`token`]: per-pane secrets and the check the app runs on each request.
 //! - [`spool`]: where a pass waits when an agent's sandbox forbids the socket.
@@ -13,9 +14,11 @@ pub mod client;
 pub mod hook;
 pub mod protocol;
 pub mod server;
+pub mod socket_dir;
 pub mod spool;
 pub mod token;
 
 pub use protocol::{ErrorCode, Op, PaneInfo, Request, Response, StatusInfo};
-pub use server::{ControlRequest, bind, runtime_dir, serve};
+pub use server::{ControlRequest, bind, serve};
+pub use socket_dir::runtime_dir;
 pub use token::{authenticate, new_token, tokens_equal};

@@ -5,7 +5,6 @@
 //! oversized requests itself, and forwards the rest. The app (which owns the pane table
 //! and the baton) checks tokens with [`super::authenticate`] and replies.
 
-use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
@@ -53,19 +52,6 @@ impl Default for Limits {
             reply_timeout: protocol::REPLY_TIMEOUT,
             max_connections: protocol::MAX_CONNECTIONS,
         }
-    }
-}
-
-/// Where sockets live: `$XDG_RUNTIME_DIR/rallish-tui`, else `/tmp/rallish-tui-<uid>`.
-/// Only computes the path; [`bind`] creates and checks it.
-pub fn runtime_dir() -> PathBuf {
-    runtime_dir_from(std::env::var_os("XDG_RUNTIME_DIR"), euid())
-}
-
-fn runtime_dir_from(xdg: Option<OsString>, uid: u32) -> PathBuf {
-    match xdg.map(PathBuf::from).filter(|p| p.is_absolute()) {
-        Some(base) => base.join("rallish-tui"),
-        None => PathBuf::from(format!("/tmp/rallish-tui-{uid}")),
     }
 }
 
@@ -121,8 +107,18 @@ pub fn bind(dir: &Path, name: &str) -> io::Result<(PathBuf, UnixListener)> {
             format!("bad socket name {name:?}"),
         ));
     }
-    ensure_private_dir(dir)?;
     let path = dir.join(name);
+    if !super::socket_dir::fits(&path, 0) {
+        // bind(2) would fail with a bare EINVAL, or on some systems cut the path short.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{}: too long for a Unix socket path; set XDG_RUNTIME_DIR to a shorter directory",
+                path.display()
+            ),
+        ));
+    }
+    ensure_private_dir(dir)?;
     let at = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
     remove_stale(&path).map_err(at)?;
     let listener = UnixListener::bind(&path).map_err(at)?;

@@ -6,15 +6,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::task::JoinHandle;
 
-/// A directory under the system temp dir, removed on drop.
+/// A directory under the system temp dir (or /tmp), removed on drop.
 pub(crate) struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub(crate) fn new(tag: &str) -> TempDir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("rallish-ctl-{tag}-{}-{n}", std::process::id()));
+        // Not macOS's long per-user temp dir: the sockets inside must fit in 104 bytes.
+        let temp = std::env::temp_dir();
+        let root = if temp.as_os_str().len() <= 24 {
+            temp
+        } else {
+            PathBuf::from("/tmp")
+        };
+        let path = root.join(format!("rallish-ctl-{tag}-{}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&path);
         fs::create_dir_all(&path).unwrap();
         TempDir(path)
@@ -237,24 +243,4 @@ fn someone_elses_dir_or_a_symlink_is_refused() {
     std::os::unix::fs::chown(&theirs, Some(65534), None).unwrap();
     let err = ensure_private_dir(&theirs).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::PermissionDenied, "{err}");
-}
-
-#[test]
-fn runtime_dir_prefers_xdg() {
-    assert_eq!(
-        runtime_dir_from(Some("/run/user/1000".into()), 1000),
-        PathBuf::from("/run/user/1000/rallish-tui")
-    );
-    assert_eq!(
-        runtime_dir_from(None, 42),
-        PathBuf::from("/tmp/rallish-tui-42")
-    );
-    assert_eq!(
-        runtime_dir_from(Some("".into()), 42),
-        PathBuf::from("/tmp/rallish-tui-42")
-    );
-    assert_eq!(
-        runtime_dir_from(Some("rel".into()), 42),
-        PathBuf::from("/tmp/rallish-tui-42")
-    );
 }

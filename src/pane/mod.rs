@@ -3,6 +3,7 @@
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
 pub mod archive;
+pub mod child_env;
 pub mod escape_state;
 pub mod flood;
 pub mod keys;
@@ -98,10 +99,6 @@ pub struct Pane {
     cast: Option<Arc<Recorder>>,
 }
 
-/// Environment variables a hosted child must not inherit: `TMUX*` makes programs think
-/// they run inside tmux, `CLAUDECODE` makes claude refuse to start ("nested session").
-const HIDDEN_ENV: &[&str] = &["TMUX", "TMUX_PANE", "CLAUDECODE"];
-
 impl Pane {
     /// Spawns `spec` in a PTY of `rows` x `cols`; `notify` receives this pane's signals.
     pub fn spawn(
@@ -122,15 +119,7 @@ impl Pane {
             None => std::env::current_dir()?,
         };
         cmd.cwd(cwd);
-        for key in HIDDEN_ENV {
-            cmd.env_remove(key);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("COLORTERM", "truecolor");
-        cmd.env("FORCE_HYPERLINK", "1");
-        for (key, value) in &spec.env {
-            cmd.env(key, value);
-        }
+        child_env::apply(&mut cmd, &spec.env);
         let mut child = pair.slave.spawn_command(cmd)?;
         // Only the child may hold the slave, so its exit gives our reader EOF.
         drop(pair.slave);

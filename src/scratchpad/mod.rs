@@ -9,6 +9,7 @@
 //! - [`summarize`]: the optional command that summarises compacted text.
 
 pub mod compact;
+pub mod durable;
 pub mod merge;
 pub mod panel;
 pub mod store;

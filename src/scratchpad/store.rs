@@ -4,13 +4,16 @@
 //! archive only grows: compacted text is appended and fsynced before the scratchpad that
 //! no longer holds it is saved, so a crash in between duplicates text, never loses it.
 //!
-//! [`Worker`] does all of this on its own thread, so the render loop never waits on a disk.
+//! Every fsync goes through [`durable::sync`], which copes with volumes that refuse
+//! macOS's full sync. [`Worker`] does all of this on its own thread, so the render loop never waits on a disk.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+
+use super::durable;
 
 /// What identifies one version of a file cheaply: a save replaces the inode, an edit in
 /// place changes the size or the modification time.
@@ -65,14 +68,14 @@ pub fn replace_unless_changed(
             .mode(0o600)
             .open(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        durable::sync(&file)?;
         if expect.is_some_and(|expect| FileMeta::of(path) != *expect) {
             fs::remove_file(&tmp)?;
             return Ok(None);
         }
         let ours = FileMeta::from(&file.metadata()?);
         fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()?;
+        durable::sync(&File::open(dir)?)?;
         Ok(Some(ours))
     })();
     if result.is_err() {
@@ -92,7 +95,7 @@ pub fn append_durable(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .open(path)
         .map_err(at)?;
     file.write_all(bytes).map_err(at)?;
-    file.sync_all().map_err(at)
+    durable::sync(&file).map_err(at)
 }
 
 /// Removes temporary files a killed save left next to `path`.

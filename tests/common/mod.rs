@@ -31,6 +31,18 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_rallish-tui")
 }
 
+/// Where scratch directories go: the system temp dir, unless it is so long (macOS's
+/// `/var/folders/…/T/` is about 50 bytes) that the control socket inside a test's
+/// directory would not fit in `sun_path`'s 104 bytes; `/tmp` then.
+pub fn scratch_root() -> PathBuf {
+    let temp = std::env::temp_dir();
+    if temp.as_os_str().len() <= 24 {
+        temp
+    } else {
+        PathBuf::from("/tmp")
+    }
+}
+
 /// A scratch directory removed when dropped.
 pub struct TempDir(pub PathBuf);
 
@@ -38,8 +50,7 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
+        let dir = scratch_root().join(format!("rallish-test-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -56,18 +67,41 @@ impl Drop for TempDir {
     }
 }
 
-/// The app running in a PTY of a fixed size.
 /// Gives a command started in a test terminal its own state, runtime and home
-/// directories under `dir`, and the terminal type the tests read the screen as.
+/// directories under `dir`, and the terminal the tests read the screen as: a 24-bit
+/// xterm, whatever terminal the tests themselves run in.
 pub fn isolate(cmd: &mut CommandBuilder, dir: &Path) {
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("RALLISH_STATE_DIR", dir.join("state"));
-    cmd.env("XDG_RUNTIME_DIR", dir.join("run"));
-    cmd.env("HOME", dir);
-    cmd.env_remove("TMUX");
-    std::fs::create_dir_all(dir.join("run")).unwrap();
+    for (key, value) in isolation(dir) {
+        cmd.env(key, value);
+    }
+    for key in NOT_INHERITED {
+        cmd.env_remove(key);
+    }
 }
 
+/// [`isolate`] for a `std::process::Command`.
+pub fn isolate_std(cmd: &mut std::process::Command, dir: &Path) {
+    cmd.envs(isolation(dir));
+    for key in NOT_INHERITED {
+        cmd.env_remove(key);
+    }
+}
+
+/// Variables of the terminal the tests run in that would change what the app does.
+const NOT_INHERITED: &[&str] = &["TMUX", "TERM_PROGRAM", "LC_TERMINAL", "NO_COLOR"];
+
+fn isolation(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    std::fs::create_dir_all(dir.join("run")).unwrap();
+    vec![
+        ("TERM", "xterm-256color".into()),
+        ("COLORTERM", "truecolor".into()),
+        ("RALLISH_STATE_DIR", dir.join("state").into()),
+        ("XDG_RUNTIME_DIR", dir.join("run").into()),
+        ("HOME", dir.into()),
+    ]
+}
+
+/// The app running in a PTY of a fixed size.
 pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -84,7 +118,35 @@ impl Tui {
     }
 
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
-        Self::spawn(None, CommandBuilder::new(binary()), args, cols, rows, env)
+        Self::spawn(
+            None,
+            CommandBuilder::new(binary()),
+            args,
+            cols,
+            rows,
+            env,
+            &[],
+        )
+    }
+
+    /// Starts the app in a host terminal described by `env`, without the variables in
+    /// `unset` (which the test terminal would otherwise set, such as `COLORTERM`).
+    pub fn start_in_host(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        unset: &[&str],
+    ) -> Tui {
+        Self::spawn(
+            None,
+            CommandBuilder::new(binary()),
+            args,
+            cols,
+            rows,
+            env,
+            unset,
+        )
     }
 
     /// Starts the app with `cwd` as its working directory.
@@ -96,6 +158,7 @@ impl Tui {
             cols,
             rows,
             env,
+            &[],
         )
     }
 
@@ -108,6 +171,7 @@ impl Tui {
         cols: u16,
         rows: u16,
         env: &[(&str, &str)],
+        unset: &[&str],
     ) -> Tui {
         let dir = TempDir::new("tui");
         let pair = native_pty_system()
@@ -123,6 +187,9 @@ impl Tui {
         isolate(&mut cmd, dir.path());
         for (key, value) in env {
             cmd.env(key, value);
+        }
+        for key in unset {
+            cmd.env_remove(key);
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn rallish-tui");
         drop(pair.slave);
@@ -265,20 +332,6 @@ impl Drop for Tui {
     }
 }
 
-/// Whether process `pid` still exists (zombies count as gone: they hold no resources but
-/// their slot, and are checked separately where it matters).
-pub fn process_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
 /// Polls `check` until it holds or the timeout passes.
 pub fn eventually(what: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + timeout();
@@ -323,11 +376,16 @@ impl Tui {
             cols,
             rows,
             &[],
+            &[],
         )
     }
 }
 
+pub mod process;
 pub mod rng;
+
+#[allow(unused_imports)] // not every test binary checks on processes
+pub use process::process_alive;
 
 impl Tui {
     /// The digits printed right after `label` (a pid a pane echoed, say). Print the label
