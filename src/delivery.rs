@@ -8,8 +8,8 @@
 //! in its input box until a person notices. So a note goes in only once the program is
 //! ready: it has asked for bracketed paste and its output has been quiet for a moment.
 //! After the Enter we wait for a sign that the note was taken: the agent's own hook saying
-//! a prompt was submitted, a request from the pane, or output that goes on well after the
-//! Enter (an agent at work animates). Without a sign, Enter is pressed again, a bounded
+//! a prompt was submitted, or a request from the pane; for an agent without such a hook,
+//! also output that goes on well after the Enter (an agent at work animates). Without a sign, Enter is pressed again, a bounded
 //! number of times with growing pauses; then the person is told.
 //!
 //! A person's draft: text the person typed into the agent's input box and did not send
@@ -70,6 +70,10 @@ pub enum Step {
 pub struct Delivery {
     pending: Option<Pending>,
     last_output: Option<Instant>,
+    /// The agent reports each prompt it takes through a hook, so only that (or a request
+    /// from it) confirms a note: output is no sign then. claude redraws as it starts up,
+    /// and under load that drawing came after an Enter it had dropped.
+    hook_confirms: bool,
 }
 
 #[derive(Debug)]
@@ -93,6 +97,14 @@ enum Phase {
 }
 
 impl Delivery {
+    /// A delivery for an agent whose hook says when it took a prompt.
+    pub fn confirmed_by_hook() -> Delivery {
+        Delivery {
+            hook_confirms: true,
+            ..Delivery::default()
+        }
+    }
+
     /// A note for this pane. It replaces one that has not gone in yet, or stops waiting
     /// for a sign about one that has (the newer note is the turn that counts).
     pub fn queue(&mut self, text: String, now: Instant) {
@@ -112,7 +124,11 @@ impl Delivery {
     pub fn output(&mut self, now: Instant) -> Option<Step> {
         self.last_output = Some(now);
         match self.pending.as_ref()?.phase {
-            Phase::Sent { last_enter, .. } if now >= last_enter + WORKING_SPAN => self.taken(now),
+            Phase::Sent { last_enter, .. }
+                if !self.hook_confirms && now >= last_enter + WORKING_SPAN =>
+            {
+                self.taken(now)
+            }
             _ => None,
         }
     }
@@ -359,6 +375,25 @@ mod tests {
             Some(Step::NotTaken { enters: MAX_ENTERS })
         );
         assert_eq!(d.next_wake(ready(t0)), None, "nothing left to wake for");
+    }
+
+    #[test]
+    fn with_a_hook_only_the_hook_confirms() {
+        let t0 = Instant::now();
+        let mut d = Delivery::confirmed_by_hook();
+        d.queue("n".into(), t0);
+        d.tick(t0, ready(t0));
+        let enter = t0 + PASTE_ENTER_DELAY;
+        assert_eq!(d.output(enter + WORKING_SPAN * 2), None, "start-up drawing");
+        assert_eq!(
+            d.tick(enter + FIRST_CHECK, ready(t0)),
+            Some(Step::Enter),
+            "no hook: Enter again"
+        );
+        assert!(matches!(
+            d.taken(enter + FIRST_CHECK + ms(10)),
+            Some(Step::Taken { enters: 2, .. })
+        ));
     }
 
     #[test]

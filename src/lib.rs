@@ -186,6 +186,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
             let dir = std::env::current_dir().context("reading the working directory")?;
             let diff_pane = review.diff_pane.then(|| {
                 panes.push(PaneSpec {
+                    reports_prompts: false,
                     name: preset::DIFF_PANE.into(),
                     command: app::DIFF_PANE_COMMAND.into(),
                     cwd: Some(dir.clone()),
@@ -362,6 +363,7 @@ fn agent_pane(
     PaneSpec {
         name: name.to_string(),
         label: (integrated != command).then(|| command.to_string()),
+        reports_prompts: agents::reports_prompts(command),
         command: integrated,
         cwd,
         env,

@@ -84,6 +84,18 @@ pub fn added_flags(name: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether the agent `line` starts, as [`integrate`] wires it in, reports each prompt it
+/// takes through `rallish-tui hook prompt-submitted` (claude's `UserPromptSubmit`).
+pub fn reports_prompts(line: &str) -> bool {
+    program_name(line) == "claude"
+}
+
+/// The file name of the program a command line starts.
+fn program_name(line: &str) -> &str {
+    let program = line.split_whitespace().next().unwrap_or("");
+    program.rsplit('/').next().unwrap_or(program)
+}
+
 /// A pane's command line with what a rally needs from the agent it starts, if it starts
 /// one rallish-tui knows how to wire in (claude, codex): the flags go right after the
 /// program's name, before the person's own arguments and any subcommand. `exe` is this
@@ -96,8 +108,7 @@ pub fn integrate(line: &str, exe: &Path) -> String {
     let (program, rest) = trimmed
         .split_once(char::is_whitespace)
         .unwrap_or((trimmed, ""));
-    let name = program.rsplit('/').next().unwrap_or(program);
-    let flags = match name {
+    let flags = match program_name(trimmed) {
         "claude" => claude::flags(exe),
         "codex" => codex::flags(exe, &codex::user_notify()),
         _ => return line.to_string(),

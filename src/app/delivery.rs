@@ -19,9 +19,13 @@ pub(super) struct Inbox {
 }
 
 impl Inbox {
-    pub(super) fn new(spawned: Instant) -> Inbox {
+    pub(super) fn new(spawned: Instant, reports_prompts: bool) -> Inbox {
         Inbox {
-            delivery: Delivery::default(),
+            delivery: if reports_prompts {
+                Delivery::confirmed_by_hook()
+            } else {
+                Delivery::default()
+            },
             draft: false,
             spawned,
         }
@@ -72,10 +76,8 @@ impl App {
     /// The earliest moment a delivery needs looking at.
     pub(super) fn delivery_wakeup(&self) -> Option<Instant> {
         (0..self.inboxes.len())
-            .filter_map(|pane| {
-                let ready = self.readiness(pane)?;
-                self.inboxes[pane].delivery.next_wake(ready)
-            })
+            .filter(|&pane| self.inboxes[pane].delivery.is_pending())
+            .filter_map(|pane| self.inboxes[pane].delivery.next_wake(self.readiness(pane)))
             .min()
     }
 
@@ -83,25 +85,20 @@ impl App {
         if !self.inboxes[pane].delivery.is_pending() {
             return;
         }
-        let Some(ready) = self.readiness(pane) else {
-            return;
-        };
+        let ready = self.readiness(pane);
         if let Some(step) = self.inboxes[pane].delivery.tick(now, ready) {
             self.carry_out_delivery(pane, step);
         }
     }
 
-    /// `None` while the pane's reader holds its emulator: it is busy, and will signal.
-    fn readiness(&self, pane: PaneId) -> Option<Readiness> {
+    /// Asked only while a note is pending; waits out a parse in progress, as input does.
+    fn readiness(&self, pane: PaneId) -> Readiness {
         let inbox = &self.inboxes[pane];
-        let bracketed_paste = self.panes[pane]
-            .try_emulator()
-            .map(|e| e.screen().bracketed_paste())?;
-        Some(Readiness {
-            bracketed_paste,
+        Readiness {
+            bracketed_paste: self.panes[pane].emulator().screen().bracketed_paste(),
             started: inbox.spawned,
             draft: inbox.draft,
-        })
+        }
     }
 
     fn carry_out_delivery(&mut self, pane: PaneId, step: Step) {

@@ -435,7 +435,8 @@ impl App {
             )
             .with_context(|| format!("starting pane {} ({})", spec.name, spec.command))?;
             app.panes.push(pane);
-            app.inboxes.push(delivery::Inbox::new(Instant::now()));
+            app.inboxes
+                .push(delivery::Inbox::new(Instant::now(), spec.reports_prompts));
         }
         app.kickoff();
         Ok(app)

@@ -75,6 +75,8 @@ pub struct PaneSpec {
     pub env: Vec<(String, String)>,
     /// What the border says it runs, when not the command itself.
     pub label: Option<String>,
+    /// The agent says through `rallish-tui hook` when it takes a prompt.
+    pub reports_prompts: bool,
 }
 
 /// Messages for a pane's writer thread.
