@@ -22,6 +22,13 @@ POST /v1/responses is always answered as an SSE stream:
   * anything else -> short text "Mock reply: <first line of the prompt>".
     Side requests without tools (codex asks for a thread title after the
     first prompt) get "Mock side reply." so they never look like a turn.
+POST /v1/chat/completions (OpenAI Chat Completions, as opencode's
+@ai-sdk/openai-compatible provider sends it) gets the same three answers,
+streamed as chat.completion.chunk events (a tool call: one delta with the
+whole arguments, finish_reason "tool_calls") ending in "data: [DONE]"; the
+shell tool there is opencode's `bash` ({"command", "description"}), and the
+note reads "mock note from opencode after <N> requests" (codex speaks only
+the Responses API).
 GET .../models answers a one-model list; any other path gets 404 (and is
 still logged, so unexpected calls show up in the log).
 
@@ -133,6 +140,9 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if not self.headers.get("Content-Encoding") else None
         except ValueError:
             body = None
+        if isinstance(body, dict) and self.path.split("?")[0].rstrip("/").endswith("/chat/completions"):
+            self._chat_completions(n, body)
+            return
         if not isinstance(body, dict) or not self.path.split("?")[0].rstrip("/").endswith("/responses"):
             self._log_other(n)
             self._json(404, {"error": {"message": f"mock: cannot serve {self.path}"}})
@@ -212,6 +222,104 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"".join(events))
         self.wfile.flush()
         self.close_connection = True
+
+    # --- Chat Completions (opencode, via @ai-sdk/openai-compatible) ----------
+
+    def _chat_completions(self, n, body):
+        """POST .../chat/completions, the same answers as /responses gives."""
+        if os.environ.get("MOCK_OPENAI_DUMP_DIR"):
+            with open(os.path.join(os.environ["MOCK_OPENAI_DUMP_DIR"], f"req{n}.json"), "w") as f:
+                json.dump({"headers": dict(self.headers), "body": body}, f, indent=1)
+        messages = body.get("messages") or []
+        last = messages[-1] if messages else {}
+        last_user_text = tool_output = None
+        if last.get("role") == "tool":
+            tool_output = message_text(last)
+        elif last.get("role") == "user":
+            last_user_text = message_text(last)
+        tools = body.get("tools") or []
+        tool_name, make_args = chat_command_tool(tools)
+        call = None
+        if tool_output is not None:
+            text = "Passed the baton."
+        elif (tool_name and last_user_text and "[rallish]" in last_user_text
+              and PASS_MARKER in last_user_text):
+            line = last_user_text.split(PASS_MARKER, 1)[1].splitlines()[0].strip()
+            note = f"mock note from opencode after {n} requests"  # codex never asks here
+            line = line.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+            call = {"id": f"call_{n}", "type": "function",
+                    "function": {"name": tool_name, "arguments": json.dumps(make_args(line))}}
+            text = None
+        elif not tools:
+            text = "Mock side reply."
+        else:
+            first = (last_user_text or "").strip().splitlines()
+            text = "Mock reply: " + (first[0][:60] if first else "ok")
+
+        log(n=n, method="POST", path=self.path, model=body.get("model"),
+            has_tools=bool(tools), last_user_text=last_user_text,
+            tool_output=tool_output, reply="tool_call" if call else "text",
+            command=json.loads(call["function"]["arguments"]) if call else None)
+
+        model = body.get("model") or MODEL_SLUG
+        base = {"id": f"chatcmpl_{n}", "object": "chat.completion.chunk",
+                "created": int(time.time()), "model": model}
+
+        def chunk(delta, finish=None, **extra):
+            choice = {"index": 0, "delta": delta, "finish_reason": finish}
+            return ("data: " + json.dumps(dict(base, choices=[choice], **extra)) + "\n\n").encode()
+
+        if call:
+            events = [chunk({"role": "assistant", "content": None,
+                             "tool_calls": [dict(call, index=0)]}),
+                      chunk({}, "tool_calls")]
+        else:
+            events = [chunk({"role": "assistant", "content": ""}),
+                      chunk({"content": text}),
+                      chunk({}, "stop")]
+        usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+        events.append(("data: " + json.dumps(dict(base, choices=[], usage=usage)) + "\n\n").encode())
+        events.append(b"data: [DONE]\n\n")
+        if not body.get("stream"):
+            msg = {"role": "assistant", "content": text}
+            if call:
+                msg["tool_calls"] = [call]
+            self._json(200, {"id": f"chatcmpl_{n}", "object": "chat.completion",
+                             "created": base["created"], "model": model, "usage": usage,
+                             "choices": [{"index": 0, "message": msg,
+                                          "finish_reason": "tool_calls" if call else "stop"}]})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")  # body ends when we close
+        self.end_headers()
+        self.wfile.write(b"".join(events))
+        self.wfile.flush()
+        self.close_connection = True
+
+
+def chat_command_tool(tools):
+    """The shell tool among Chat Completions `tools` ({"type": "function",
+    "function": {"name", "parameters"}}): (name, command line -> arguments),
+    or (None, None). opencode offers `bash` with {"command": string,
+    "description": string (required), "timeout", "workdir"}; required string
+    parameters other than the command get a short text."""
+    for t in tools:
+        fn = t.get("function") or {}
+        if t.get("type") != "function" or fn.get("name") not in ("bash", "shell", "exec_command"):
+            continue
+        params = fn.get("parameters") or {}
+        props = params.get("properties") or {}
+        for key in ("command", "cmd"):
+            if key not in props:
+                continue
+            others = {r: "Pass the baton" for r in params.get("required") or []
+                      if r != key and (props.get(r) or {}).get("type") == "string"}
+            if props[key].get("type") == "array":
+                return fn["name"], lambda line, k=key, o=others: dict(o, **{k: ["bash", "-lc", line]})
+            return fn["name"], lambda line, k=key, o=others: dict(o, **{k: line})
+    return None, None
 
 
 def main():
