@@ -53,8 +53,12 @@ pub struct Readiness {
 /// What the app must do for a pane's note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// Write the note, then Enter `enter_after` later.
-    Paste { text: String, enter_after: Duration },
+    /// Write the note (as a bracketed paste, or typed), then Enter `enter_after` later.
+    Paste {
+        text: String,
+        bracketed: bool,
+        enter_after: Duration,
+    },
     /// Press Enter again.
     Enter,
     /// The note waits for the person's draft; said once per note.
@@ -177,6 +181,7 @@ impl Delivery {
                 };
                 Some(Step::Paste {
                     text: pending.text.clone(),
+                    bracketed: ready.bracketed_paste,
                     enter_after,
                 })
             }
@@ -296,6 +301,7 @@ mod tests {
             d.tick(t0 + QUIET, ready(t0)),
             Some(Step::Paste {
                 text: "note".into(),
+                bracketed: true,
                 enter_after: PASTE_ENTER_DELAY
             })
         );
@@ -316,6 +322,7 @@ mod tests {
             d.tick(t0 + NO_PASTE_GRACE, typed),
             Some(Step::Paste {
                 text: "n".into(),
+                bracketed: false,
                 enter_after: TYPED_ENTER_DELAY
             })
         );
@@ -451,6 +458,7 @@ mod tests {
             d.tick(t0, ready(t0)),
             Some(Step::Paste {
                 text: "new".into(),
+                bracketed: true,
                 enter_after: PASTE_ENTER_DELAY
             })
         );

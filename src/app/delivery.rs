@@ -104,8 +104,12 @@ impl App {
     fn carry_out_delivery(&mut self, pane: PaneId, step: Step) {
         let name = self.panes[pane].name.clone();
         match step {
-            Step::Paste { text, enter_after } => {
-                let bracketed = self.panes[pane].emulator().screen().bracketed_paste();
+            Step::Paste {
+                text,
+                bracketed,
+                enter_after,
+            } => {
+                // The mode the delay was chosen for, not a second reading of it.
                 let injection = crate::note::injection(&text, bracketed);
                 if injection.body.is_empty() {
                     self.panes[pane].write(injection.enter);
