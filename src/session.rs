@@ -29,6 +29,12 @@ pub struct LogLine<'a> {
     pub note: &'a str,
     /// Each pane's activity state and seconds since its last output.
     pub activity: serde_json::Value,
+    /// A note's delivery (`note_taken`, `note_not_taken`): the Enters it took and, once
+    /// taken, the milliseconds from the first Enter to the sign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enters: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_ms: Option<u64>,
 }
 
 impl Session {
@@ -132,6 +138,8 @@ mod tests {
             by: "agent",
             note: "line one\nline \"two\"",
             activity: serde_json::json!({"a": {"state": "idle"}}),
+            enters: None,
+            after_ms: None,
         };
         session.log(&line).unwrap();
         session.log(&line).unwrap();
@@ -140,6 +148,10 @@ mod tests {
         assert_eq!(lines.len(), 2);
         let value: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(value["note"], "line one\nline \"two\"");
+        assert!(
+            value.get("enters").is_none(),
+            "a pass has no delivery fields"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -23,12 +23,9 @@ fn a_dropped_enter_is_pressed_again_and_the_note_is_taken() {
     );
     tui.wait_for_text("TOOK [rallish] Turn 1");
     common::eventually("note_taken logged", || {
-        tui.log_lines().iter().any(|l| {
-            l["event"] == "note_taken"
-                && l["note"]
-                    .as_str()
-                    .is_some_and(|n| n.ends_with("2 enter(s)"))
-        })
+        tui.log_lines()
+            .iter()
+            .any(|l| l["event"] == "note_taken" && l["enters"] == 2)
     });
 }
 

@@ -253,11 +253,7 @@ fn report(config: &str, tui: &Tui, mocks: &[(&str, &Mock)]) {
     let retries: u64 = lines
         .iter()
         .filter(|l| l["event"] == "note_taken")
-        .filter_map(|l| {
-            let note = l["note"].as_str()?;
-            let enters = note.split(", ").nth(1)?.split(' ').next()?;
-            enters.parse::<u64>().ok().map(|n| n.saturating_sub(1))
-        })
+        .filter_map(|l| l["enters"].as_u64().map(|n| n.saturating_sub(1)))
         .sum();
     let mut latencies = Vec::new();
     let mut received = 0;

@@ -126,20 +126,26 @@ impl App {
             )),
             Step::Taken { after, enters } => {
                 tracing::info!(pane = %name, ?after, enters, "note taken");
-                let note = format!("taken after {} ms, {enters} enter(s)", after.as_millis());
-                self.log_delivery("note_taken", &name, &note);
+                let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+                self.log_delivery("note_taken", &name, enters, Some(after_ms));
             }
             Step::NotTaken { enters } => {
                 tracing::warn!(pane = %name, enters, "note not taken");
                 self.set_notice(format!(
                     "note not taken by {name}: no sign of it after {enters} Enters; it may still sit in {name}'s input box"
                 ));
-                self.log_delivery("note_not_taken", &name, "");
+                self.log_delivery("note_not_taken", &name, enters, None);
             }
         }
     }
 
-    fn log_delivery(&mut self, event: &'static str, pane: &str, note: &str) {
+    fn log_delivery(
+        &mut self,
+        event: &'static str,
+        pane: &str,
+        enters: u32,
+        after_ms: Option<u64>,
+    ) {
         let line = LogLine {
             ts: unix_now(),
             event,
@@ -147,8 +153,10 @@ impl App {
             from: None,
             to: Some(pane),
             by: "delivery",
-            note,
+            note: "",
             activity: self.activity_report(Instant::now()),
+            enters: Some(enters),
+            after_ms,
         };
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing the handoff log failed");

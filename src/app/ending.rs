@@ -171,6 +171,8 @@ impl App {
             by,
             note,
             activity: self.activity_report(Instant::now()),
+            enters: None,
+            after_ms: None,
         };
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing the end of the rally to the log failed");

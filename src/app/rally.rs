@@ -131,6 +131,8 @@ impl App {
             by,
             note: &entry.note,
             activity: self.activity_report(Instant::now()),
+            enters: None,
+            after_ms: None,
         };
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing the handoff log failed");
