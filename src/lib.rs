@@ -152,7 +152,6 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
     if args.task.is_some() {
         preset.task = args.task.clone();
     }
-    let path_env = child_path(exe);
     let mut panes = preset
         .roles
         .iter()
@@ -161,11 +160,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
                 &role.name,
                 &role.command_line(exe),
                 role.cwd.clone(),
-                path_env
-                    .clone()
-                    .into_iter()
-                    .chain(role.env.clone())
-                    .collect(),
+                role.env.clone(),
                 exe,
             )
         })
@@ -272,7 +267,6 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
 /// `--resume ID|last`: the rally its record describes, each pane on its resume command.
 fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Rally> {
     let record = resume::find(&paths::state_dir(), which)?;
-    let path_env = child_path(exe);
     let panes = record
         .panes
         .iter()
@@ -281,11 +275,7 @@ fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Ra
                 &pane.name,
                 pane.resume_line(),
                 pane.cwd.clone(),
-                path_env
-                    .clone()
-                    .into_iter()
-                    .chain(pane.env.clone())
-                    .collect(),
+                pane.env.clone(),
                 exe,
             )
         })
@@ -348,15 +338,14 @@ pub fn load_theme(name: &str) -> anyhow::Result<Theme> {
     }
 }
 
-/// Children find `rallish-tui` on their PATH (to run `rallish-tui pass`) even when it
-/// is not installed: our own directory goes first.
 /// A pane running `command`, with what the agent it starts needs for a rally added
-/// ([`agents::integrate`]); its border shows the command as given.
+/// ([`agents::integrate`]) and our PATH entry before its own `env`; its border shows the
+/// command as given.
 fn agent_pane(
     name: &str,
     command: &str,
     cwd: Option<std::path::PathBuf>,
-    env: Vec<(String, String)>,
+    env: impl IntoIterator<Item = (String, String)>,
     exe: &Path,
 ) -> PaneSpec {
     let integrated = agents::integrate(command, exe);
@@ -366,10 +355,12 @@ fn agent_pane(
         reports_prompts: agents::reports_prompts(command),
         command: integrated,
         cwd,
-        env,
+        env: child_path(exe).into_iter().chain(env).collect(),
     }
 }
 
+/// Children find `rallish-tui` on their PATH (to run `rallish-tui pass`) even when it
+/// is not installed: our own directory goes first.
 fn child_path(exe: &Path) -> Option<(String, String)> {
     let dir = exe.parent()?;
     let mut path = dir.as_os_str().to_owned();
