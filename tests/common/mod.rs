@@ -118,15 +118,7 @@ impl Tui {
     }
 
     pub fn start_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
-        Self::spawn(
-            None,
-            CommandBuilder::new(binary()),
-            args,
-            cols,
-            rows,
-            env,
-            &[],
-        )
+        Self::start_in_host(args, cols, rows, env, &[])
     }
 
     /// Starts the app in a host terminal described by `env`, without the variables in
