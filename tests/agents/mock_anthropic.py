@@ -23,28 +23,16 @@ structured output.  Other paths: HEAD/GET /api/hello -> 200, count_tokens ->
 {"input_tokens": 100}, anything else -> 404.  Python 3.11 stdlib only.
 """
 
-import argparse
 import itertools
 import json
-import os
 import sys
-import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PASS_MARKER = "pass the baton on by running: "
+from mock_common import dump, log, pass_command, serve
 
 _counter = itertools.count(1)  # numbers the /v1/messages requests
-_log_lock = threading.Lock()
-_log_file = None
-
-
-def log(entry):
-    entry["ts"] = time.time()  # when the request arrived, for pass-to-request latency
-    with _log_lock:
-        _log_file.write(json.dumps(entry) + "\n")
-        _log_file.flush()
 
 
 def block_text(content):
@@ -101,17 +89,6 @@ def typed_text(messages):
     return ""
 
 
-def pass_command(text):
-    """The command after PASS_MARKER if text is a rallish handoff, else None."""
-    if not text or "[rallish]" not in text:
-        return None
-    for line in text.splitlines():
-        i = line.find(PASS_MARKER)
-        if i >= 0:
-            return line[i + len(PASS_MARKER):].strip()
-    return None
-
-
 def bash_input(tools, command):
     """Input for the Bash tool, using the field names of its input schema."""
     props = {}
@@ -133,11 +110,8 @@ def decide(body, n):
     fields = {"has_tools": bool(tools), "last_user_text": text,
               "tool_result": result}
     if has_bash:
-        cmd = pass_command(text)
+        cmd = pass_command(text, "claude", n)
         if cmd is not None:
-            # The note's placeholder, in whichever quotes the pass command uses.
-            note = f"mock note from claude after {n} requests"
-            cmd = cmd.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
             block = {"type": "tool_use", "id": "toolu_mock_%s" % uuid.uuid4().hex[:20],
                      "name": "Bash", "input": bash_input(tools, cmd)}
             return [block], "tool_use", "tool_use", fields
@@ -168,15 +142,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep stderr quiet
         pass
 
-    dump_dir = None  # --dump-dir: save raw request bodies (debugging aid)
-
     def _read_json(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        if self.dump_dir:
-            name = "%.6f%s.json" % (time.time(), self.path.split("?")[0].replace("/", "_"))
-            with open(os.path.join(self.dump_dir, name), "wb") as f:
-                f.write(raw)
+        name = "claude-%.6f%s" % (time.time(), self.path.split("?")[0].replace("/", "_"))
+        dump(name, path=self.path, body=raw.decode("utf-8", "replace"))
         try:
             return json.loads(raw or b"{}")
         except ValueError:
@@ -203,7 +173,7 @@ class Handler(BaseHTTPRequestHandler):
             self._messages()
         elif path == "/v1/messages/count_tokens":
             body = self._read_json()
-            log({"path": self.path, "model": body.get("model"), "stream": False,
+            log(**{"path": self.path, "model": body.get("model"), "stream": False,
                  "has_tools": bool(body.get("tools")), "last_user_text": None,
                  "tool_result": None, "reply": None})
             self._send_json(200, {"input_tokens": 100})
@@ -213,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
     def _other(self):
         if self.command == "POST":
             self._read_json()
-        log({"path": self.path, "method": self.command, "model": None,
+        log(**{"path": self.path, "method": self.command, "model": None,
              "stream": False, "has_tools": False, "last_user_text": None,
              "tool_result": None, "reply": None})
         if self.path.split("?")[0] == "/api/hello" or self.command == "HEAD":
@@ -232,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         n = next(_counter)
         blocks, stop, kind, fields = decide(body, n)
         stream = bool(body.get("stream"))
-        log({"path": self.path, "model": body.get("model"), "stream": stream,
+        log(**{"path": self.path, "model": body.get("model"), "stream": stream,
              **fields, "reply": kind})
         msg = {"id": "msg_mock_%d" % n, "type": "message", "role": "assistant",
                "model": body.get("model") or "claude-mock", "content": blocks,
@@ -289,26 +259,7 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    global _log_file
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--dump-dir", help="debug: also save each request body here")
-    args = ap.parse_args()
-    _log_file = open(args.log, "a", encoding="utf-8")
-    if args.dump_dir:
-        os.makedirs(args.dump_dir, exist_ok=True)
-        Handler.dump_dir = args.dump_dir
-    server = Server(("127.0.0.1", 0), Handler)
-    tmp = args.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(server.server_address[1]))
-    os.replace(tmp, args.port_file)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return serve(Handler, __doc__.splitlines()[0], Server)
 
 
 if __name__ == "__main__":

@@ -30,30 +30,18 @@ POST .../models/<model>:streamGenerateContent (SSE) and :generateContent:
 POST ...:countTokens answers {"totalTokens": 10}; GET .../models answers a
 one-model list; anything else gets 404 (and is still logged).
 
-Debugging aid: with MOCK_GEMINI_DUMP_DIR set, each POST body and its headers
-are also written to $MOCK_GEMINI_DUMP_DIR/req<N>.json.
+Debugging aid: with MOCK_DUMP_DIR set, each POST body and its headers are also
+written there (see mock_common.py).
 """
-import argparse
 import itertools
 import json
-import os
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-PASS_MARKER = "pass the baton on by running: "
+from mock_common import dump, log, pass_command, serve
+
 SHELL_TOOLS = ("run_shell_command",)
 
 _counter = itertools.count(1)
-_log_lock = threading.Lock()
-_log_file = None
-
-
-def log(**entry):
-    entry["ts"] = time.time()  # when the request arrived, for pass-to-request latency
-    with _log_lock:
-        _log_file.write(json.dumps(entry) + "\n")
-        _log_file.flush()
 
 
 def shell_tool(tools):
@@ -118,10 +106,7 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         model, method = split_path(self.path)
-        if os.environ.get("MOCK_GEMINI_DUMP_DIR"):
-            with open(os.path.join(os.environ["MOCK_GEMINI_DUMP_DIR"], f"req{n}.json"), "w") as f:
-                json.dump({"path": self.path, "headers": dict(self.headers), "body": body},
-                          f, indent=1)
+        dump(f"gemini-req{n}", path=self.path, headers=dict(self.headers), body=body)
         if not isinstance(body, dict):
             self._log_other(n, model)
             self._json(400, {"error": {"code": 400, "message": "mock: bad body",
@@ -157,13 +142,10 @@ class Handler(BaseHTTPRequestHandler):
         wants_json = gen.get("responseMimeType") == "application/json"
 
         call = None
+        line = pass_command(last_user_text, "gemini", n) if tool_name else None
         if tool_output is not None:
             text = "Passed the baton."
-        elif (tool_name and last_user_text and "[rallish]" in last_user_text
-              and PASS_MARKER in last_user_text):
-            line = last_user_text.split(PASS_MARKER, 1)[1].splitlines()[0].strip()
-            note = f"mock note from gemini after {n} requests"
-            line = line.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+        elif line is not None:
             call = {"name": tool_name, "args": {arg_key: line}}
             text = None
         elif wants_json:
@@ -214,22 +196,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    global _log_file
-    ap = argparse.ArgumentParser(description="Mock Gemini API for gemini-cli.")
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    args = ap.parse_args()
-    _log_file = open(args.log, "a", encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    tmp = f"{args.port_file}.tmp.{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(str(server.server_address[1]))
-    os.replace(tmp, args.port_file)  # readers never see a partial file
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    return serve(Handler, "Mock Gemini API for gemini-cli.")
 
 
 if __name__ == "__main__":

@@ -32,30 +32,19 @@ the Responses API).
 GET .../models answers a one-model list; any other path gets 404 (and is
 still logged, so unexpected calls show up in the log).
 
-Debugging aid: with MOCK_OPENAI_DUMP_DIR set, each POST body and its headers
-are also written to $MOCK_OPENAI_DUMP_DIR/req<N>.json.
+Debugging aid: with MOCK_DUMP_DIR set, each POST body and its headers are also
+written there (see mock_common.py).
 """
-import argparse
 import itertools
 import json
 import time
-import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-PASS_MARKER = "pass the baton on by running: "
+from mock_common import dump, log, pass_command, serve
+
 MODEL_SLUG = "mock-model"
 
 _counter = itertools.count(1)  # numbers every request (ids, the note's <N>)
-_log_lock = threading.Lock()
-_log_file = None
-
-
-def log(**entry):
-    entry["ts"] = time.time()  # when the request arrived, for pass-to-request latency
-    with _log_lock:
-        _log_file.write(json.dumps(entry) + "\n")
-        _log_file.flush()
 
 
 def message_text(item):
@@ -147,9 +136,7 @@ class Handler(BaseHTTPRequestHandler):
             self._log_other(n)
             self._json(404, {"error": {"message": f"mock: cannot serve {self.path}"}})
             return
-        if os.environ.get("MOCK_OPENAI_DUMP_DIR"):
-            with open(os.path.join(os.environ["MOCK_OPENAI_DUMP_DIR"], f"req{n}.json"), "w") as f:
-                json.dump({"headers": dict(self.headers), "body": body}, f, indent=1)
+        dump(f"openai-req{n}", headers=dict(self.headers), body=body)
 
         items = body.get("input") or []
         if isinstance(items, str):
@@ -164,14 +151,10 @@ class Handler(BaseHTTPRequestHandler):
         tool_name, make_args = command_tool(tools)
 
         call = None
+        line = pass_command(last_user_text, "codex", n) if tool_name else None
         if tool_output is not None:
             text = "Passed the baton."
-        elif (tool_name and last_user_text and "[rallish]" in last_user_text
-              and PASS_MARKER in last_user_text):
-            line = last_user_text.split(PASS_MARKER, 1)[1].splitlines()[0].strip()
-            # The note's placeholder, in whichever quotes the pass command uses.
-            note = f"mock note from codex after {n} requests"
-            line = line.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+        elif line is not None:
             call = {"type": "function_call", "id": f"fc_{n}", "call_id": f"call_{n}",
                     "name": tool_name, "arguments": json.dumps(make_args(line)),
                     "status": "completed"}
@@ -227,9 +210,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _chat_completions(self, n, body):
         """POST .../chat/completions, the same answers as /responses gives."""
-        if os.environ.get("MOCK_OPENAI_DUMP_DIR"):
-            with open(os.path.join(os.environ["MOCK_OPENAI_DUMP_DIR"], f"req{n}.json"), "w") as f:
-                json.dump({"headers": dict(self.headers), "body": body}, f, indent=1)
+        dump(f"openai-req{n}", headers=dict(self.headers), body=body)
         messages = body.get("messages") or []
         last = messages[-1] if messages else {}
         last_user_text = tool_output = None
@@ -240,13 +221,11 @@ class Handler(BaseHTTPRequestHandler):
         tools = body.get("tools") or []
         tool_name, make_args = chat_command_tool(tools)
         call = None
+        # codex never asks here: Chat Completions is opencode's wire.
+        line = pass_command(last_user_text, "opencode", n) if tool_name else None
         if tool_output is not None:
             text = "Passed the baton."
-        elif (tool_name and last_user_text and "[rallish]" in last_user_text
-              and PASS_MARKER in last_user_text):
-            line = last_user_text.split(PASS_MARKER, 1)[1].splitlines()[0].strip()
-            note = f"mock note from opencode after {n} requests"  # codex never asks here
-            line = line.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+        elif line is not None:
             call = {"id": f"call_{n}", "type": "function",
                     "function": {"name": tool_name, "arguments": json.dumps(make_args(line))}}
             text = None
@@ -323,22 +302,7 @@ def chat_command_tool(tools):
 
 
 def main():
-    global _log_file
-    ap = argparse.ArgumentParser(description="Mock OpenAI Responses API for codex.")
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    args = ap.parse_args()
-    _log_file = open(args.log, "a", encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    tmp = f"{args.port_file}.tmp.{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(str(server.server_address[1]))
-    os.replace(tmp, args.port_file)  # readers never see a partial file
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    return serve(Handler, "Mock OpenAI Responses and Chat Completions APIs for codex and opencode.")
 
 
 if __name__ == "__main__":

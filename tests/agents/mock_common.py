@@ -1,0 +1,73 @@
+"""What every mock model server here shares: the command line, the request log, the
+debugging dump, and how a rallish handoff note is recognised and answered.
+
+A mock is run as `python3 mock_X.py --port-file PATH --log PATH`: it binds a free
+loopback port, writes the number to --port-file once listening (through a rename, so a
+reader never sees half of it), and appends one JSON line per request to --log, stamped
+with the time it arrived. With MOCK_DUMP_DIR set, each request body is also saved there.
+Python 3.11 stdlib only.
+"""
+
+import argparse
+import json
+import os
+import threading
+import time
+from http.server import ThreadingHTTPServer
+
+PASS_MARKER = "pass the baton on by running: "
+
+_log_lock = threading.Lock()
+_log_file = None
+
+
+def log(**entry):
+    """Appends one request to the log, with the time it arrived (for latencies)."""
+    entry["ts"] = time.time()
+    with _log_lock:
+        _log_file.write(json.dumps(entry) + "\n")
+        _log_file.flush()
+
+
+def dump(name, **fields):
+    """Saves a request for debugging when MOCK_DUMP_DIR is set."""
+    folder = os.environ.get("MOCK_DUMP_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, f"{name}.json"), "w") as f:
+            json.dump(fields, f, indent=1)
+
+
+def pass_command(text, agent, n):
+    """The pass command a rallish note asks for, with its '...' (or "...") placeholder
+    filled with a note naming `agent` and the request count `n`; None for other text."""
+    if not text or "[rallish]" not in text:
+        return None
+    for line in text.splitlines():
+        i = line.find(PASS_MARKER)
+        if i >= 0:
+            command = line[i + len(PASS_MARKER):].strip()
+            note = f"mock note from {agent} after {n} requests"
+            return command.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
+    return None
+
+
+def serve(handler, description, server_class=ThreadingHTTPServer):
+    """Parses the command line, opens the log and serves `handler` until killed."""
+    global _log_file
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    args = ap.parse_args()
+    _log_file = open(args.log, "a", encoding="utf-8")
+    server = server_class(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    tmp = f"{args.port_file}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(tmp, args.port_file)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
