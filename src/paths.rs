@@ -50,33 +50,9 @@ fn xdg_home(value: Option<std::ffi::OsString>) -> Option<PathBuf> {
         .map(|p| p.join("rallish-tui"))
 }
 
-/// `path` as one word of shell text: as it is when it needs no quoting, else in single
-/// quotes. A macOS path (`~/Library/Application Support/...`) has a space, and an agent
-/// that is handed a path in a note is likely to paste it into a command.
-pub fn shell_quoted(path: &Path) -> String {
-    let text = path.display().to_string();
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:,@%=".contains(c);
-    if text.chars().all(plain) {
-        return text;
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_with_spaces_or_quotes_are_quoted_for_the_shell() {
-        let mac = Path::new("/Users/me/Library/Application Support/rallish-tui/s/scratchpad.md");
-        assert_eq!(
-            shell_quoted(mac),
-            "'/Users/me/Library/Application Support/rallish-tui/s/scratchpad.md'"
-        );
-        assert_eq!(shell_quoted(Path::new("/home/me/x.md")), "/home/me/x.md");
-        assert_eq!(shell_quoted(Path::new("/tmp/it's")), r"'/tmp/it'\''s'");
-        assert_eq!(shell_quoted(Path::new("")), "");
-    }
 
     #[test]
     fn xdg_homes_count_only_when_absolute() {
@@ -87,19 +63,5 @@ mod tests {
         assert_eq!(xdg_home(Some("rel".into())), None);
         assert_eq!(xdg_home(Some("".into())), None);
         assert_eq!(xdg_home(None), None);
-    }
-
-    #[test]
-    fn the_shell_reads_a_quoted_path_back_as_one_word() {
-        let path = Path::new("/tmp/a b/it's $HOME");
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("printf %s {}", shell_quoted(path)))
-            .output()
-            .unwrap();
-        assert_eq!(
-            String::from_utf8(out.stdout).unwrap(),
-            path.display().to_string()
-        );
     }
 }

@@ -106,7 +106,7 @@ impl App {
                 ("task", &self.task),
                 (
                     "scratchpad_path",
-                    &crate::paths::shell_quoted(self.scratch.path()),
+                    &crate::preset::shell_quote(&self.scratch.path().display().to_string()),
                 ),
                 ("pass_command", &self.pass_command),
                 ("diff_stat", &changes.stat),

@@ -265,6 +265,22 @@ fn adhoc_panes_and_quoting() {
 }
 
 #[test]
+fn paths_with_spaces_or_quotes_are_one_shell_word() {
+    // A macOS scratchpad path has a space, and agents paste {scratchpad_path} into commands.
+    let mac = "/Users/me/Library/Application Support/rallish-tui/s/scratchpad.md";
+    assert_eq!(shell_quote(mac), format!("'{mac}'"));
+    assert_eq!(shell_quote("/home/me/x.md"), "/home/me/x.md");
+    assert_eq!(shell_quote("/tmp/it's"), r"'/tmp/it'\''s'");
+    let path = "/tmp/a b/it's $HOME";
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf %s {}", shell_quote(path)))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), path);
+}
+
+#[test]
 fn a_nul_in_a_command_or_its_environment_is_named_with_its_line() {
     for (line, role) in [
         (4, "command = \"cat\\u0000x\""),
