@@ -263,12 +263,12 @@ fn rally_check(agent: &crate::agents::Agent, path: &Path) -> Result<String, Stri
     let (_, help) = run_briefly(path, "--help")?;
     let missing: Vec<&str> = flags
         .iter()
-        .copied()
         .filter(|flag| {
             !help
                 .split(|c: char| c.is_whitespace() || c == ',')
-                .any(|w| w == *flag)
+                .any(|w| w == flag.as_str())
         })
+        .map(String::as_str)
         .collect();
     if missing.is_empty() {
         Ok(agent.pass_route.to_string())

@@ -5,7 +5,7 @@
 //!   it, so the model's `rallish-tui pass` would carry another pane's identity (or none).
 //!   Without the daemon, commands run with this pane's environment. The sandbox and the
 //!   approvals are the same either way.
-//! - `-c notify=[<rallish-tui>, "hook", "codex-notify", <the user's notify>...]`: codex's
+//! - `--config notify=[<rallish-tui>, "hook", "codex-notify", <the user's notify>...]`: codex's
 //!   default sandbox denies `connect()`, so the pass command cannot reach the control
 //!   socket. It leaves the pass in the spool instead, and codex runs its `notify` program
 //!   (outside the sandbox) when the turn ends, which sends it (see
@@ -29,7 +29,7 @@ pub fn flags(exe: &Path, user_notify: &[String]) -> Vec<String> {
     let notify = toml::Value::Array(notify.into_iter().map(toml::Value::String).collect());
     vec![
         "--no-daemon".into(),
-        "-c".into(),
+        "--config".into(),
         format!("notify={notify}"),
     ]
 }
@@ -69,7 +69,7 @@ mod tests {
         let user = notify_in("model = \"x\"\nnotify = [\"notify-send\", \"codex\"]\n");
         assert_eq!(user, ["notify-send", "codex"]);
         let flags = flags(Path::new("/bin/r t"), &user);
-        assert_eq!(flags[..2], ["--no-daemon", "-c"]);
+        assert_eq!(flags[..2], ["--no-daemon", "--config"]);
         let value: toml::Table = flags[2].parse().unwrap();
         let argv: Vec<&str> = value["notify"]
             .as_array()

@@ -74,14 +74,24 @@ pub fn names() -> String {
     AGENTS.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
 }
 
-/// The flags [`integrate`] gives `name`, by their long names, for `doctor` to look for
-/// in the agent's `--help`.
-pub fn added_flags(name: &str) -> &'static [&'static str] {
+/// The arguments [`integrate`] gives the agent called `name`; `None` for one it leaves
+/// alone.
+fn flags_for(name: &str, exe: &Path) -> Option<Vec<String>> {
     match name {
-        "claude" => &["--allowedTools", "--settings"],
-        "codex" => &["--no-daemon", "--config"],
-        _ => &[],
+        "claude" => Some(claude::flags(exe)),
+        "codex" => Some(codex::flags(exe, &codex::user_notify())),
+        _ => None,
     }
+}
+
+/// The flags [`integrate`] gives `name` (their long names, without values), for `doctor`
+/// to look for in the agent's `--help`.
+pub fn added_flags(name: &str) -> Vec<String> {
+    flags_for(name, Path::new("rallish-tui"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|arg| arg.starts_with("--"))
+        .collect()
 }
 
 /// Whether the agent `line` starts, as [`integrate`] wires it in, reports each prompt it
@@ -108,10 +118,8 @@ pub fn integrate(line: &str, exe: &Path) -> String {
     let (program, rest) = trimmed
         .split_once(char::is_whitespace)
         .unwrap_or((trimmed, ""));
-    let flags = match program_name(trimmed) {
-        "claude" => claude::flags(exe),
-        "codex" => codex::flags(exe, &codex::user_notify()),
-        _ => return line.to_string(),
+    let Some(flags) = flags_for(program_name(program), exe) else {
+        return line.to_string();
     };
     let flags: Vec<String> = flags.iter().map(|f| shell_quote(f)).collect();
     let mut out = format!("{program} {}", flags.join(" "));
@@ -134,10 +142,17 @@ mod tests {
         assert!(claude.ends_with(" --continue"), "{claude}");
         let codex = integrate("/usr/bin/codex resume --last", exe);
         assert!(
-            codex.starts_with("/usr/bin/codex --no-daemon -c "),
+            codex.starts_with("/usr/bin/codex --no-daemon --config "),
             "{codex}"
         );
         assert!(codex.ends_with(" resume --last"), "{codex}");
+    }
+
+    #[test]
+    fn doctor_looks_for_the_flags_integrate_adds() {
+        assert_eq!(added_flags("claude"), ["--allowedTools", "--settings"]);
+        assert_eq!(added_flags("codex"), ["--no-daemon", "--config"]);
+        assert!(added_flags("aider").is_empty());
     }
 
     #[test]
