@@ -28,8 +28,9 @@ import json
 import sys
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
+import mock_common
 from mock_common import dump, log, pass_command, serve
 
 _counter = itertools.count(1)  # numbers the /v1/messages requests
@@ -136,11 +137,8 @@ def usage(out_tokens=5):
             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real API
-
-    def log_message(self, *args):  # keep stderr quiet
-        pass
+class Handler(mock_common.Handler):
+    extra_headers = {"request-id": "req_mock"}
 
     def _read_json(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -151,15 +149,6 @@ class Handler(BaseHTTPRequestHandler):
             return json.loads(raw or b"{}")
         except ValueError:
             return {}
-
-    def _send_json(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("request-id", "req_mock")
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         self._other()
@@ -176,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             log(**{"path": self.path, "model": body.get("model"), "stream": False,
                  "has_tools": bool(body.get("tools")), "last_user_text": None,
                  "tool_result": None, "reply": None})
-            self._send_json(200, {"input_tokens": 100})
+            self._json(200, {"input_tokens": 100})
         else:
             self._other()
 
@@ -194,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         # Anything else: an API-style 404 (claude treats these as optional).
-        self._send_json(404, {"type": "error", "error": {
+        self._json(404, {"type": "error", "error": {
             "type": "not_found_error", "message": "not served by mock"}})
 
     def _messages(self):
@@ -208,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
                "model": body.get("model") or "claude-mock", "content": blocks,
                "stop_reason": stop, "stop_sequence": None, "usage": usage()}
         if not stream:
-            self._send_json(200, msg)
+            self._json(200, msg)
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")

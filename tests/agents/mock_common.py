@@ -13,7 +13,7 @@ import json
 import os
 import threading
 import time
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PASS_MARKER = "pass the baton on by running: "
 
@@ -50,6 +50,27 @@ def pass_command(text, agent, n):
             note = f"mock note from {agent} after {n} requests"
             return command.replace("'...'", f"'{note}'").replace('"..."', f'"{note}"')
     return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    """A keep-alive handler, as the real APIs are, that answers JSON and logs to --log
+    only (not stderr). `extra_headers` go on every JSON answer."""
+
+    protocol_version = "HTTP/1.1"
+    extra_headers = {}
+
+    def log_message(self, *args):
+        pass
+
+    def _json(self, status, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def serve(handler, description, server_class=ThreadingHTTPServer):

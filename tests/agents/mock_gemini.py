@@ -35,8 +35,7 @@ written there (see mock_common.py).
 """
 import itertools
 import json
-from http.server import BaseHTTPRequestHandler
-
+import mock_common
 from mock_common import dump, log, pass_command, serve
 
 SHELL_TOOLS = ("run_shell_command",)
@@ -68,20 +67,7 @@ def split_path(path):
     return None, None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet stderr; --log has everything
-        pass
-
-    def _json(self, status, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(mock_common.Handler):
     def _log_other(self, n, model=None):
         log(n=n, method=self.command, path=self.path, model=model, has_tools=False,
             last_user_text=None, tool_output=None, reply=None, command=None)

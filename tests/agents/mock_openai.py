@@ -38,8 +38,7 @@ written there (see mock_common.py).
 import itertools
 import json
 import time
-from http.server import BaseHTTPRequestHandler
-
+import mock_common
 from mock_common import dump, log, pass_command, serve
 
 MODEL_SLUG = "mock-model"
@@ -92,20 +91,7 @@ def sse(event_type, **payload):
     return f"event: {event_type}\ndata: {json.dumps(payload)}\n\n".encode()
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet stderr; --log has everything
-        pass
-
-    def _json(self, status, obj):
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(mock_common.Handler):
     def _log_other(self, n):
         log(n=n, method=self.command, path=self.path, model=None, has_tools=False,
             last_user_text=None, tool_output=None, reply=None, command=None)
