@@ -2,7 +2,7 @@
 //! - ingestion: bytes/s of the muxbench workloads (W1 agent text, W2 seq, W3 full-screen
 //!   frames) through the pane's emulator with its replies, at a 198x47 pane with 10,000
 //!   lines of history;
-//! - render: one full frame of 4 busy panes at 250x70 (vt100 -> ratatui buffer, borders,
+//! - render: one full frame of 4 busy panes at 250x70 (grid -> ratatui buffer, borders,
 //!   and the diff ratatui would write);
 //! - keys: encoding a mix of chords for the child.
 //!
@@ -101,8 +101,8 @@ fn frames(count: usize) -> Vec<u8> {
     out
 }
 
-/// A pane as the app makes it: 10,000 lines of history, the newest kept by vt100 and the
-/// rest in the archive.
+/// A pane as the app makes it: 10,000 lines of history, the newest kept by the grid and
+/// the rest in the archive.
 fn pane() -> Emulator {
     rallish_tui::pane::new_emulator(47, 198, 10_000)
 }
@@ -111,7 +111,7 @@ fn ingest(parser: &mut Emulator, bytes: &[u8]) {
     // The reader thread's chunking: at most one PTY read at a time.
     for chunk in bytes.chunks(4096) {
         parser.process(chunk);
-        parser.callbacks_mut().to_child.clear();
+        parser.requests_mut().to_child.clear();
     }
 }
 
@@ -128,15 +128,6 @@ fn ingestion(c: &mut Criterion) {
             b.iter_batched_ref(
                 pane,
                 |parser| ingest(parser, black_box(&bytes)),
-                criterion::BatchSize::LargeInput,
-            )
-        });
-        // As the pane's parser thread sees a flood it lags behind: one big batch, with
-        // the lines that would scroll away unseen left out (`pane::flood`).
-        group.bench_function(format!("{name}_one_batch"), |b| {
-            b.iter_batched_ref(
-                || std::sync::Mutex::new(pane()),
-                |parser| rallish_tui::pane::flood::ingest(parser, black_box(&bytes), |_| {}),
                 criterion::BatchSize::LargeInput,
             )
         });
@@ -166,7 +157,7 @@ fn render(c: &mut Criterion) {
         b.iter(|| {
             let mut buf = Buffer::empty(area);
             for (i, (rect, parser)) in rects.iter().zip(&parsers).enumerate() {
-                draw_screen(&mut buf, layout::inner(*rect), parser.screen());
+                draw_screen(&mut buf, layout::inner(*rect), parser, &mut Vec::new());
                 let frame = PaneFrame {
                     number: i + 1,
                     name: "agent",

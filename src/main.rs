@@ -1,5 +1,6 @@
-// mimalloc: vt100 allocates, trims and frees a row for every line that scrolls into
-// history; glibc malloc makes that the bottleneck of output floods (see BENCHMARKS.md).
+// mimalloc: output floods allocate and free a row's worth for every line that leaves the
+// grid's history for the archive; glibc malloc made that kind of churn the bottleneck
+// of floods (see BENCHMARKS.md).
 // Linux only: that measurement and the crate's `no_thp` tuning are about glibc and
 // Linux's huge pages. macOS's own allocator keeps per-thread magazines and was never
 // measured to lose here, so it stays, and the macOS build needs no C toolchain.

@@ -1,6 +1,5 @@
-//! A pane's history as numbered lines of text: read out of the archive and vt100's
-//! scrollback (which vt100 only shows through its visible window; see
-//! [`crate::pane::archive`]), searched, and cut into copied text.
+//! A pane's history as numbered lines of text: read out of the archive and the grid's
+//! scrollback (see [`crate::pane::archive`]), searched, and cut into copied text.
 //!
 //! Lines are numbered by [`LineId`]: the count of lines that ever left the top of the
 //! history plus the index in what is kept. A line keeps its number while new output
@@ -9,7 +8,6 @@
 use unicode_width::UnicodeWidthChar as _;
 
 use crate::pane::Emulator;
-use crate::pane::archive::{HistoryView as _, RECENT_ROWS};
 
 /// A line of a pane's history; see the module docs.
 pub type LineId = u64;
@@ -29,12 +27,12 @@ pub struct View {
 
 impl View {
     pub fn of(emulator: &Emulator) -> View {
-        let (rows, cols) = emulator.screen().size();
+        let (rows, cols) = emulator.size();
         View {
             dropped: emulator.lines_dropped(),
             kept: emulator.history_len(),
-            rows: rows.get(),
-            cols: cols.get(),
+            rows,
+            cols,
             offset: emulator.view_offset(),
         }
     }
@@ -97,46 +95,15 @@ pub struct History {
 }
 
 impl History {
-    /// Reads every line: the archive's, then vt100's history, oldest first, then the
-    /// screen. vt100 only shows its history through the visible window, so the window is
-    /// moved over all of it and put back. (vt100 widens each row it shows to the screen's
-    /// width for good, as scrolling there would; reading a copy instead costs a full clone
-    /// every time.)
-    pub fn read(emulator: &mut Emulator) -> History {
-        let mut history = History {
+    /// Reads every line: the archive's, then the grid's history, oldest first, then
+    /// the screen.
+    pub fn read(emulator: &Emulator) -> History {
+        let (lines, wrapped) = emulator.all_lines().into_iter().unzip();
+        History {
             first: emulator.lines_dropped(),
-            ..History::default()
-        };
-        let (rows, cols) = emulator.screen().size();
-        let (rows, cols) = (usize::from(rows.get()), cols.get());
-        if !emulator.screen().alternate_screen() {
-            let archive = &emulator.callbacks().archive;
-            history.lines.reserve(archive.len() + RECENT_ROWS + rows);
-            history.wrapped.reserve(archive.len() + RECENT_ROWS + rows);
-            for index in 0..archive.len() {
-                history.lines.push(archive.text(index, cols));
-                history.wrapped.push(archive.wrapped(index));
-            }
+            lines,
+            wrapped,
         }
-        let screen = emulator.screen_mut();
-        let saved = screen.scrollback();
-        screen.set_scrollback(usize::MAX);
-        let kept = screen.scrollback();
-        let mut offset = kept;
-        loop {
-            screen.set_scrollback(offset);
-            let take = if offset == 0 { rows } else { offset.min(rows) };
-            history.lines.extend(screen.rows(0, cols).take(take));
-            history
-                .wrapped
-                .extend((0..take as u16).map(|row| screen.row_wrapped(row)));
-            if offset == 0 {
-                break;
-            }
-            offset -= take;
-        }
-        screen.set_scrollback(saved);
-        history
     }
 
     pub fn line(&self, id: LineId) -> Option<&str> {
@@ -269,13 +236,19 @@ fn search_wide(line: &str, query: &str, exact: bool) -> Vec<(u16, u16)> {
     out
 }
 
-/// Each character of a line as vt100 wrote it, with its width and the cell it starts in.
-/// Combining characters have width 0 and share the cell of the character before them.
+/// Each character of a line as the emulator wrote it, with its width and the cell it
+/// starts in. Combining characters, and an emoji a ZWJ joins to the one before, have
+/// width 0 and share the cell of the character before them.
 pub fn with_columns(line: &str) -> impl Iterator<Item = (u16, u16, char)> + '_ {
     let mut col = 0u16;
     let mut last = 0u16;
+    let mut joined = false;
     line.chars().map(move |c| {
-        let width = c.width().unwrap_or(0) as u16;
+        let width = if std::mem::replace(&mut joined, c == '\u{200d}') {
+            0
+        } else {
+            c.width().unwrap_or(0) as u16
+        };
         if width == 0 {
             return (0, last, c);
         }
@@ -298,7 +271,7 @@ pub fn text_end(line: &str) -> u16 {
 mod tests {
     use super::*;
 
-    /// 10x30 with `lines` numbered lines printed: 5 rows of history kept by vt100 and
+    /// 10x30 with `lines` numbered lines printed: 5 rows of history kept by the grid and
     /// the rest by the archive.
     fn numbered(lines: usize) -> Emulator {
         let mut emulator = crate::pane::new_emulator_split(10, 30, 5, 10_000);
@@ -312,11 +285,11 @@ mod tests {
     fn history_reads_archive_scrollback_then_screen_and_leaves_the_view_alone() {
         let mut emulator = numbered(50);
         emulator.set_view_offset(7);
-        let history = History::read(&mut emulator);
+        let history = History::read(&emulator);
         assert_eq!(history.lines.len(), 41 + 10);
         assert_eq!(history.lines[0], "line 1");
         assert_eq!(history.lines[35], "line 36", "the archive's last");
-        assert_eq!(history.lines[36], "line 37", "vt100's first");
+        assert_eq!(history.lines[36], "line 37", "the grid's first");
         assert_eq!(history.lines[49], "line 50");
         assert_eq!(history.lines[50], "");
         assert_eq!(emulator.view_offset(), 7);

@@ -4,8 +4,7 @@
 //! failure reproduces.
 
 use rallish_tui::pane::keys::{InputModes, encode_key, encode_paste};
-use rallish_tui::pane::non_zero;
-use rallish_tui::pane::replies::Replies;
+use rallish_tui::pane::{Emulator, new_emulator};
 use rallish_tui::ui::screen::draw_screen;
 mod common;
 
@@ -15,39 +14,33 @@ use ratatui::layout::Rect;
 
 const SCROLLBACK: usize = 200;
 
-fn pane(rows: u16, cols: u16) -> vt100::Parser<Replies> {
-    vt100::Parser::new_with_callbacks(
-        non_zero(rows),
-        non_zero(cols),
-        SCROLLBACK,
-        Replies::default(),
-    )
+fn pane(rows: u16, cols: u16) -> Emulator {
+    new_emulator(rows, cols, SCROLLBACK)
 }
 
 /// Feeds `bytes` in random chunks, draws after each, and drains the replies like the
 /// pane's reader thread does.
-fn survive(parser: &mut vt100::Parser<Replies>, bytes: &[u8], rng: &mut Rng) {
-    let (rows, cols) = parser.screen().size();
-    let mut buf = Buffer::empty(Rect::new(0, 0, cols.get(), rows.get()));
+fn survive(parser: &mut Emulator, bytes: &[u8], rng: &mut Rng) {
+    let (rows, cols) = parser.size();
+    let mut buf = Buffer::empty(Rect::new(0, 0, cols, rows));
     let mut rest = bytes;
     while !rest.is_empty() {
         let n = (1 + rng.below(4096)).min(rest.len());
         parser.process(&rest[..n]);
         rest = &rest[n..];
-        let replies = std::mem::take(&mut parser.callbacks_mut().to_child);
+        let replies = std::mem::take(&mut parser.requests_mut().to_child);
         assert!(
             replies.len() < 64 * 1024,
             "replies for one chunk: {}",
             replies.len()
         );
         let area = buf.area;
-        draw_screen(&mut buf, area, parser.screen());
-        let screen = parser.screen();
-        assert!(screen.scrollback_len() <= SCROLLBACK);
-        let (row, col) = screen.cursor_position();
-        assert!(row < rows.get() && col <= cols.get());
+        draw_screen(&mut buf, area, parser, &mut Vec::new());
+        assert!(parser.history_len() <= SCROLLBACK);
+        let (row, col) = parser.cursor_position();
+        assert!(row < rows && col < cols);
     }
-    parser.callbacks_mut().clipboard.clear();
+    parser.requests_mut().clipboard.clear();
 }
 
 /// Pieces of escape sequences, cut anywhere.
@@ -132,15 +125,15 @@ fn a_megabyte_long_osc_string_and_an_endless_dcs_are_survived() {
     bytes.extend(std::iter::repeat_n(b'x', 1 << 20));
     bytes.extend_from_slice(b"\x07after the osc");
     survive(&mut parser, &bytes, &mut rng);
-    assert!(parser.screen().contents().contains("after the osc"));
-    let title = parser.callbacks().title.as_deref().unwrap_or("");
+    assert!(parser.contents().contains("after the osc"));
+    let title = parser.requests().title.as_deref().unwrap_or("");
     assert!(title.len() <= 1 << 20);
 
     let mut bytes = b"\x1bP".to_vec();
     bytes.extend(std::iter::repeat_n(b'q', 1 << 20));
     bytes.extend_from_slice(b"\x1b\\visible again");
     survive(&mut parser, &bytes, &mut rng);
-    assert!(parser.screen().contents().contains("visible again"));
+    assert!(parser.contents().contains("visible again"));
 }
 
 #[test]
@@ -154,7 +147,7 @@ fn ten_thousand_column_lines_and_invalid_utf8_keep_memory_bounded() {
         survive(&mut parser, &line, &mut rng);
     }
     // History is rows of the screen width, whatever the line length: bounded.
-    assert_eq!(parser.screen().scrollback_len(), SCROLLBACK);
+    assert_eq!(parser.history_len(), SCROLLBACK);
 }
 
 #[test]

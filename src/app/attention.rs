@@ -36,7 +36,7 @@ impl App {
         // signal picks them up.
         let bells = self.panes[id]
             .try_emulator()
-            .map_or(0, |mut e| std::mem::take(&mut e.callbacks_mut().bells));
+            .map_or(0, |mut e| std::mem::take(&mut e.requests_mut().bells));
         if bells > 0 {
             if self.notify.bell {
                 self.host_out.push(0x07);

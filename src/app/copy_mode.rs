@@ -2,7 +2,7 @@
 //! history, incremental search with every match highlighted, character and line
 //! selections copied through [`crate::clipboard`]. A mouse drag selects in any mode.
 //!
-//! The view itself is vt100's scrollback offset, so the border's `[-N/M]` indicator and
+//! The view itself is the emulator's view offset, so the border's `[-N/M]` indicator and
 //! the wheel work the same in and out of copy mode. Positions are history
 //! [`LineId`]s, which stay on their text while the child keeps printing.
 
@@ -16,7 +16,6 @@ use crate::action::Action;
 use crate::clipboard::Copied;
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout::Divider;
-use crate::pane::archive::HistoryView as _;
 use crate::pane::{Emulator, PaneId};
 use crate::scrollback::{self, History, LineId, Match, View};
 use crate::ui::marks::Marks;
@@ -91,7 +90,7 @@ impl App {
     }
 
     fn read_history(&self, pane: PaneId) -> History {
-        History::read(&mut self.panes[pane].emulator())
+        History::read(&self.panes[pane].emulator())
     }
 
     /// Copy mode on the focused pane, its cursor where the child's is.
@@ -106,7 +105,7 @@ impl App {
     fn new_copy_mode(&self, pane: PaneId, from_mouse: bool) -> Option<CopyMode> {
         let emulator = self.panes.get(pane)?.emulator();
         let view = View::of(&emulator);
-        let (row, col) = emulator.screen().cursor_position();
+        let (row, col) = emulator.cursor_position();
         let live_top = view.dropped + view.kept as u64;
         let cursor = if view.offset == 0 {
             (live_top + u64::from(row), col)

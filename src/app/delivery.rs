@@ -95,7 +95,7 @@ impl App {
     fn readiness(&self, pane: PaneId) -> Readiness {
         let inbox = &self.inboxes[pane];
         Readiness {
-            bracketed_paste: self.panes[pane].emulator().screen().bracketed_paste(),
+            bracketed_paste: self.panes[pane].emulator().bracketed_paste(),
             started: inbox.spawned,
             draft: inbox.draft,
         }

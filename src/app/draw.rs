@@ -7,15 +7,14 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 
-use super::{App, Mode, SYNC_TIMEOUT};
+use super::{App, Mode};
 use crate::action::Action;
 use crate::host_colours::{self, ColourDepth};
 use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
-use crate::pane::archive::HistoryView as _;
 use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
-use crate::ui::screen::{cursor_position, draw_view};
+use crate::ui::screen::{LinkRun, cursor_position, draw_view};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
 
 /// The chords worth a place in the status line, in this order.
@@ -46,12 +45,13 @@ impl App {
         let mut cursor_style = None;
         let mut cursor = None;
         let mut skipped = false;
+        let mut links = Vec::new();
         self.check_recorders();
         if std::mem::take(&mut self.full_redraw) {
             repaint_everything(terminal)?;
         }
         terminal.backend_mut().writer_mut().write_all(BEGIN_SYNC)?;
-        terminal.draw(|frame| {
+        let completed = terminal.draw(|frame| {
             let buf = frame.buffer_mut();
             for (id, rect) in rects.iter().enumerate() {
                 if rect.area() == 0 {
@@ -69,15 +69,8 @@ impl App {
                 // that is busy right now shows its last picture and is drawn next frame.
                 match pane.try_emulator() {
                     Some(emulator) => {
-                        let screen = emulator.screen();
-                        let frozen = emulator
-                            .callbacks()
-                            .sync_since
-                            .is_some_and(|since| now - since < SYNC_TIMEOUT);
-                        if !(frozen && self.snapshots[id].restore(buf, inner)) {
-                            draw_view(buf, inner, &emulator);
-                            self.snapshots[id].capture(buf, inner);
-                        }
+                        draw_view(buf, inner, &emulator, &mut links);
+                        self.snapshots[id].capture(buf, inner);
                         if let Some(copy) = copying {
                             self.draw_copy_marks(buf, inner, &emulator, copy);
                         }
@@ -89,7 +82,7 @@ impl App {
                             && let Some(position) = cursor_position(inner, &emulator)
                         {
                             cursor = Some(position);
-                            cursor_style = Some(screen.cursor_style());
+                            cursor_style = Some(emulator.cursor_shape());
                         }
                     }
                     None => {
@@ -169,9 +162,11 @@ impl App {
                 host_colours::fit_to_palette(frame.buffer_mut());
             }
         })?;
+        let links = link_cells(completed.buffer, &links);
+        write_links(terminal, &links)?;
         let writer = terminal.backend_mut().writer_mut();
-        if let Some(style) = cursor_style {
-            write!(writer, "\x1b[{} q", cursor_shape(style))?;
+        if let Some(shape) = cursor_style {
+            write!(writer, "\x1b[{shape} q")?;
         }
         writer.write_all(END_SYNC)?;
         // Bells and notifications go after the frame, never inside it.
@@ -273,8 +268,8 @@ impl App {
 /// frame contains, whose bytes are thrown away, so its diff then covers everything.
 fn repaint_everything(terminal: &mut Terminal<CrosstermBackend<HostWriter>>) -> anyhow::Result<()> {
     terminal.draw(|frame| {
-        // Two base characters in one cell: vt100 keeps one grapheme per cell, so no real
-        // frame ever contains this.
+        // Two base characters in one cell: a pane's cell holds one character and the
+        // zero-width ones joined to it, so no real frame ever contains this.
         for cell in &mut frame.buffer_mut().content {
             cell.set_symbol("\u{e000}\u{e000}");
         }
@@ -309,16 +304,48 @@ fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, String)>)> {
         .collect()
 }
 
-fn cursor_shape(style: vt100::CursorStyle) -> u8 {
-    match style {
-        vt100::CursorStyle::Default => 0,
-        vt100::CursorStyle::BlinkBlock => 1,
-        vt100::CursorStyle::SteadyBlock => 2,
-        vt100::CursorStyle::BlinkUnderline => 3,
-        vt100::CursorStyle::SteadyUnderline => 4,
-        vt100::CursorStyle::BlinkVerticalBar => 5,
-        vt100::CursorStyle::SteadyVerticalBar => 6,
+/// A link's address and its cells (x, y, cell) as the frame drew them.
+type DrawnLink = (String, Vec<(u16, u16, ratatui::buffer::Cell)>);
+
+/// Each link run with its cells as the frame drew them.
+fn link_cells(drawn: &ratatui::buffer::Buffer, links: &[LinkRun]) -> Vec<DrawnLink> {
+    links
+        .iter()
+        .map(|link| {
+            let cells = (link.x..link.x + link.width)
+                .filter(|&x| {
+                    drawn
+                        .area
+                        .contains(ratatui::layout::Position::new(x, link.y))
+                })
+                .map(|x| (x, link.y, drawn[(x, link.y)].clone()))
+                .collect();
+            (link.uri.clone(), cells)
+        })
+        .collect()
+}
+
+/// Sends the frame's hyperlinks: each run's cells again, as drawn, inside OSC 8. ratatui
+/// cells cannot carry a link, and the host forgets one wherever a cell is rewritten, so
+/// every frame that shows links sends them. The cursor is saved around it (DECSC/DECRC),
+/// so the place ratatui left it holds.
+fn write_links(
+    terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
+    links: &[DrawnLink],
+) -> anyhow::Result<()> {
+    use ratatui::backend::Backend as _;
+    if links.is_empty() {
+        return Ok(());
     }
+    let backend = terminal.backend_mut();
+    backend.writer_mut().write_all(b"\x1b7")?;
+    for (uri, cells) in links {
+        write!(backend.writer_mut(), "\x1b]8;;{uri}\x1b\\")?;
+        backend.draw(cells.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
+        backend.writer_mut().write_all(b"\x1b]8;;\x1b\\")?;
+    }
+    backend.writer_mut().write_all(b"\x1b8")?;
+    Ok(())
 }
 
 /// Local wall-clock time as HH:MM:SS.
@@ -338,7 +365,7 @@ impl App {
         if self
             .panes
             .iter()
-            .any(|p| p.emulator().screen().contents().contains(text.as_str()))
+            .any(|p| p.emulator().contents().contains(text.as_str()))
         {
             panic!("test panic inside rendering (RALLISH_TEST_PANIC_ON)");
         }

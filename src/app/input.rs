@@ -15,7 +15,6 @@ use crate::baton::{Event as BatonEvent, PassedBy};
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout;
 use crate::pane::PaneId;
-use crate::pane::archive::HistoryView as _;
 use crate::pane::keys::{self, InputModes};
 
 /// Lines the mouse wheel scrolls a pane's history.
@@ -37,7 +36,7 @@ impl App {
                     b"\x1b[O"
                 };
                 if let Some(pane) = self.panes.get(self.focus)
-                    && pane.emulator().callbacks().focus_events
+                    && pane.emulator().focus_events()
                 {
                     pane.write(report.to_vec());
                 }
@@ -144,12 +143,9 @@ impl App {
         let inner = layout::inner(rect);
         let (mode, encoding) = {
             let emulator = self.panes[id].emulator();
-            (
-                emulator.screen().mouse_protocol_mode(),
-                emulator.screen().mouse_protocol_encoding(),
-            )
+            (emulator.mouse_mode(), emulator.mouse_encoding())
         };
-        let child_wants_mouse = mode != vt100::MouseProtocolMode::None
+        let child_wants_mouse = mode != keys::MouseMode::None
             && !mouse
                 .modifiers
                 .contains(crossterm::event::KeyModifiers::SHIFT);
@@ -210,13 +206,7 @@ impl App {
     }
 
     fn input_modes(&self, pane: PaneId) -> InputModes {
-        let emulator = self.panes[pane].emulator();
-        let screen = emulator.screen();
-        InputModes {
-            application_cursor: screen.application_cursor(),
-            application_keypad: screen.application_keypad(),
-            bracketed_paste: screen.bracketed_paste(),
-        }
+        InputModes::from_emulator(&self.panes[pane].emulator())
     }
 
     /// Any input to a pane brings its view back to the live bottom, as in tmux.

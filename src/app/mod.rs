@@ -45,8 +45,6 @@ use crate::ui::screen::Snapshot;
 
 /// Shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);
-/// How long a child may hold synchronized output before we draw anyway.
-const SYNC_TIMEOUT: Duration = Duration::from_millis(150);
 /// Output this soon after a keystroke to the same pane is its echo: draw it at once.
 const ECHO_WINDOW: Duration = Duration::from_millis(100);
 /// How long a notice stays in the status bar.
@@ -545,12 +543,6 @@ impl App {
         }
         if let Some(at) = self.delivery_wakeup() {
             consider(at);
-        }
-        for pane in &self.panes {
-            // A pane whose reader holds its emulator is busy and will signal again.
-            if let Some(since) = pane.try_emulator().and_then(|e| e.callbacks().sync_since) {
-                consider(since + SYNC_TIMEOUT);
-            }
         }
         let now = Instant::now();
         for activity in &self.activity {

@@ -245,7 +245,7 @@ impl App {
 
     /// A child's OSC 52 copies leave through the clipboard, like the person's.
     pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
-        let requests = std::mem::take(&mut self.panes[id].emulator().callbacks_mut().clipboard);
+        let requests = std::mem::take(&mut self.panes[id].emulator().requests_mut().clipboard);
         for (selection, payload) in requests {
             match self.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {

@@ -1,42 +1,44 @@
 //! A pane's older history, kept small.
 //!
-//! vt100 holds each history row as 32-byte cells: 10,000 lines of 75 columns take 24 MB
-//! that way. So vt100 keeps only the newest [`RECENT_ROWS`] rows of history itself
-//! (what a taller screen pulls back, which vt100 does from its own rows), and the rows
-//! that leave it arrive here through `on_scroll`. They are kept as vt100's "basic
-//! formatted" text: the characters, with an SGR sequence where the colours change,
-//! about a hundred bytes a line.
+//! alacritty_terminal holds each history row as 24-byte cells: 10,000 lines of 198
+//! columns take 47 MB that way. So the grid keeps only the newest [`RECENT_ROWS`] rows
+//! of history itself (what a taller screen pulls back), and the rows that leave it come
+//! here (see `Emulator::archive_overflow`). They are kept as text with an SGR sequence
+//! (and an OSC 8 link) where the style changes, about a hundred bytes a line.
 //!
-//! The whole history is the archive's rows, oldest first, then vt100's. [`HistoryView`]
-//! gives the app one view offset over both.
+//! The whole history is the archive's rows, oldest first, then the grid's; the
+//! [`super::emulator::Emulator`] gives the app one view offset over both.
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 
-use vt100::capture::{BasicFormattedCaptureState, RowContents};
+use alacritty_terminal::grid::Row;
+use alacritty_terminal::term::cell::{Cell, Flags};
+use alacritty_terminal::vte::ansi::{Color, NamedColor};
+use unicode_width::UnicodeWidthChar as _;
 
-use super::Emulator;
+use super::emulator::BLINK;
 
-/// History rows vt100 keeps as cells: enough for a screen that grows by this much at
+/// History rows the grid keeps as cells: enough for a screen that grows by this much at
 /// once to pull its rows back, as terminals do.
 pub const RECENT_ROWS: usize = 128;
 
-/// How a history of `lines` is shared: (rows vt100 keeps, rows the archive keeps).
+/// How a history of `lines` is shared: (rows the grid keeps, rows the archive keeps).
 pub fn split(lines: usize) -> (usize, usize) {
     let recent = lines.min(RECENT_ROWS);
     (recent, lines - recent)
 }
 
-/// The rows that left vt100's history; see the module docs.
+/// The rows that left the grid's history; see the module docs.
 #[derive(Debug, Default)]
 pub struct Archive {
     rows: VecDeque<ArchivedRow>,
     capacity: usize,
+    /// The grid's share of the history.
+    recent: usize,
     /// Rows that fell off the top (or were erased) so far: what numbers history lines
     /// (see [`crate::scrollback::LineId`]).
     dropped: u64,
-    /// How many of its rows the view reaches into, past all of vt100's history.
-    reach: usize,
-    scratch: String,
 }
 
 #[derive(Debug)]
@@ -54,43 +56,37 @@ impl Archive {
         }
     }
 
-    /// Takes a row that left vt100's history (or its screen, when vt100 keeps none).
-    pub fn push(&mut self, row: &RowContents<'_>) {
+    pub fn set_recent(&mut self, recent: usize) {
+        self.recent = recent;
+    }
+
+    /// History rows the grid keeps before they come here.
+    pub fn recent(&self) -> usize {
+        self.recent
+    }
+
+    /// Takes a row that left the grid's history.
+    pub fn push(&mut self, row: &Row<Cell>) {
         if self.capacity == 0 {
             self.dropped += 1;
             return;
         }
-        self.scratch.clear();
-        // Each row starts from the default colours, so any row can be shown alone.
-        let mut state = BasicFormattedCaptureState::new();
-        // Writing to a String cannot fail.
-        let _ = row.write_formatted_basic(&mut self.scratch, &mut state);
-        let wrapped = !starts_new_line(row, &mut state);
+        let mut formatted = String::new();
+        encode_row(row, &mut formatted);
         if self.rows.len() == self.capacity {
             self.rows.pop_front();
             self.dropped += 1;
         }
         self.rows.push_back(ArchivedRow {
-            formatted: self.scratch.as_str().into(),
-            wrapped,
+            formatted: formatted.into_boxed_str(),
+            wrapped: super::emulator::row_wrapped(row),
         });
-        if self.reach > 0 {
-            // The view stays on the lines it shows, as vt100's own does.
-            self.reach = (self.reach + 1).min(self.rows.len());
-        }
     }
 
-    /// The child erased the history (ED 3): every row here goes.
-    pub fn erase(&mut self) {
-        self.dropped += self.rows.len() as u64;
+    /// The child erased the history (ED 3): every row here goes, and the grid's `kept`.
+    pub fn erase(&mut self, kept: usize) {
+        self.dropped += (self.rows.len() + kept) as u64;
         self.rows.clear();
-        self.reach = 0;
-    }
-
-    /// Counts `lines` that were never pushed as dropped: a flood's stretch left out
-    /// because it would have fallen off the top anyway (see [`super::flood`]).
-    pub fn count_dropped(&mut self, lines: u64) {
-        self.dropped += lines;
     }
 
     pub fn len(&self) -> usize {
@@ -112,17 +108,14 @@ impl Archive {
     /// Row `index` (0 = the oldest) as text with SGR, cut to `cols` cells as a screen
     /// that wide shows it.
     pub fn formatted(&self, index: usize, cols: u16) -> &str {
-        self.rows.get(index).map_or("", |row| {
-            vt100::capture::basic_formatted_rows(&row.formatted, cols)
-                .next()
-                .unwrap_or("")
-        })
+        self.rows
+            .get(index)
+            .map_or("", |row| cut(&row.formatted, usize::from(cols)))
     }
 
-    /// Row `index` as plain text, cut to `cols` cells (as vt100's `Screen::rows` gives
-    /// its own rows).
+    /// Row `index` as plain text, cut to `cols` cells.
     pub fn text(&self, index: usize, cols: u16) -> String {
-        vt100::capture::basic_formatted_to_plain(self.formatted(index, cols)).collect()
+        plain(self.formatted(index, cols))
     }
 
     pub fn wrapped(&self, index: usize) -> bool {
@@ -130,108 +123,194 @@ impl Archive {
     }
 }
 
-/// vt100 does not say whether a row wrapped, but writing the row again after itself
-/// starts with a newline exactly when it did not. The probe stops at that first write.
-fn starts_new_line(row: &RowContents<'_>, state: &mut BasicFormattedCaptureState) -> bool {
-    struct FirstChar(Option<char>);
-    impl std::fmt::Write for FirstChar {
-        fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            match text.chars().next() {
-                None => Ok(()),
-                first => {
-                    self.0 = first;
-                    Err(std::fmt::Error)
-                }
+/// A row as text with SGR and OSC 8 where the style changes, starting from the default
+/// style; trailing blanks in the default style are left out.
+pub fn encode_row(row: &Row<Cell>, out: &mut String) {
+    let cells = &row[..];
+    let end = cells
+        .iter()
+        .rposition(|cell| !is_blank(cell))
+        .map_or(0, |last| last + 1);
+    let mut style = Style::default();
+    let mut link: Option<String> = None;
+    for cell in &cells[..end] {
+        if cell
+            .flags
+            .intersects(Flags::WIDE_CHAR_SPACER | Flags::LEADING_WIDE_CHAR_SPACER)
+        {
+            continue;
+        }
+        let next = Style::of(cell);
+        if next != style {
+            next.write_sgr(out);
+            style = next;
+        }
+        let next_link = cell.hyperlink().map(|link| link.uri().to_string());
+        if next_link != link {
+            let _ = write!(out, "\x1b]8;;{}\x1b\\", next_link.as_deref().unwrap_or(""));
+            link = next_link;
+        }
+        out.push(if cell.c == '\t' { ' ' } else { cell.c });
+        if let Some(marks) = cell.zerowidth() {
+            out.extend(marks);
+        }
+    }
+    if link.is_some() {
+        out.push_str("\x1b]8;;\x1b\\");
+    }
+    if style != Style::default() {
+        out.push_str("\x1b[m");
+    }
+}
+
+fn is_blank(cell: &Cell) -> bool {
+    (cell.c == ' ' || cell.c == '\t')
+        && Style::of(cell) == Style::default()
+        && cell.hyperlink().is_none()
+}
+
+/// What an archived cell keeps of its looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Style {
+    fg: Color,
+    bg: Color,
+    underline: Option<Color>,
+    flags: Flags,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            fg: Color::Named(NamedColor::Foreground),
+            bg: Color::Named(NamedColor::Background),
+            underline: None,
+            flags: Flags::empty(),
+        }
+    }
+}
+
+/// The flags that change how a cell looks (not how it sits in the row).
+fn looks(flags: Flags) -> Flags {
+    flags
+        & (Flags::BOLD
+            | Flags::DIM
+            | Flags::ITALIC
+            | Flags::ALL_UNDERLINES
+            | Flags::INVERSE
+            | Flags::HIDDEN
+            | Flags::STRIKEOUT
+            | BLINK)
+}
+
+impl Style {
+    fn of(cell: &Cell) -> Style {
+        Style {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color(),
+            flags: looks(cell.flags),
+        }
+    }
+
+    /// One SGR sequence that sets this style from any other.
+    fn write_sgr(&self, out: &mut String) {
+        out.push_str("\x1b[0");
+        for (flag, code) in [
+            (Flags::BOLD, "1"),
+            (Flags::DIM, "2"),
+            (Flags::ITALIC, "3"),
+            (Flags::UNDERLINE, "4"),
+            (Flags::DOUBLE_UNDERLINE, "4:2"),
+            (Flags::UNDERCURL, "4:3"),
+            (Flags::DOTTED_UNDERLINE, "4:4"),
+            (Flags::DASHED_UNDERLINE, "4:5"),
+            (BLINK, "5"),
+            (Flags::INVERSE, "7"),
+            (Flags::HIDDEN, "8"),
+            (Flags::STRIKEOUT, "9"),
+        ] {
+            if self.flags.contains(flag) {
+                out.push(';');
+                out.push_str(code);
             }
         }
-    }
-    let mut probe = FirstChar(None);
-    let _ = row.write_formatted_basic(&mut probe, state);
-    probe.0 == Some('\n')
-}
-
-/// One view offset over the whole history, the archive's rows and vt100's together. On
-/// the alternate screen only vt100's (empty) history counts, as the archive belongs to
-/// the main screen.
-pub trait HistoryView {
-    /// Rows of history behind the live screen.
-    fn history_len(&self) -> usize;
-    /// How far back the view is (0 = the live screen).
-    fn view_offset(&self) -> usize;
-    /// Moves the view `offset` rows back, as far as the history goes.
-    fn set_view_offset(&mut self, offset: usize);
-    /// How many rows at the top of the view come from the archive.
-    fn archive_rows_in_view(&self) -> usize;
-    /// Lines gone from the history for good, for numbering the rest.
-    fn lines_dropped(&self) -> u64;
-    /// Plain text of visible row `row`, `cols` cells at most.
-    fn view_row_text(&self, row: u16) -> Option<String>;
-}
-
-impl HistoryView for Emulator {
-    fn history_len(&self) -> usize {
-        let screen = self.screen();
-        if screen.alternate_screen() {
-            return screen.scrollback_len();
+        write_colour(out, self.fg, 30);
+        write_colour(out, self.bg, 40);
+        if let Some(colour) = self.underline {
+            write_colour(out, colour, 50);
         }
-        self.callbacks().archive.len() + screen.scrollback_len()
-    }
-
-    fn view_offset(&self) -> usize {
-        self.screen().scrollback() + self.archive_rows_in_view()
-    }
-
-    fn set_view_offset(&mut self, offset: usize) {
-        let (screen, callbacks) = self.screen_and_callbacks_mut();
-        let recent = screen.scrollback_len();
-        screen.set_scrollback(offset.min(recent));
-        callbacks.archive.reach = if screen.alternate_screen() {
-            0
-        } else {
-            offset.saturating_sub(recent).min(callbacks.archive.len())
-        };
-    }
-
-    fn archive_rows_in_view(&self) -> usize {
-        let screen = self.screen();
-        // vt100 moves its own view back to the live screen by itself (on a resize);
-        // the reach counts only while that view is at the top of vt100's history.
-        let at_top = screen.scrollback() == screen.scrollback_len();
-        if screen.alternate_screen() || !at_top {
-            return 0;
-        }
-        self.callbacks().archive.reach
-    }
-
-    fn lines_dropped(&self) -> u64 {
-        self.callbacks().archive.dropped
-    }
-
-    fn view_row_text(&self, row: u16) -> Option<String> {
-        let screen = self.screen();
-        let (rows, cols) = screen.size();
-        if row >= rows.get() {
-            return None;
-        }
-        let archive = &self.callbacks().archive;
-        let reach = self.archive_rows_in_view();
-        match usize::from(row).checked_sub(reach) {
-            Some(screen_row) => screen.rows(0, cols.get()).nth(screen_row),
-            None => Some(archive.text(archive.len() - reach + usize::from(row), cols.get())),
-        }
+        out.push('m');
     }
 }
 
-/// Starts the view over afresh after vt100 did (it returns to the live screen when
-/// resized).
-pub fn forget_reach(emulator: &mut Emulator) {
-    emulator.callbacks_mut().archive.reach = 0;
+/// `;38;...` style colour parameters; `base` is 30 (foreground), 40 or 50 (underline).
+fn write_colour(out: &mut String, colour: Color, base: u8) {
+    let _ = match colour {
+        Color::Named(named) => match named as usize {
+            index @ 0..=7 if base != 50 => write!(out, ";{}", usize::from(base) + index),
+            index @ 8..=15 if base != 50 => write!(out, ";{}", usize::from(base) + 60 + index - 8),
+            index @ 0..=15 => write!(out, ";{};5;{index}", base + 8),
+            _ => Ok(()),
+        },
+        Color::Indexed(index) => write!(out, ";{};5;{index}", base + 8),
+        Color::Spec(rgb) => write!(out, ";{};2;{};{};{}", base + 8, rgb.r, rgb.g, rgb.b),
+    };
+}
+
+/// Escape sequences this module writes: CSI (to its final byte) and OSC (to ST).
+fn escape_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    match bytes.get(1) {
+        Some(b'[') => bytes[2..]
+            .iter()
+            .position(|b| (0x40..=0x7e).contains(b))
+            .map_or(bytes.len(), |at| at + 3),
+        Some(b']') => text.find("\x1b\\").map_or(bytes.len(), |at| at + 2),
+        _ => 1,
+    }
+}
+
+/// `formatted` cut after `cols` cells (its escapes kept up to there).
+fn cut(formatted: &str, cols: usize) -> &str {
+    let mut width = 0;
+    let mut at = 0;
+    while at < formatted.len() {
+        let rest = &formatted[at..];
+        if rest.starts_with('\x1b') {
+            at += escape_len(rest);
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        let w = c.width().unwrap_or(0);
+        if width + w > cols {
+            return &formatted[..at];
+        }
+        width += w;
+        at += c.len_utf8();
+    }
+    formatted
+}
+
+/// `formatted` without its escapes.
+fn plain(formatted: &str) -> String {
+    let mut text = String::with_capacity(formatted.len());
+    let mut at = 0;
+    while at < formatted.len() {
+        let rest = &formatted[at..];
+        if rest.starts_with('\x1b') {
+            at += escape_len(rest);
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        text.push(c);
+        at += c.len_utf8();
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::pane::new_emulator_split;
+    use crate::pane::{Emulator, new_emulator_split};
 
     fn numbered(lines: usize, recent: usize, archived: usize) -> Emulator {
         let mut emulator = new_emulator_split(4, 20, recent, archived);
@@ -248,11 +327,11 @@ mod tests {
     }
 
     #[test]
-    fn rows_leaving_vt100s_history_are_archived_in_order_and_numbered() {
-        // 30 lines and the cursor's blank one: 3 on screen above it, 5 in vt100's
+    fn rows_leaving_the_grids_history_are_archived_in_order_and_numbered() {
+        // 30 lines and the cursor's blank one: 3 on screen above it, 5 in the grid's
         // history, 10 in the archive, 12 dropped.
         let emulator = numbered(30, 5, 10);
-        let archive = &emulator.callbacks().archive;
+        let archive = emulator.archive();
         assert_eq!(archive.len(), 10);
         assert_eq!(archive.dropped(), 12);
         assert_eq!(archive.text(0, 20), "line 13");
@@ -262,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn the_view_moves_from_vt100s_history_into_the_archive_and_back() {
+    fn the_view_moves_from_the_grids_history_into_the_archive_and_back() {
         let mut emulator = numbered(30, 5, 10);
         emulator.set_view_offset(5);
         assert_eq!(emulator.archive_rows_in_view(), 0);
@@ -300,8 +379,8 @@ mod tests {
         let mut emulator = new_emulator_split(3, 10, 1, 10);
         emulator.process(b"\x1b[31mred\x1b[m plain\r\n0123456789abc\r\n");
         emulator.process(b"\r\n\r\n\r\n\r\n");
-        let archive = &emulator.callbacks().archive;
-        assert_eq!(archive.formatted(0, 10), "\x1b[31mred\x1b[m plain");
+        let archive = emulator.archive();
+        assert_eq!(archive.formatted(0, 10), "\x1b[0;31mred\x1b[0m plain");
         assert!(!archive.wrapped(0));
         assert_eq!(archive.text(1, 10), "0123456789");
         assert!(archive.wrapped(1), "the long line went on to the next row");
@@ -313,9 +392,9 @@ mod tests {
     #[test]
     fn erasing_the_history_empties_the_archive_and_counts_its_rows_dropped() {
         let mut emulator = numbered(30, 5, 10);
-        crate::pane::flood::process(&mut emulator, b"\x1b[3J");
+        emulator.process(b"\x1b[3J");
         assert_eq!(emulator.history_len(), 0);
-        // 12 already dropped, 10 archived and 5 of vt100's.
+        // 12 already dropped, 10 archived and 5 of the grid's.
         assert_eq!(emulator.lines_dropped(), 27);
     }
 

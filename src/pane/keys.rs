@@ -8,7 +8,28 @@
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use vt100::{MouseProtocolEncoding, MouseProtocolMode};
+
+/// Which mouse events the child asked for (DEC 1000/1002/1003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MouseMode {
+    #[default]
+    None,
+    /// X10 (DEC 9): presses only. alacritty_terminal does not track it; the encoder
+    /// still knows it.
+    Press,
+    PressRelease,
+    ButtonMotion,
+    AnyMotion,
+}
+
+/// How the child wants mouse events written (DEC 1005/1006, or the X10 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MouseEncoding {
+    #[default]
+    Default,
+    Utf8,
+    Sgr,
+}
 
 const ESC: u8 = 0x1b;
 const PASTE_START: &str = "\x1b[200~";
@@ -27,12 +48,12 @@ pub struct InputModes {
 }
 
 impl InputModes {
-    /// The modes the child has set, as its screen tracks them.
-    pub fn from_screen(screen: &vt100::Screen) -> InputModes {
+    /// The modes the child has set, as its emulator tracks them.
+    pub fn from_emulator(emulator: &super::Emulator) -> InputModes {
         InputModes {
-            application_cursor: screen.application_cursor(),
-            application_keypad: screen.application_keypad(),
-            bracketed_paste: screen.bracketed_paste(),
+            application_cursor: emulator.application_cursor(),
+            application_keypad: emulator.application_keypad(),
+            bracketed_paste: emulator.bracketed_paste(),
         }
     }
 }
@@ -243,10 +264,10 @@ pub fn encode_mouse(
     event: &MouseEvent,
     col: u16,
     row: u16,
-    mode: MouseProtocolMode,
-    encoding: MouseProtocolEncoding,
+    mode: MouseMode,
+    encoding: MouseEncoding,
 ) -> Option<Vec<u8>> {
-    use MouseProtocolMode as M;
+    use MouseMode as M;
     let releases = matches!(mode, M::PressRelease | M::ButtonMotion | M::AnyMotion);
     let drags = matches!(mode, M::ButtonMotion | M::AnyMotion);
     let (button, release) = match event.kind {
@@ -271,19 +292,19 @@ pub fn encode_mouse(
             + 16 * u16::from(m.contains(KeyModifiers::CONTROL))
     };
     match encoding {
-        MouseProtocolEncoding::Sgr => {
+        MouseEncoding::Sgr => {
             let end = if release { 'm' } else { 'M' };
             let (x, y) = (u32::from(col) + 1, u32::from(row) + 1);
             Some(format!("\x1b[<{};{x};{y}{end}", button + modifiers).into_bytes())
         }
-        MouseProtocolEncoding::Default => {
+        MouseEncoding::Default => {
             // One byte per value, offset by 32: cells past 222 do not fit.
             let code = legacy_code(button, release) + modifiers;
             let x = u8::try_from(u16::checked_add(col, 33)?).ok()?;
             let y = u8::try_from(u16::checked_add(row, 33)?).ok()?;
             Some(vec![ESC, b'[', b'M', 32 + code as u8, x, y])
         }
-        MouseProtocolEncoding::Utf8 => {
+        MouseEncoding::Utf8 => {
             // Each value is one UTF-8 char; xterm stops at 2047.
             let code = legacy_code(button, release) + modifiers;
             let mut out = b"\x1b[M".to_vec();
@@ -519,7 +540,7 @@ mod tests {
     #[test]
     fn mouse_modes_filter_event_kinds() {
         use MouseEventKind::*;
-        use MouseProtocolMode as M;
+        use MouseMode as M;
         let left = MouseButton::Left;
         let kinds = [Down(left), Up(left), Drag(left), Moved, ScrollUp];
         // Which of `kinds` each mode reports.
@@ -533,7 +554,7 @@ mod tests {
         for (mode, wanted) in table {
             for (kind, want) in kinds.into_iter().zip(wanted) {
                 let ev = mouse(kind, KeyModifiers::NONE);
-                let got = encode_mouse(&ev, 0, 0, mode, MouseProtocolEncoding::Sgr);
+                let got = encode_mouse(&ev, 0, 0, mode, MouseEncoding::Sgr);
                 assert_eq!(got.is_some(), want, "{kind:?} in {mode:?}");
             }
         }
@@ -563,8 +584,8 @@ mod tests {
                 &mouse(kind, mods),
                 4,
                 2,
-                MouseProtocolMode::AnyMotion,
-                MouseProtocolEncoding::Sgr,
+                MouseMode::AnyMotion,
+                MouseEncoding::Sgr,
             );
             assert_eq!(got.as_deref(), Some(want.as_bytes()), "{kind:?} {mods:?}");
         }
@@ -573,8 +594,8 @@ mod tests {
             &mouse(Down(MouseButton::Left), none),
             499,
             0,
-            MouseProtocolMode::Press,
-            MouseProtocolEncoding::Sgr,
+            MouseMode::Press,
+            MouseEncoding::Sgr,
         );
         assert_eq!(far.as_deref(), Some(&b"\x1b[<0;500;1M"[..]));
     }
@@ -583,16 +604,10 @@ mod tests {
     fn mouse_default_encoding() {
         use MouseEventKind::*;
         let enc = |kind, mods, col, row, mode| {
-            encode_mouse(
-                &mouse(kind, mods),
-                col,
-                row,
-                mode,
-                MouseProtocolEncoding::Default,
-            )
+            encode_mouse(&mouse(kind, mods), col, row, mode, MouseEncoding::Default)
         };
         let none = KeyModifiers::NONE;
-        let any = MouseProtocolMode::AnyMotion;
+        let any = MouseMode::AnyMotion;
         let left = MouseButton::Left;
         assert_eq!(
             enc(Down(left), none, 0, 0, any),
@@ -614,13 +629,7 @@ mod tests {
         assert_eq!(enc(Down(left), none, 0, 223, any), None);
         // X10 mode drops modifiers.
         assert_eq!(
-            enc(
-                Down(left),
-                KeyModifiers::SHIFT,
-                0,
-                0,
-                MouseProtocolMode::Press
-            ),
+            enc(Down(left), KeyModifiers::SHIFT, 0, 0, MouseMode::Press),
             Some(vec![ESC, b'[', b'M', 32, 33, 33])
         );
     }
@@ -633,8 +642,8 @@ mod tests {
                 &mouse(kind, KeyModifiers::NONE),
                 col,
                 row,
-                MouseProtocolMode::PressRelease,
-                MouseProtocolEncoding::Utf8,
+                MouseMode::PressRelease,
+                MouseEncoding::Utf8,
             )
         };
         let left = MouseButton::Left;

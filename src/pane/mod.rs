@@ -1,36 +1,30 @@
-//! One agent in one PTY: the child process, the vt100 parser its output feeds, and the
+//! One agent in one PTY: the child process, the emulator its output feeds, and the
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
 pub mod archive;
 pub mod child_env;
-pub mod escape_state;
-pub mod flood;
+pub mod emulator;
 pub mod keys;
 pub mod process_tree;
 pub mod reaper;
-pub mod replies;
 pub mod typing;
 
 use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-use replies::Replies;
 
 use crate::recorder::Recorder;
 
 /// Index of a pane in the app's pane list.
 pub type PaneId = usize;
 
-/// The parser a pane's output goes through.
-pub type Emulator = vt100::Parser<Replies>;
+pub use emulator::Emulator;
 
 /// What a pane's threads tell the app.
 #[derive(Debug)]
@@ -240,13 +234,7 @@ impl Pane {
         if let Some(cast) = &self.cast {
             cast.resize(cols, rows);
         }
-        let mut emulator = self.emulator();
-        // The parser's set_size (not the screen's) hands rows a shorter screen pushes
-        // out of vt100's history to the archive.
-        emulator.set_size(non_zero(rows), non_zero(cols));
-        emulator.callbacks_mut().escapes.resized();
-        archive::forget_reach(&mut emulator);
-        drop(emulator);
+        self.emulator().set_size(rows, cols);
         if let Err(err) = self.master.resize(pty_size(rows, cols)) {
             tracing::warn!(pane = %self.name, %err, "PTY resize failed");
         }
@@ -276,25 +264,16 @@ impl Pane {
     }
 }
 
-/// A pane's parser for a screen of `rows` x `cols` with `scrollback` lines of history,
-/// the newest of them kept by vt100 and the rest by the archive (see [`archive`]).
+/// A pane's emulator for a screen of `rows` x `cols` with `scrollback` lines of history,
+/// the newest of them kept by the grid and the rest by the archive (see [`archive`]).
 pub fn new_emulator(rows: u16, cols: u16, scrollback: usize) -> Emulator {
     let (recent, archived) = archive::split(scrollback);
-    new_emulator_split(rows, cols, recent, archived)
+    Emulator::new(rows, cols, recent, archived)
 }
 
 /// [`new_emulator`] with the history shared out as given (tests use small shares).
 pub fn new_emulator_split(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
-    let replies = Replies {
-        archive: archive::Archive::new(archived),
-        ..Replies::default()
-    };
-    vt100::Parser::new_with_callbacks(non_zero(rows), non_zero(cols), recent, replies)
-}
-
-/// vt100 sizes are never zero; a zero-sized pane is treated as one cell.
-pub fn non_zero(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN)
+    Emulator::new(rows, cols, recent, archived)
 }
 
 fn pty_size(rows: u16, cols: u16) -> PtySize {
@@ -314,8 +293,8 @@ fn spawn_thread(name: &str, body: impl FnOnce() + Send + 'static) -> std::io::Re
 }
 
 /// Output read from the PTY and not yet parsed. Reading and parsing are separate threads
-/// so the child keeps writing while vt100 works; in a flood the parser then finds a large
-/// batch waiting, and [`flood::ingest`] can leave out what would scroll away unseen.
+/// so the child keeps writing while the emulator works; in a flood the parser then finds
+/// a large batch waiting and takes it in one go.
 #[derive(Default)]
 struct Inbox {
     state: Mutex<InboxState>,
@@ -355,18 +334,45 @@ impl Inbox {
         self.filled.notify_one();
     }
 
-    /// Swaps everything waiting into `batch` (which must be empty), waiting for some;
-    /// false once the reader has closed and nothing is left.
-    fn take(&self, batch: &mut Vec<u8>) -> bool {
+    /// Swaps everything waiting into `batch` (which must be empty), waiting for some
+    /// until `deadline` (if any).
+    fn take(&self, batch: &mut Vec<u8>, deadline: Option<Instant>) -> Taken {
         let mut state = self.lock();
         while state.bytes.is_empty() && !state.closed {
-            state = self.filled.wait(state).unwrap_or_else(|p| p.into_inner());
+            match deadline {
+                None => state = self.filled.wait(state).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                        return Taken::TimedOut;
+                    };
+                    state = self
+                        .filled
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+            }
         }
         std::mem::swap(&mut state.bytes, batch);
         self.emptied.notify_one();
-        !batch.is_empty()
+        if batch.is_empty() {
+            Taken::Closed
+        } else {
+            Taken::Bytes
+        }
     }
 }
+
+/// What [`Inbox::take`] found.
+enum Taken {
+    Bytes,
+    TimedOut,
+    /// The reader has closed and nothing is left.
+    Closed,
+}
+
+/// Bytes parsed per lock hold, so the UI can draw between slices of a flood.
+const SLICE: usize = 16 * 1024;
 
 /// Moves the child's output into the inbox as fast as it comes, recording it on the way.
 fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: Option<&Recorder>) {
@@ -388,7 +394,8 @@ fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: 
 }
 
 /// Parses everything the child writes. Parsing happens here, off the UI thread, so a
-/// flood costs the UI one dirty flag per frame, not one message per chunk.
+/// flood costs the UI one dirty flag per frame, not one message per chunk. A synchronized
+/// update (DEC 2026) the child leaves open is shown once its time runs out.
 fn parse_loop(
     id: PaneId,
     inbox: &Inbox,
@@ -397,17 +404,30 @@ fn parse_loop(
     writer: &std_mpsc::Sender<WriteJob>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
+    let lock = || emulator.lock().unwrap_or_else(|p| p.into_inner());
     let mut batch = Vec::new();
-    while inbox.take(&mut batch) {
+    let mut deadline = None;
+    loop {
         let mut answers = Vec::new();
-        let left_out = flood::ingest(emulator, &batch, |emulator| {
-            answers.append(&mut emulator.callbacks_mut().to_child);
-            if !dirty.swap(true, Ordering::AcqRel) {
-                notify(PaneSignal::Output(id));
+        match inbox.take(&mut batch, deadline) {
+            Taken::Closed => break,
+            Taken::TimedOut => {
+                let mut emulator = lock();
+                emulator.end_sync();
+                answers.append(&mut emulator.requests_mut().to_child);
+                deadline = emulator.sync_deadline();
             }
-        });
-        if left_out > 0 {
-            tracing::trace!(pane = id, batch = batch.len(), left_out, "flood skipped");
+            Taken::Bytes => {
+                for slice in batch.chunks(SLICE) {
+                    let mut emulator = lock();
+                    emulator.process(slice);
+                    answers.append(&mut emulator.requests_mut().to_child);
+                    deadline = emulator.sync_deadline();
+                }
+            }
+        }
+        if !dirty.swap(true, Ordering::AcqRel) {
+            notify(PaneSignal::Output(id));
         }
         if !answers.is_empty() {
             let _ = writer.send(WriteJob::Bytes(answers));

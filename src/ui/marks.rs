@@ -44,7 +44,6 @@ mod tests {
 
     use super::*;
     use crate::pane::Emulator;
-    use crate::pane::archive::HistoryView as _;
     use crate::scrollback::{History, search};
     use crate::ui::screen::draw_view;
 
@@ -59,7 +58,7 @@ mod tests {
     #[test]
     fn a_search_hit_deep_in_the_scrollback_is_drawn_highlighted() {
         let mut emulator = numbered();
-        let history = History::read(&mut emulator);
+        let history = History::read(&emulator);
         let hits = search(&history, "1234");
         assert_eq!(hits.len(), 1, "only line 1234 contains it");
         let hit = hits[0];
@@ -80,7 +79,7 @@ mod tests {
             .draw(|frame| {
                 let buf = frame.buffer_mut();
                 assert_eq!(buf.area, area);
-                draw_view(buf, inner, &emulator);
+                draw_view(buf, inner, &emulator, &mut Vec::new());
                 Marks::new(buf, inner, view).paint(hit.line, hit.start, hit.end, style);
             })
             .unwrap();

@@ -1,83 +1,148 @@
-//! Paints a `vt100::Screen` into a ratatui buffer cell by cell: colours (16/256/RGB),
-//! bold, dim, italic, underline, inverse and wide characters. tui-term does this job
-//! elsewhere but pins vt100 0.16, so this is ours.
+//! Paints a pane's emulated screen into a ratatui buffer cell by cell: colours
+//! (16/256/RGB), every attribute ratatui can carry to the host (bold, dim, italic,
+//! underline and its colour, blink, inverse, hidden, strikethrough) and wide characters.
+//! Hyperlinks (OSC 8) are collected as [`LinkRun`]s for the frame to send after the
+//! cells, since a ratatui cell cannot hold one.
 
+use alacritty_terminal::grid::{Dimensions as _, Row};
+use alacritty_terminal::index::Line;
+use alacritty_terminal::term::cell::{Cell as TermCell, Flags};
+use alacritty_terminal::vte::ansi::Color as TermColor;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 
-use crate::pane::archive::HistoryView as _;
-use crate::pane::{Emulator, non_zero};
+use crate::pane::Emulator;
+use crate::pane::emulator::BLINK;
+
+/// A stretch of one screen row that links to `uri`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRun {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub uri: String,
+}
 
 /// Draws a pane's view into `area`: the live screen, or wherever in its history the view
-/// is. Rows from the archive (see [`crate::pane::archive`]) are kept as text with SGR;
-/// they are replayed through a throwaway vt100 screen of their own, so they are painted
-/// by the very code that paints live rows.
-pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator) {
-    let screen = emulator.screen();
+/// is, and adds the hyperlinks it shows to `links`. Rows from the archive (see
+/// [`crate::pane::archive`]) are kept as text with SGR; they are replayed through a
+/// throwaway emulator of their own, so they are painted by the code that paints live
+/// rows.
+pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut Vec<LinkRun>) {
     let reach = emulator.archive_rows_in_view();
     let from_archive = reach.min(usize::from(area.height));
     if from_archive == 0 {
-        draw_screen(buf, area, screen);
+        draw_screen(buf, area, emulator, links);
         return;
     }
-    let archive = &emulator.callbacks().archive;
-    let cols = screen.size().1;
+    let archive = emulator.archive();
+    let cols = emulator.size().1;
     let first = archive.len() - reach;
-    let mut replay = vt100::Parser::new(non_zero(from_archive as u16), cols, 0);
+    let mut replay = Emulator::new(from_archive as u16, cols, 0, 0);
     for index in first..first + from_archive {
         if index > first {
             replay.process(b"\r\n");
         }
-        // Each archived row starts from the default colours.
+        replay.process(archive.formatted(index, cols).as_bytes());
+        // Each archived row starts from the default style.
         replay.process(b"\x1b[m");
-        replay.process(archive.formatted(index, cols.get()).as_bytes());
     }
     let top = Rect {
         height: from_archive as u16,
         ..area
     };
-    draw_screen(buf, top, replay.screen());
-    // vt100's view stands at the top of its own history, right after the archive's.
+    draw_screen(buf, top, &replay, links);
+    // The grid's view stands at the top of its own history, right after the archive's.
     let below = Rect {
         y: area.y + top.height,
         height: area.height - top.height,
         ..area
     };
-    draw_screen(buf, below, screen);
+    draw_screen(buf, below, emulator, links);
 }
 
-/// Draws the visible part of `screen` (respecting its scrollback offset) into `area`.
-pub fn draw_screen(buf: &mut Buffer, area: Rect, screen: &vt100::Screen) {
+/// Draws the visible part of `emulator`'s grid (at its view offset) into `area`.
+pub fn draw_screen(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut Vec<LinkRun>) {
     let area = area.intersection(buf.area);
-    for row in 0..area.height {
-        for col in 0..area.width {
-            let target = &mut buf[(area.x + col, area.y + row)];
-            match screen.cell(row, col) {
-                Some(cell) if !cell.is_wide_continuation() => paint(target, cell),
-                // The right half of a wide character: ratatui skips it after the wide
-                // symbol, but it must not keep an old symbol of its own.
-                Some(cell) => {
-                    target.reset();
-                    target.set_bg(color(cell.bgcolor()));
+    let grid = emulator.term().grid();
+    let offset = grid.display_offset() as i32;
+    let rows = grid.screen_lines() as u16;
+    for y in 0..area.height {
+        if y >= rows {
+            for x in 0..area.width {
+                buf[(area.x + x, area.y + y)].reset();
+            }
+            continue;
+        }
+        let row = &grid[Line(i32::from(y) - offset)];
+        draw_row(buf, area.x, area.y + y, area.width, row, links);
+    }
+}
+
+fn draw_row(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    row: &Row<TermCell>,
+    links: &mut Vec<LinkRun>,
+) {
+    let cells = &row[..];
+    for col in 0..width {
+        let target = &mut buf[(x + col, y)];
+        let Some(cell) = cells.get(usize::from(col)) else {
+            target.reset();
+            continue;
+        };
+        if cell.flags.contains(Flags::WIDE_CHAR_SPACER) {
+            // The right half of a wide character: ratatui skips it after the wide
+            // symbol, but it must not keep an old symbol of its own.
+            target.reset();
+            target.set_bg(color(cell.bg));
+            continue;
+        }
+        paint(target, cell);
+        if let Some(link) = cell.hyperlink() {
+            let cell_width = if cell.flags.contains(Flags::WIDE_CHAR) {
+                2
+            } else {
+                1
+            };
+            match links.last_mut() {
+                Some(run)
+                    if run.y == y && run.x + run.width == x + col && run.uri == link.uri() =>
+                {
+                    run.width += cell_width;
                 }
-                None => {
-                    target.reset();
-                }
+                _ => links.push(LinkRun {
+                    x: x + col,
+                    y,
+                    width: cell_width,
+                    uri: link.uri().to_string(),
+                }),
             }
         }
     }
 }
 
-fn paint(target: &mut Cell, cell: &vt100::Cell) {
-    if cell.has_contents() {
-        target.set_symbol(cell.contents());
-    } else {
-        target.set_char(' ');
+fn paint(target: &mut Cell, cell: &TermCell) {
+    let blank = cell.c == '\t' || cell.flags.contains(Flags::LEADING_WIDE_CHAR_SPACER);
+    match cell.zerowidth() {
+        Some(marks) if !blank => {
+            let mut symbol = String::with_capacity(8);
+            symbol.push(cell.c);
+            symbol.extend(marks);
+            target.set_symbol(&symbol);
+        }
+        _ => {
+            target.set_char(if blank { ' ' } else { cell.c });
+        }
     }
-    let mut fg = color(cell.fgcolor());
-    let mut bg = color(cell.bgcolor());
-    if cell.inverse() {
+    let flags = cell.flags;
+    let mut fg = color(cell.fg);
+    let mut bg = color(cell.bg);
+    if flags.contains(Flags::INVERSE) {
         // Reset on both sides means "the terminal's own colours", which only the host
         // can invert; the REVERSED modifier does that faithfully.
         if fg == Color::Reset || bg == Color::Reset {
@@ -91,35 +156,41 @@ fn paint(target: &mut Cell, cell: &vt100::Cell) {
     }
     target.fg = fg;
     target.bg = bg;
-    if cell.bold() {
-        target.modifier |= Modifier::BOLD;
-    }
-    if cell.dim() {
-        target.modifier |= Modifier::DIM;
-    }
-    if cell.italic() {
-        target.modifier |= Modifier::ITALIC;
-    }
-    if cell.underline() {
-        target.modifier |= Modifier::UNDERLINED;
+    target.underline_color = cell.underline_color().map_or(Color::Reset, color);
+    for (flag, modifier) in [
+        (Flags::BOLD, Modifier::BOLD),
+        (Flags::DIM, Modifier::DIM),
+        (Flags::ITALIC, Modifier::ITALIC),
+        (Flags::ALL_UNDERLINES, Modifier::UNDERLINED),
+        (BLINK, Modifier::SLOW_BLINK),
+        (Flags::HIDDEN, Modifier::HIDDEN),
+        (Flags::STRIKEOUT, Modifier::CROSSED_OUT),
+    ] {
+        if flags.intersects(flag) {
+            target.modifier |= modifier;
+        }
     }
 }
 
-fn color(color: vt100::Color) -> Color {
+fn color(color: TermColor) -> Color {
     match color {
-        vt100::Color::Default => Color::Reset,
-        vt100::Color::Idx(index) => Color::Indexed(index),
-        vt100::Color::Rgb(r, g, b) => Color::Rgb(r, g, b),
+        TermColor::Named(named) => match named as usize {
+            index @ 0..=15 => Color::Indexed(index as u8),
+            // The dim variants of the 8 colours.
+            index @ 259..=266 => Color::Indexed((index - 259) as u8),
+            _ => Color::Reset,
+        },
+        TermColor::Indexed(index) => Color::Indexed(index),
+        TermColor::Spec(rgb) => Color::Rgb(rgb.r, rgb.g, rgb.b),
     }
 }
 
 /// Where the child's cursor is on the host screen, if it should be shown there.
 pub fn cursor_position(area: Rect, emulator: &Emulator) -> Option<Position> {
-    let screen = emulator.screen();
-    if screen.hide_cursor() || emulator.view_offset() > 0 {
+    if emulator.hide_cursor() || emulator.view_offset() > 0 {
         return None;
     }
-    let (row, col) = screen.cursor_position();
+    let (row, col) = emulator.cursor_position();
     (row < area.height && col < area.width).then(|| Position::new(area.x + col, area.y + row))
 }
 
@@ -165,18 +236,17 @@ impl Snapshot {
 mod tests {
     use super::*;
 
-    fn screen_of(bytes: &[u8], rows: u16, cols: u16) -> vt100::Parser {
-        let mut parser =
-            vt100::Parser::new(crate::pane::non_zero(rows), crate::pane::non_zero(cols), 0);
-        parser.process(bytes);
-        parser
+    fn screen_of(bytes: &[u8], rows: u16, cols: u16) -> Emulator {
+        let mut emulator = Emulator::new(rows, cols, 0, 0);
+        emulator.process(bytes);
+        emulator
     }
 
     fn draw(bytes: &[u8], rows: u16, cols: u16) -> Buffer {
-        let parser = screen_of(bytes, rows, cols);
+        let emulator = screen_of(bytes, rows, cols);
         let mut buf = Buffer::empty(Rect::new(0, 0, cols, rows));
         let area = buf.area;
-        draw_screen(&mut buf, area, parser.screen());
+        draw_screen(&mut buf, area, &emulator, &mut Vec::new());
         buf
     }
 
@@ -235,13 +305,13 @@ mod tests {
     }
 
     #[test]
-    fn a_view_reaching_into_the_archive_draws_its_rows_above_vt100s() {
-        // Five lines into a 2-row screen: 1 and 2 in the archive, 3 in vt100's history.
+    fn a_view_reaching_into_the_archive_draws_its_rows_above_the_grids() {
+        // Five lines into a 2-row screen: 1 and 2 in the archive, 3 in the grid's history.
         let mut emulator = crate::pane::new_emulator_split(2, 10, 1, 10);
         emulator.process(b"\x1b[31mone\x1b[m\r\n\x1b[1mtwo\x1b[m\r\nthree\r\nfour\r\nfive");
         emulator.set_view_offset(3);
         let mut buf = Buffer::empty(Rect::new(0, 0, 12, 3));
-        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator);
+        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator, &mut Vec::new());
         fn row(buf: &Buffer, y: u16) -> String {
             (1..11).map(|x| buf[(x, y)].symbol().to_string()).collect()
         }
@@ -250,9 +320,9 @@ mod tests {
         assert_eq!(buf[(1, 1)].fg, Color::Indexed(1), "colours come back");
         assert!(buf[(1, 2)].modifier.contains(Modifier::BOLD));
         emulator.set_view_offset(2);
-        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator);
+        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator, &mut Vec::new());
         assert_eq!(row(&buf, 1), "two       ");
-        assert_eq!(row(&buf, 2), "three     ", "vt100's own history follows");
+        assert_eq!(row(&buf, 2), "three     ", "the grid's own history follows");
         assert_eq!(row(&buf, 0), "          ", "nothing drawn outside the area");
     }
 
@@ -262,7 +332,7 @@ mod tests {
         let mut snapshot = Snapshot::default();
         snapshot.capture(&buf, buf.area);
         let half = screen_of(b"half", 1, 10);
-        draw_screen(&mut buf, Rect::new(0, 0, 10, 1), half.screen());
+        draw_screen(&mut buf, Rect::new(0, 0, 10, 1), &half, &mut Vec::new());
         assert!(snapshot.restore(&mut buf, Rect::new(0, 0, 10, 1)));
         assert_eq!(buf[(0, 0)].symbol(), "f");
         assert!(!snapshot.restore(&mut buf, Rect::new(0, 0, 9, 1)));

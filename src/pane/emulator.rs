@@ -1,0 +1,848 @@
+//! A pane's terminal: alacritty_terminal's grid and parser, with what a pane needs on top
+//! of them. Why alacritty_terminal and not vt100 is in the README's design notes; in
+//! short, it draws everything the programs we host send (DEC line drawing, tab stops,
+//! insert mode, every SGR, hyperlinks), parses 2-10x faster, and reports damage.
+//!
+//! The parser drives the grid through [`Tap`], which hands almost every call straight on
+//! and keeps the few where a pane must do more or answer differently: the bell, the
+//! title, OSC 52, device attributes, colour queries, screens 47/1047, scrollback erasure,
+//! and emoji sequences (see [`Tap::input`]).
+//!
+//! History: the grid keeps the newest [`RECENT_ROWS`] rows of it as cells; older rows
+//! move to the [`Archive`] as compact text with SGR (see [`Emulator::archive_overflow`]).
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use alacritty_terminal::event::{Event, EventListener};
+use alacritty_terminal::grid::{Dimensions, Scroll};
+use alacritty_terminal::index::{Column, Line, Point};
+use alacritty_terminal::term::cell::{Cell, Flags};
+use alacritty_terminal::term::{Config, Term, TermMode};
+use alacritty_terminal::vte::ansi::{
+    Attr, CharsetIndex, ClearMode, CursorShape, CursorStyle, Handler, Hyperlink, KeyboardModes,
+    KeyboardModesApplyBehavior, LineClearMode, Mode, ModifyOtherKeys, PrivateMode, Processor, Rgb,
+    ScpCharPath, ScpUpdateMode, StandardCharset, TabulationClearMode,
+};
+
+use super::archive::Archive;
+use crate::pane::keys::{MouseEncoding, MouseMode};
+
+pub use super::archive::RECENT_ROWS;
+
+/// A blink attribute alacritty_terminal has no flag for; kept in a bit its flags leave
+/// unused, so cells carry it through every grid operation like their own flags.
+pub const BLINK: Flags = Flags::from_bits_retain(0x8000);
+
+/// Bytes parsed at a time, so rows leaving the grid's history reach the archive before
+/// the grid's own limit drops them (see [`grid_history`]).
+const SLICE: usize = 4 * 1024;
+
+/// What the child asked of its terminal besides drawing, for the pane to act on.
+#[derive(Debug, Default)]
+pub struct Requests {
+    /// Bytes to write back to the child (answers to its queries).
+    pub to_child: Vec<u8>,
+    /// Bells rung since the pane last looked.
+    pub bells: u32,
+    /// The child set its window title (OSC 0/2).
+    pub title: Option<String>,
+    /// OSC 52 clipboard writes (selector, base64 data), for the clipboard feature.
+    pub clipboard: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Answers alacritty_terminal writes itself (cursor position, mode reports).
+#[derive(Clone, Default)]
+pub struct Answers(Arc<Mutex<Vec<u8>>>);
+
+impl EventListener for Answers {
+    fn send_event(&self, event: Event) {
+        if let Event::PtyWrite(text) = event {
+            let mut answers = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            answers.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+/// The host terminal's own colours, when it told us (see [`crate::host_colours`]); the
+/// children's OSC 10/11 queries get these, and no answer when unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HostColours {
+    pub foreground: Option<(u8, u8, u8)>,
+    pub background: Option<(u8, u8, u8)>,
+}
+
+static HOST_COLOURS: Mutex<HostColours> = Mutex::new(HostColours {
+    foreground: None,
+    background: None,
+});
+
+/// Sets what the children are told the host's colours are.
+pub fn set_host_colours(colours: HostColours) {
+    *HOST_COLOURS.lock().unwrap_or_else(|p| p.into_inner()) = colours;
+}
+
+fn host_colours() -> HostColours {
+    *HOST_COLOURS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A pane's emulated terminal; see the module docs.
+pub struct Emulator {
+    term: Term<Answers>,
+    parser: Processor,
+    answers: Answers,
+    requests: Requests,
+    archive: Archive,
+    /// How many archive rows the view reaches into, past all of the grid's history.
+    reach: usize,
+    /// The DECSCUSR shape the child asked for (0 = the host's default).
+    cursor_shape: u8,
+    /// A ZWJ was the last character printed.
+    joining: bool,
+}
+
+/// Grid size as alacritty_terminal takes it.
+struct Size {
+    rows: usize,
+    cols: usize,
+}
+
+impl Size {
+    /// At least one row and two columns: alacritty_terminal writes a wide character's
+    /// second half past the end of a one-column row. (A one-column pane's child is told
+    /// one column; the second is never drawn.)
+    fn new(rows: u16, cols: u16) -> Size {
+        Size {
+            rows: usize::from(rows.max(1)),
+            cols: usize::from(cols.max(2)),
+        }
+    }
+}
+
+impl Dimensions for Size {
+    fn total_lines(&self) -> usize {
+        self.rows
+    }
+    fn screen_lines(&self) -> usize {
+        self.rows
+    }
+    fn columns(&self) -> usize {
+        self.cols
+    }
+}
+
+/// The grid's own history limit: the rows it keeps, plus room for everything one slice
+/// can scroll before they move on to the archive (one line per byte at most).
+fn grid_history(recent: usize) -> usize {
+    recent + SLICE
+}
+
+impl Emulator {
+    /// A screen of `rows` x `cols` with `recent` rows of history kept as cells and
+    /// `archived` more in the archive.
+    pub fn new(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
+        let answers = Answers::default();
+        let config = Config {
+            scrolling_history: grid_history(recent),
+            kitty_keyboard: false,
+            ..Config::default()
+        };
+        let size = Size::new(rows, cols);
+        let mut archive = Archive::new(archived);
+        archive.set_recent(recent);
+        Emulator {
+            term: Term::new(config, &size, answers.clone()),
+            parser: Processor::new(),
+            answers,
+            requests: Requests::default(),
+            archive,
+            reach: 0,
+            cursor_shape: 0,
+            joining: false,
+        }
+    }
+
+    /// Parses child output.
+    pub fn process(&mut self, bytes: &[u8]) {
+        for slice in bytes.chunks(SLICE) {
+            let mut tap = Tap {
+                term: &mut self.term,
+                answers: &self.answers,
+                requests: &mut self.requests,
+                archive: &mut self.archive,
+                cursor_shape: &mut self.cursor_shape,
+                joining: &mut self.joining,
+            };
+            self.parser.advance(&mut tap, slice);
+            self.archive_overflow();
+        }
+        self.collect_answers();
+    }
+
+    /// When a synchronized update (DEC 2026) the child began must be shown even though it
+    /// has not ended it; `None` when none is pending.
+    pub fn sync_deadline(&self) -> Option<Instant> {
+        self.parser.sync_timeout().sync_timeout()
+    }
+
+    /// Shows a synchronized update that ran out of time.
+    pub fn end_sync(&mut self) {
+        let mut tap = Tap {
+            term: &mut self.term,
+            answers: &self.answers,
+            requests: &mut self.requests,
+            archive: &mut self.archive,
+            cursor_shape: &mut self.cursor_shape,
+            joining: &mut self.joining,
+        };
+        self.parser.stop_sync(&mut tap);
+        self.archive_overflow();
+        self.collect_answers();
+    }
+
+    fn collect_answers(&mut self) {
+        let mut answers = self.answers.0.lock().unwrap_or_else(|p| p.into_inner());
+        if !answers.is_empty() {
+            self.requests.to_child.append(&mut answers);
+        }
+    }
+
+    /// Moves history rows beyond the grid's share to the archive, oldest first. The view
+    /// stays on the lines it shows.
+    fn archive_overflow(&mut self) {
+        if self.term.mode().contains(TermMode::ALT_SCREEN) {
+            return;
+        }
+        let recent = self.archive.recent();
+        let grid = self.term.grid();
+        let kept = grid.history_size();
+        if kept <= recent {
+            return;
+        }
+        // How far back the view is over the whole history; that stays.
+        let offset = self.view_offset();
+        for back in (recent + 1..=kept).rev() {
+            let row = &grid[Line(-(back as i32))];
+            self.archive.push(row);
+        }
+        let grid = self.term.grid_mut();
+        grid.update_history(recent);
+        grid.update_history(grid_history(recent));
+        self.set_view_offset(offset);
+    }
+
+    pub fn requests(&self) -> &Requests {
+        &self.requests
+    }
+
+    pub fn requests_mut(&mut self) -> &mut Requests {
+        &mut self.requests
+    }
+
+    /// (rows, cols).
+    pub fn size(&self) -> (u16, u16) {
+        (self.term.screen_lines() as u16, self.term.columns() as u16)
+    }
+
+    /// Resizes the screen; text reflows as the child's lines wrap at the new width, and
+    /// the view returns to the live screen.
+    pub fn set_size(&mut self, rows: u16, cols: u16) {
+        self.term.resize(Size::new(rows, cols));
+        self.term.scroll_display(Scroll::Bottom);
+        self.reach = 0;
+        self.archive_overflow();
+    }
+
+    /// The cursor's (row, col) on the screen.
+    pub fn cursor_position(&self) -> (u16, u16) {
+        let point = self.term.grid().cursor.point;
+        (point.line.0.max(0) as u16, point.column.0 as u16)
+    }
+
+    pub fn hide_cursor(&self) -> bool {
+        !self.term.mode().contains(TermMode::SHOW_CURSOR)
+    }
+
+    /// The DECSCUSR shape the child asked for, 0 for the host's default.
+    pub fn cursor_shape(&self) -> u8 {
+        self.cursor_shape
+    }
+
+    pub fn alternate_screen(&self) -> bool {
+        self.term.mode().contains(TermMode::ALT_SCREEN)
+    }
+
+    pub fn application_cursor(&self) -> bool {
+        self.term.mode().contains(TermMode::APP_CURSOR)
+    }
+
+    pub fn application_keypad(&self) -> bool {
+        self.term.mode().contains(TermMode::APP_KEYPAD)
+    }
+
+    pub fn bracketed_paste(&self) -> bool {
+        self.term.mode().contains(TermMode::BRACKETED_PASTE)
+    }
+
+    pub fn focus_events(&self) -> bool {
+        self.term.mode().contains(TermMode::FOCUS_IN_OUT)
+    }
+
+    pub fn mouse_mode(&self) -> MouseMode {
+        let mode = self.term.mode();
+        if mode.contains(TermMode::MOUSE_MOTION) {
+            MouseMode::AnyMotion
+        } else if mode.contains(TermMode::MOUSE_DRAG) {
+            MouseMode::ButtonMotion
+        } else if mode.contains(TermMode::MOUSE_REPORT_CLICK) {
+            MouseMode::PressRelease
+        } else {
+            MouseMode::None
+        }
+    }
+
+    pub fn mouse_encoding(&self) -> MouseEncoding {
+        let mode = self.term.mode();
+        if mode.contains(TermMode::SGR_MOUSE) {
+            MouseEncoding::Sgr
+        } else if mode.contains(TermMode::UTF8_MOUSE) {
+            MouseEncoding::Utf8
+        } else {
+            MouseEncoding::Default
+        }
+    }
+
+    /// The grid, for drawing.
+    pub fn term(&self) -> &Term<Answers> {
+        &self.term
+    }
+
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// The screen's text, rows without their trailing blanks, blank rows at the end left
+    /// out.
+    pub fn contents(&self) -> String {
+        let rows = self.term.screen_lines() as i32;
+        let mut text = (0..rows)
+            .map(|row| row_text(&self.term.grid()[Line(row)]))
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.truncate(text.trim_end_matches('\n').len());
+        text
+    }
+
+    /// Rows of history behind the live screen: the archive's and the grid's. On the
+    /// alternate screen there is none (the archive belongs to the main screen).
+    pub fn history_len(&self) -> usize {
+        if self.alternate_screen() {
+            return 0;
+        }
+        self.archive.len() + self.term.grid().history_size()
+    }
+
+    /// How far back the view is (0 = the live screen).
+    pub fn view_offset(&self) -> usize {
+        self.term.grid().display_offset() + self.archive_rows_in_view()
+    }
+
+    /// Moves the view `offset` rows back, as far as the history goes.
+    pub fn set_view_offset(&mut self, offset: usize) {
+        let recent = self.term.grid().history_size();
+        let current = self.term.grid().display_offset() as i32;
+        let target = offset.min(recent) as i32;
+        self.term.scroll_display(Scroll::Delta(target - current));
+        self.reach = if self.alternate_screen() {
+            0
+        } else {
+            offset.saturating_sub(recent).min(self.archive.len())
+        };
+    }
+
+    /// How many rows at the top of the view come from the archive.
+    pub fn archive_rows_in_view(&self) -> usize {
+        let grid = self.term.grid();
+        let at_top = grid.display_offset() == grid.history_size();
+        if self.alternate_screen() || !at_top {
+            return 0;
+        }
+        self.reach
+    }
+
+    /// Lines gone from the history for good, for numbering the rest.
+    pub fn lines_dropped(&self) -> u64 {
+        self.archive.dropped()
+    }
+
+    /// Plain text of visible row `row`.
+    pub fn view_row_text(&self, row: u16) -> Option<String> {
+        let (rows, cols) = self.size();
+        if row >= rows {
+            return None;
+        }
+        let reach = self.archive_rows_in_view();
+        match usize::from(row).checked_sub(reach) {
+            Some(grid_row) => {
+                let line = grid_row as i32 - self.term.grid().display_offset() as i32;
+                Some(row_text(&self.term.grid()[Line(line)]))
+            }
+            None => Some(
+                self.archive
+                    .text(self.archive.len() - reach + usize::from(row), cols),
+            ),
+        }
+    }
+
+    /// Every line of the history and the screen, oldest first: (text, wrapped).
+    pub fn all_lines(&self) -> Vec<(String, bool)> {
+        let (rows, cols) = self.size();
+        let grid = self.term.grid();
+        let mut lines = Vec::new();
+        if !self.alternate_screen() {
+            lines.reserve(self.archive.len() + grid.history_size() + usize::from(rows));
+            for index in 0..self.archive.len() {
+                lines.push((self.archive.text(index, cols), self.archive.wrapped(index)));
+            }
+        }
+        let top = -(grid.history_size() as i32);
+        for line in top..i32::from(rows) {
+            let row = &grid[Line(line)];
+            lines.push((row_text(row), row_wrapped(row)));
+        }
+        lines
+    }
+
+    /// Plain text of screen row `row` (tests and the demo use it).
+    pub fn row_text(&self, row: u16) -> String {
+        row_text(&self.term.grid()[Line(i32::from(row))])
+    }
+}
+
+/// A row's text: each character once (the right half of a wide one is not a character),
+/// with the marks joined to it, trailing blanks left out.
+pub fn row_text(row: &alacritty_terminal::grid::Row<Cell>) -> String {
+    let mut text = String::new();
+    for cell in &row[..] {
+        if cell
+            .flags
+            .intersects(Flags::WIDE_CHAR_SPACER | Flags::LEADING_WIDE_CHAR_SPACER)
+        {
+            continue;
+        }
+        text.push(if cell.c == '\t' || cell.flags.contains(Flags::HIDDEN) {
+            ' '
+        } else {
+            cell.c
+        });
+        if let Some(marks) = cell.zerowidth() {
+            text.extend(marks);
+        }
+    }
+    text.truncate(text.trim_end_matches(' ').len());
+    text
+}
+
+/// Whether the child's text went on from this row to the next.
+pub fn row_wrapped(row: &alacritty_terminal::grid::Row<Cell>) -> bool {
+    row[..]
+        .last()
+        .is_some_and(|cell| cell.flags.contains(Flags::WRAPLINE))
+}
+
+/// The parser's view of the terminal; see the module docs.
+struct Tap<'a> {
+    term: &'a mut Term<Answers>,
+    answers: &'a Answers,
+    requests: &'a mut Requests,
+    archive: &'a mut Archive,
+    cursor_shape: &'a mut u8,
+    joining: &'a mut bool,
+}
+
+/// Zero-width joiner: the next emoji belongs to the one before it.
+const ZWJ: char = '\u{200d}';
+/// Emoji presentation selector: the character before it is drawn as a (wide) emoji.
+const VS16: char = '\u{fe0f}';
+
+impl Tap<'_> {
+    /// Answers the child, in order with the answers the grid writes itself.
+    fn reply(&mut self, text: &str) {
+        self.answers.send_event(Event::PtyWrite(text.to_string()));
+    }
+
+    /// The cell the last printed character went to, found the way alacritty_terminal
+    /// finds where a zero-width character belongs.
+    fn previous_cell(&self) -> Point {
+        let cursor = &self.term.grid().cursor;
+        let mut column = cursor.point.column;
+        if !cursor.input_needs_wrap {
+            column.0 = column.saturating_sub(1);
+        }
+        let point = Point::new(cursor.point.line, column);
+        if self.term.grid()[point]
+            .flags
+            .contains(Flags::WIDE_CHAR_SPACER)
+        {
+            Point::new(point.line, Column(column.saturating_sub(1)))
+        } else {
+            point
+        }
+    }
+
+    /// A VS16 after a narrow character makes it two cells wide, as terminals that draw
+    /// emoji do (and as the agents' own width tables count it).
+    fn widen_previous(&mut self) {
+        let point = self.previous_cell();
+        let cols = self.term.columns();
+        let grid = self.term.grid_mut();
+        let next = Point::new(point.line, point.column + 1);
+        if grid[point]
+            .flags
+            .intersects(Flags::WIDE_CHAR | Flags::WIDE_CHAR_SPACER)
+            || next.column.0 >= cols
+            || grid.cursor.point != next
+            || grid.cursor.input_needs_wrap
+        {
+            return;
+        }
+        grid[point].flags.insert(Flags::WIDE_CHAR);
+        let mut spacer = grid[point].clone();
+        spacer.c = ' ';
+        spacer.flags.remove(Flags::WIDE_CHAR);
+        spacer.flags.insert(Flags::WIDE_CHAR_SPACER);
+        spacer.extra = None;
+        grid[next] = spacer;
+        if next.column.0 + 1 >= cols {
+            grid.cursor.input_needs_wrap = true;
+        } else {
+            grid.cursor.point = Point::new(point.line, point.column + 2);
+        }
+    }
+}
+
+/// Extended pictographic characters that a ZWJ joins into one emoji.
+fn is_emoji(c: char) -> bool {
+    matches!(u32::from(c), 0x1f000..=0x1faff | 0x2600..=0x27bf)
+}
+
+#[allow(clippy::too_many_arguments)]
+impl Handler for Tap<'_> {
+    fn input(&mut self, c: char) {
+        // An emoji after a ZWJ joins the one before (👩‍💻 is one picture, two cells wide).
+        if std::mem::take(self.joining) && is_emoji(c) {
+            let point = self.previous_cell();
+            self.term.grid_mut()[point].push_zerowidth(c);
+            return;
+        }
+        self.term.input(c);
+        match c {
+            ZWJ => *self.joining = true,
+            VS16 => self.widen_previous(),
+            _ => {}
+        }
+    }
+
+    fn set_title(&mut self, title: Option<String>) {
+        self.requests.title = title.clone();
+        self.term.set_title(title);
+    }
+
+    fn bell(&mut self) {
+        self.requests.bells = self.requests.bells.saturating_add(1);
+    }
+
+    fn clipboard_store(&mut self, selector: u8, data: &[u8]) {
+        self.requests
+            .clipboard
+            .push((vec![selector], data.to_vec()));
+    }
+
+    fn clipboard_load(&mut self, _: u8, _: &str) {
+        // Never hand the person's clipboard to a child.
+    }
+
+    fn identify_terminal(&mut self, intermediate: Option<char>) {
+        match intermediate {
+            // DA1: a VT100 with the advanced video option, as tmux says. All of it
+            // holds (`tests/emulation.rs::the_vt100_claim_holds`): DEC line drawing, tab
+            // stops, scroll regions, DECALN, and bold, underline, blink and inverse.
+            None => self.reply("\x1b[?1;2c"),
+            // DA2: a VT100, version 0: no xterm version to promise xterm's extras by.
+            Some('>') => self.reply("\x1b[>0;0;0c"),
+            _ => {}
+        }
+    }
+
+    fn dynamic_color_sequence(&mut self, prefix: String, index: usize, terminator: &str) {
+        use alacritty_terminal::vte::ansi::NamedColor;
+        let host = host_colours();
+        let colour = match index {
+            i if i == NamedColor::Foreground as usize => host.foreground,
+            i if i == NamedColor::Background as usize => host.background,
+            i if i < 256 => Some(crate::host_colours::palette_rgb(i as u8)),
+            _ => None,
+        };
+        // Unknown colours are not answered (as tmux does): an invented answer makes a
+        // child on a light terminal pick dark-theme colours.
+        if let Some((r, g, b)) = colour {
+            let reply = format!(
+                "\x1b]{prefix};rgb:{r:02x}{r:02x}/{g:02x}{g:02x}/{b:02x}{b:02x}{terminator}"
+            );
+            self.reply(&reply);
+        }
+    }
+
+    fn text_area_size_chars(&mut self) {
+        let reply = format!(
+            "\x1b[8;{};{}t",
+            self.term.screen_lines(),
+            self.term.columns()
+        );
+        self.reply(&reply);
+    }
+
+    fn text_area_size_pixels(&mut self) {
+        // No cell size is known here; unanswered, as tmux leaves it.
+    }
+
+    fn set_cursor_style(&mut self, style: Option<CursorStyle>) {
+        *self.cursor_shape = style.map_or(0, |style| {
+            let base = match style.shape {
+                CursorShape::Underline => 3,
+                CursorShape::Beam => 5,
+                _ => 1,
+            };
+            if style.blinking { base } else { base + 1 }
+        });
+        self.term.set_cursor_style(style);
+    }
+
+    fn terminal_attribute(&mut self, attr: Attr) {
+        let template = &mut self.term.grid_mut().cursor.template.flags;
+        match attr {
+            Attr::BlinkSlow | Attr::BlinkFast => template.insert(BLINK),
+            Attr::CancelBlink => template.remove(BLINK),
+            _ => self.term.terminal_attribute(attr),
+        }
+    }
+
+    fn set_private_mode(&mut self, mode: PrivateMode) {
+        match mode {
+            // The alternate screen without 1049's cursor save; alacritty_terminal only
+            // knows 1049.
+            PrivateMode::Unknown(47 | 1047) => {
+                if !self.term.mode().contains(TermMode::ALT_SCREEN) {
+                    self.term.swap_alt();
+                }
+            }
+            _ => self.term.set_private_mode(mode),
+        }
+    }
+
+    fn unset_private_mode(&mut self, mode: PrivateMode) {
+        match mode {
+            PrivateMode::Unknown(47 | 1047) => {
+                if self.term.mode().contains(TermMode::ALT_SCREEN) {
+                    self.term.swap_alt();
+                }
+            }
+            _ => self.term.unset_private_mode(mode),
+        }
+    }
+
+    fn report_private_mode(&mut self, mode: PrivateMode) {
+        match mode {
+            PrivateMode::Unknown(number @ (47 | 1047)) => {
+                let state = if self.term.mode().contains(TermMode::ALT_SCREEN) {
+                    1
+                } else {
+                    2
+                };
+                self.reply(&format!("\x1b[?{number};{state}$y"));
+            }
+            _ => self.term.report_private_mode(mode),
+        }
+    }
+
+    fn clear_screen(&mut self, mode: ClearMode) {
+        if matches!(mode, ClearMode::Saved) && !self.term.mode().contains(TermMode::ALT_SCREEN) {
+            let kept = self.term.grid().history_size();
+            self.archive.erase(kept);
+        }
+        self.term.clear_screen(mode);
+    }
+
+    fn reset_state(&mut self) {
+        if !self.term.mode().contains(TermMode::ALT_SCREEN) {
+            let kept = self.term.grid().history_size();
+            self.archive.erase(kept);
+        }
+        *self.cursor_shape = 0;
+        self.term.reset_state();
+    }
+
+    // Everything else goes straight to the grid.
+    fn set_cursor_shape(&mut self, a0: CursorShape) {
+        self.term.set_cursor_shape(a0)
+    }
+    fn goto(&mut self, a0: i32, a1: usize) {
+        self.term.goto(a0, a1)
+    }
+    fn goto_line(&mut self, a0: i32) {
+        self.term.goto_line(a0)
+    }
+    fn goto_col(&mut self, a0: usize) {
+        self.term.goto_col(a0)
+    }
+    fn insert_blank(&mut self, a0: usize) {
+        self.term.insert_blank(a0)
+    }
+    fn move_up(&mut self, a0: usize) {
+        self.term.move_up(a0)
+    }
+    fn move_down(&mut self, a0: usize) {
+        self.term.move_down(a0)
+    }
+    fn device_status(&mut self, a0: usize) {
+        self.term.device_status(a0)
+    }
+    fn move_forward(&mut self, a0: usize) {
+        self.term.move_forward(a0)
+    }
+    fn move_backward(&mut self, a0: usize) {
+        self.term.move_backward(a0)
+    }
+    fn move_down_and_cr(&mut self, a0: usize) {
+        self.term.move_down_and_cr(a0)
+    }
+    fn move_up_and_cr(&mut self, a0: usize) {
+        self.term.move_up_and_cr(a0)
+    }
+    fn put_tab(&mut self, a0: u16) {
+        self.term.put_tab(a0)
+    }
+    fn backspace(&mut self) {
+        self.term.backspace()
+    }
+    fn carriage_return(&mut self) {
+        self.term.carriage_return()
+    }
+    fn linefeed(&mut self) {
+        self.term.linefeed()
+    }
+    fn substitute(&mut self) {
+        self.term.substitute()
+    }
+    fn newline(&mut self) {
+        self.term.newline()
+    }
+    fn set_horizontal_tabstop(&mut self) {
+        self.term.set_horizontal_tabstop()
+    }
+    fn scroll_up(&mut self, a0: usize) {
+        self.term.scroll_up(a0)
+    }
+    fn scroll_down(&mut self, a0: usize) {
+        self.term.scroll_down(a0)
+    }
+    fn insert_blank_lines(&mut self, a0: usize) {
+        self.term.insert_blank_lines(a0)
+    }
+    fn delete_lines(&mut self, a0: usize) {
+        self.term.delete_lines(a0)
+    }
+    fn erase_chars(&mut self, a0: usize) {
+        self.term.erase_chars(a0)
+    }
+    fn delete_chars(&mut self, a0: usize) {
+        self.term.delete_chars(a0)
+    }
+    fn move_backward_tabs(&mut self, a0: u16) {
+        self.term.move_backward_tabs(a0)
+    }
+    fn move_forward_tabs(&mut self, a0: u16) {
+        self.term.move_forward_tabs(a0)
+    }
+    fn save_cursor_position(&mut self) {
+        self.term.save_cursor_position()
+    }
+    fn restore_cursor_position(&mut self) {
+        self.term.restore_cursor_position()
+    }
+    fn clear_line(&mut self, a0: LineClearMode) {
+        self.term.clear_line(a0)
+    }
+    fn clear_tabs(&mut self, a0: TabulationClearMode) {
+        self.term.clear_tabs(a0)
+    }
+    fn set_tabs(&mut self, a0: u16) {
+        self.term.set_tabs(a0)
+    }
+    fn reverse_index(&mut self) {
+        self.term.reverse_index()
+    }
+    fn set_mode(&mut self, a0: Mode) {
+        self.term.set_mode(a0)
+    }
+    fn unset_mode(&mut self, a0: Mode) {
+        self.term.unset_mode(a0)
+    }
+    fn report_mode(&mut self, a0: Mode) {
+        self.term.report_mode(a0)
+    }
+    fn set_scrolling_region(&mut self, a0: usize, a1: Option<usize>) {
+        self.term.set_scrolling_region(a0, a1)
+    }
+    fn set_keypad_application_mode(&mut self) {
+        self.term.set_keypad_application_mode()
+    }
+    fn unset_keypad_application_mode(&mut self) {
+        self.term.unset_keypad_application_mode()
+    }
+    fn set_active_charset(&mut self, a0: CharsetIndex) {
+        self.term.set_active_charset(a0)
+    }
+    fn configure_charset(&mut self, a0: CharsetIndex, a1: StandardCharset) {
+        self.term.configure_charset(a0, a1)
+    }
+    fn set_color(&mut self, a0: usize, a1: Rgb) {
+        self.term.set_color(a0, a1)
+    }
+    fn reset_color(&mut self, a0: usize) {
+        self.term.reset_color(a0)
+    }
+    fn decaln(&mut self) {
+        self.term.decaln()
+    }
+    fn push_title(&mut self) {
+        self.term.push_title()
+    }
+    fn pop_title(&mut self) {
+        self.term.pop_title()
+    }
+    fn set_hyperlink(&mut self, a0: Option<Hyperlink>) {
+        self.term.set_hyperlink(a0)
+    }
+    fn report_keyboard_mode(&mut self) {
+        self.term.report_keyboard_mode()
+    }
+    fn push_keyboard_mode(&mut self, a0: KeyboardModes) {
+        self.term.push_keyboard_mode(a0)
+    }
+    fn pop_keyboard_modes(&mut self, a0: u16) {
+        self.term.pop_keyboard_modes(a0)
+    }
+    fn set_keyboard_mode(&mut self, a0: KeyboardModes, a1: KeyboardModesApplyBehavior) {
+        self.term.set_keyboard_mode(a0, a1)
+    }
+    fn set_modify_other_keys(&mut self, a0: ModifyOtherKeys) {
+        self.term.set_modify_other_keys(a0)
+    }
+    fn report_modify_other_keys(&mut self) {
+        self.term.report_modify_other_keys()
+    }
+    fn set_scp(&mut self, a0: ScpCharPath, a1: ScpUpdateMode) {
+        self.term.set_scp(a0, a1)
+    }
+}
