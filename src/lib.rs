@@ -22,6 +22,7 @@ pub mod delivery;
 pub mod demo_agent;
 pub mod doctor;
 pub mod host_colours;
+pub mod host_palette;
 pub mod keymap;
 pub mod layout;
 pub mod local_time;

@@ -259,3 +259,75 @@ fn focus_and_zoom_by_keys() {
     tui.chord(b"z");
     tui.wait_for_gone("BBB");
 }
+
+/// A child's OSC 11 question gets the host terminal's real background (here a light
+/// one), not an invented dark one.
+#[test]
+fn a_child_asking_for_the_background_hears_the_hosts() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ask_background.py"
+    );
+    let pane = format!("a=python3 {script}; sleep 600");
+    let mut tui = Tui::start_with_env(
+        &["--pane", &pane],
+        80,
+        20,
+        &[(common::TEST_HOST_BACKGROUND, "rgb:ffff/ffff/ffff")],
+    );
+    tui.wait_for_text("ready");
+    tui.type_text("q");
+    tui.wait_for_text("heard [ESC]11;rgb:ffff/ffff/ffff");
+}
+
+/// A host that does not say its colours leaves the child's question unanswered (as tmux
+/// does), never answered with made-up colours.
+#[test]
+fn a_child_asking_for_the_background_of_a_quiet_host_hears_nothing() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ask_background.py"
+    );
+    let pane = format!("a=python3 {script}; sleep 600");
+    let mut tui = Tui::start(&["--pane", &pane], 80, 20);
+    tui.wait_for_text("ready");
+    tui.type_text("q");
+    tui.wait_for_text("heard []");
+}
+
+/// A link a child prints (OSC 8) reaches the host as a link around the same text.
+#[test]
+fn a_hyperlink_reaches_the_host() {
+    let pane = r"a=printf 'see \033]8;;https://example.com/docs\033\\the docs\033]8;;\033\\ now\n'; sleep 600";
+    let tui = Tui::start(&["--pane", pane], 80, 20);
+    tui.wait_for_text("see the docs now");
+    common::eventually("the link in the host's output", || {
+        let raw = String::from_utf8_lossy(&tui.raw_output()).into_owned();
+        raw.split("\x1b]8;;https://example.com/docs\x1b\\")
+            .skip(1)
+            .any(|after| {
+                let inside = after.split("\x1b]8;;\x1b\\").next().unwrap_or("");
+                strip_escapes(inside) == "the docs"
+            })
+    });
+}
+
+/// `text` without CSI sequences.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -222,6 +222,9 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         diff_tx,
     )?;
     let guard = TerminalGuard::enter().context("preparing the terminal")?;
+    crate::pane::emulator::set_host_colours(crate::host_palette::ask(
+        crate::host_palette::TIME_LIMIT,
+    ));
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     app.open_scratchpad(scratch_tx);
     app.persist_session(true);

@@ -622,6 +622,9 @@ impl Handler for Tap<'_> {
         let template = &mut self.term.grid_mut().cursor.template.flags;
         match attr {
             Attr::BlinkSlow | Attr::BlinkFast => template.insert(BLINK),
+            // vte reads SGR 21 as "bold off"; xterm, tmux and ECMA-48 read it as a
+            // double underline.
+            Attr::CancelBold => self.term.terminal_attribute(Attr::DoubleUnderline),
             Attr::CancelBlink => template.remove(BLINK),
             _ => self.term.terminal_attribute(attr),
         }
@@ -644,7 +647,13 @@ impl Handler for Tap<'_> {
         match mode {
             PrivateMode::Unknown(47 | 1047) => {
                 if self.term.mode().contains(TermMode::ALT_SCREEN) {
+                    // One cursor for both screens, as xterm has it (1049 is the mode
+                    // that saves and restores it).
+                    let point = self.term.grid().cursor.point;
                     self.term.swap_alt();
+                    let cursor = &mut self.term.grid_mut().cursor;
+                    cursor.point = point;
+                    cursor.input_needs_wrap = false;
                 }
             }
             _ => self.term.unset_private_mode(mode),

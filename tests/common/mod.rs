@@ -101,11 +101,15 @@ fn isolation(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
     ]
 }
 
+/// Not passed to the app: with it in `env`, the test terminal answers the app's question
+/// about its background colour (OSC 11) with this value, e.g. `rgb:ffff/ffff/ffff`.
+pub const TEST_HOST_BACKGROUND: &str = "RALLISH_TEST_HOST_BACKGROUND";
+
 /// The app running in a PTY of a fixed size.
 pub struct Tui {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     master: Box<dyn MasterPty + Send>,
     child: Box<dyn Child + Send + Sync>,
     pub dir: TempDir,
@@ -178,7 +182,9 @@ impl Tui {
         cmd.cwd(cwd.unwrap_or(dir.path()));
         isolate(&mut cmd, dir.path());
         for (key, value) in env {
-            cmd.env(key, value);
+            if *key != TEST_HOST_BACKGROUND {
+                cmd.env(key, value);
+            }
         }
         for key in unset {
             cmd.env_remove(key);
@@ -186,19 +192,37 @@ impl Tui {
         let child = pair.slave.spawn_command(cmd).expect("spawn rallish-tui");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
         let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
+        let background = env
+            .iter()
+            .find(|(key, _)| *key == TEST_HOST_BACKGROUND)
+            .map(|(_, value)| value.to_string());
         {
-            let (screen, raw) = (screen.clone(), raw.clone());
+            let (screen, raw, writer) = (screen.clone(), raw.clone(), writer.clone());
             std::thread::spawn(move || {
                 let mut buf = [0u8; 65536];
+                let mut answered = false;
                 while let Ok(n) = reader.read(&mut buf) {
                     if n == 0 {
                         break;
                     }
                     screen.lock().unwrap().process(&buf[..n]);
-                    raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                    let mut raw = raw.lock().unwrap();
+                    raw.extend_from_slice(&buf[..n]);
+                    // The host palette question (src/host_palette.rs), answered as a
+                    // terminal with that background would.
+                    if let Some(background) = &background
+                        && !answered
+                        && raw.windows(8).any(|w| w == b"\x1b]11;?\x1b\\")
+                    {
+                        answered = true;
+                        let answer = format!("\x1b]11;{background}\x1b\\\x1b[?1;2c");
+                        let mut writer = writer.lock().unwrap();
+                        let _ = writer.write_all(answer.as_bytes());
+                        let _ = writer.flush();
+                    }
                 }
             });
         }
@@ -213,8 +237,9 @@ impl Tui {
     }
 
     pub fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        let mut writer = self.writer.lock().unwrap();
+        writer.write_all(bytes).unwrap();
+        writer.flush().unwrap();
     }
 
     pub fn type_text(&mut self, text: &str) {
