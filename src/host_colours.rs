@@ -72,10 +72,15 @@ impl ColourDepth {
 /// (palette indices, the terminal's defaults) are already ones the host can show.
 pub fn fit_to_palette(buf: &mut Buffer) {
     for cell in &mut buf.content {
-        cell.fg = fit(cell.fg);
-        cell.bg = fit(cell.bg);
-        cell.underline_color = fit(cell.underline_color);
+        fit_cell(cell);
     }
+}
+
+/// One cell's colours, fitted as [`fit_to_palette`] fits a frame's.
+pub fn fit_cell(cell: &mut ratatui::buffer::Cell) {
+    cell.fg = fit(cell.fg);
+    cell.bg = fit(cell.bg);
+    cell.underline_color = fit(cell.underline_color);
 }
 
 /// A colour the 256-colour palette can show.

@@ -234,6 +234,34 @@ fn grid_shape(count: usize) -> (usize, usize) {
     (cols.max(1), count.div_ceil(cols.max(1)))
 }
 
+/// The four one-cell edges of `rect` (top, bottom, left, right), where its border is.
+pub fn edges(rect: Rect) -> [Rect; 4] {
+    let (right, bottom) = (
+        rect.right().saturating_sub(1),
+        rect.bottom().saturating_sub(1),
+    );
+    [
+        Rect {
+            height: rect.height.min(1),
+            ..rect
+        },
+        Rect {
+            y: bottom,
+            height: rect.height.min(1),
+            ..rect
+        },
+        Rect {
+            width: rect.width.min(1),
+            ..rect
+        },
+        Rect {
+            x: right,
+            width: rect.width.min(1),
+            ..rect
+        },
+    ]
+}
+
 /// The area inside a one-cell border, as the child's PTY sees it.
 pub fn inner(rect: Rect) -> Rect {
     Rect {

@@ -4,17 +4,19 @@ use std::io::Write as _;
 use std::time::{Instant, SystemTime};
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend as _, CrosstermBackend};
 use ratatui::layout::Rect;
 
-use super::{App, Mode};
+use super::{App, Layers, Mode};
 use crate::action::Action;
 use crate::host_colours::{self, ColourDepth};
 use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
+use crate::pane::emulator::Damage;
 use crate::rally_end::{EndReason, minutes};
 use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
-use crate::ui::screen::{LinkRun, cursor_position, draw_view};
+use crate::ui::canvas::Canvas;
+use crate::ui::screen::{LinkRun, cursor_position, draw_stretch, draw_view};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
 
 /// The chords worth a place in the status line, in this order.
@@ -31,8 +33,8 @@ impl App {
         &mut self,
         terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
     ) -> anyhow::Result<()> {
-        // ratatui draws at the size the tty reports now, which can be ahead of the resize
-        // event still queued for us.
+        // Drawn at the size the tty reports now, which can be ahead of the resize event
+        // still queued for us.
         let size = terminal.size()?;
         self.resize_to(size.width, size.height);
         self.test_panic_trigger();
@@ -40,134 +42,177 @@ impl App {
             pane.take_dirty();
         }
         let now = Instant::now();
+        let area = Rect::new(0, 0, size.width, size.height);
+        // Out of `self` while painting, so the painters can borrow the rest of it.
+        let mut canvas = std::mem::replace(&mut self.canvas, Canvas::new(Rect::default()));
+        canvas.resize(area);
+        self.check_recorders();
+        let clear_host = std::mem::take(&mut self.full_redraw);
+        if clear_host {
+            // A recording must open on a whole picture: clear the host and send it all.
+            canvas.forget_shown();
+        }
         let rects = self.pane_rects();
-        let status = self.status_line(now);
-        let mut cursor_style = None;
+        // Overlays and popups cover the panes: while one shows, and when the layout
+        // changes, every cell is painted again, as ratatui would.
+        let layers = Layers {
+            rects: rects.clone(),
+            covered: self.ended.is_some()
+                || matches!(self.mode, Mode::Help | Mode::NoteEditor { .. }),
+            size: area,
+        };
+        let whole = canvas.is_whole() || layers.covered || self.layers.as_ref() != Some(&layers);
+        if whole {
+            canvas.buffer_mut().reset();
+            canvas.invalidate();
+            self.borders.clear();
+            self.status_drawn = None;
+        }
+        self.layers = Some(layers);
         let mut cursor = None;
         let mut skipped = false;
         let mut links = Vec::new();
-        self.check_recorders();
-        if std::mem::take(&mut self.full_redraw) {
-            repaint_everything(terminal)?;
+        for (id, rect) in rects.iter().enumerate() {
+            if rect.area() == 0 {
+                continue;
+            }
+            let pane = &self.panes[id];
+            let inner = layout::inner(*rect);
+            let mut scroll = None;
+            let copying = match &self.mode {
+                Mode::Copy(copy) if copy.pane() == id => Some(copy),
+                _ => None,
+            };
+            // Never wait for a pane's reader: a flooding child keeps its emulator busy,
+            // and waiting would put every keystroke's echo behind that flood. A pane that
+            // is busy right now keeps its last picture and is drawn next frame.
+            match pane.try_emulator() {
+                Some(mut emulator) => {
+                    let damage = emulator.take_damage();
+                    let rows = match damage {
+                        // Copy mode marks cells and a scrolled-back view can show archived
+                        // rows: those are painted whole.
+                        _ if whole || copying.is_some() || emulator.view_offset() > 0 => {
+                            Damage::Whole
+                        }
+                        damage => damage,
+                    };
+                    match rows {
+                        Damage::Whole => {
+                            let buf = canvas.buffer_mut();
+                            draw_view(buf, inner, &emulator, &mut links);
+                            if let Some(copy) = copying {
+                                self.draw_copy_marks(buf, inner, &emulator, copy);
+                            }
+                            canvas.damage(inner);
+                        }
+                        Damage::Rows(rows) => {
+                            for stretch in rows {
+                                let buf = canvas.buffer_mut();
+                                draw_stretch(buf, inner, &emulator, stretch, &mut links);
+                                let (row, from, to) = stretch;
+                                if row < inner.height {
+                                    canvas.damage_row(
+                                        inner.y + row,
+                                        inner.x + from.saturating_sub(1),
+                                        inner.x + to.min(inner.width),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    if emulator.view_offset() > 0 {
+                        scroll = Some((emulator.view_offset(), emulator.history_len()));
+                    }
+                    if id == self.focus
+                        && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
+                        && let Some(position) = cursor_position(inner, &emulator)
+                    {
+                        cursor = Some((position, emulator.cursor_shape()));
+                    }
+                }
+                None => skipped = true,
+            }
+            let mut state = match self.activity[id].state(now) {
+                crate::activity::State::Exited => pane.status().label(),
+                activity => match self.activity[id].spinner(now) {
+                    Some(spinner) => format!("{} {spinner}", activity.name()),
+                    None => activity.name().to_string(),
+                },
+            };
+            if let Some(why) = self.activity[id].attention() {
+                state = format!("{state} · ⚑ {}", why.reason());
+            }
+            if copying.is_some() {
+                state = format!("{state} · copy");
+            }
+            if let Some((back, len)) = scroll {
+                state = format!("{state} · [-{back}/{len}]");
+            }
+            let pane_frame = PaneFrame {
+                number: id + 1,
+                name: &pane.name,
+                command: &pane.command,
+                state,
+                running: pane.status().is_running(),
+                focused: id == self.focus,
+                badge: self.badge(id),
+                zoomed: self.zoomed,
+            };
+            // A border is painted again only when something on it changed.
+            let key = format!("{pane_frame:?}");
+            if self.borders.get(&id) != Some(&key) {
+                ui::draw_pane_frame(canvas.buffer_mut(), *rect, &pane_frame, &self.theme);
+                for edge in layout::edges(*rect) {
+                    canvas.damage(edge);
+                }
+                self.borders.insert(id, key);
+            }
         }
-        terminal.backend_mut().writer_mut().write_all(BEGIN_SYNC)?;
-        let completed = terminal.draw(|frame| {
-            let buf = frame.buffer_mut();
-            for (id, rect) in rects.iter().enumerate() {
-                if rect.area() == 0 {
-                    continue;
-                }
-                let pane = &self.panes[id];
-                let inner = layout::inner(*rect);
-                let mut scroll = None;
-                let copying = match &self.mode {
-                    Mode::Copy(copy) if copy.pane() == id => Some(copy),
-                    _ => None,
-                };
-                // Never wait for a pane's reader: a flooding child keeps its emulator busy,
-                // and waiting would put every keystroke's echo behind that flood. A pane
-                // that is busy right now shows its last picture and is drawn next frame.
-                match pane.try_emulator() {
-                    Some(emulator) => {
-                        draw_view(buf, inner, &emulator, &mut links);
-                        self.snapshots[id].capture(buf, inner);
-                        if let Some(copy) = copying {
-                            self.draw_copy_marks(buf, inner, &emulator, copy);
-                        }
-                        if emulator.view_offset() > 0 {
-                            scroll = Some((emulator.view_offset(), emulator.history_len()));
-                        }
-                        if id == self.focus
-                            && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
-                            && let Some(position) = cursor_position(inner, &emulator)
-                        {
-                            cursor = Some(position);
-                            cursor_style = Some(emulator.cursor_shape());
-                        }
-                    }
-                    None => {
-                        self.snapshots[id].restore(buf, inner);
-                        skipped = true;
-                    }
-                }
-                let mut state = match self.activity[id].state(now) {
-                    crate::activity::State::Exited => pane.status().label(),
-                    activity => match self.activity[id].spinner(now) {
-                        Some(spinner) => format!("{} {spinner}", activity.name()),
-                        None => activity.name().to_string(),
-                    },
-                };
-                if let Some(why) = self.activity[id].attention() {
-                    state = format!("{state} · ⚑ {}", why.reason());
-                }
-                if copying.is_some() {
-                    state = format!("{state} · copy");
-                }
-                if let Some((back, len)) = scroll {
-                    state = format!("{state} · [-{back}/{len}]");
-                }
-                let pane_frame = PaneFrame {
-                    number: id + 1,
-                    name: &pane.name,
-                    command: &pane.command,
-                    state,
-                    running: pane.status().is_running(),
-                    focused: id == self.focus,
-                    badge: self.badge(id),
-                    zoomed: self.zoomed,
-                };
-                ui::draw_pane_frame(buf, *rect, &pane_frame, &self.theme);
-            }
-            if let Some(position) = cursor {
-                frame.set_cursor_position(position);
-            }
-            let area = frame.area();
+        let status = self.status_line(now);
+        if self.status_drawn.as_ref() != Some(&status) {
             let status_area = Rect {
                 y: area.bottom().saturating_sub(1),
                 height: area.height.min(1),
                 ..area
             };
-            ui::draw_status(frame.buffer_mut(), status_area, &status, &self.theme);
-            if let Some(reason) = &self.ended {
-                let banner_area = Rect {
-                    height: area.height.min(1),
-                    ..area
-                };
-                ui::draw_banner(
-                    frame.buffer_mut(),
-                    banner_area,
-                    &self.banner(reason),
-                    &self.theme,
-                );
-            }
-            self.draw_scratch(frame.buffer_mut());
-            self.draw_overlay(frame.buffer_mut(), area);
-            if let Mode::NoteEditor { editor, .. } = &self.mode {
-                let popup = ui::popup_area(area, 80, 14);
-                let to = self
-                    .panes
-                    .get(self.note_target())
-                    .map_or("?", |p| p.name.as_str());
-                let inner = ui::draw_popup(
-                    frame.buffer_mut(),
-                    popup,
-                    &format!("handoff note to {to}"),
-                    "ctrl-s sends · esc cancels",
-                    &self.theme,
-                );
-                ratatui::widgets::Widget::render(&**editor, inner, frame.buffer_mut());
-            }
-            // Last, so that nothing drawn above (pane, theme or overlay) escapes it.
-            if self.host_colours == ColourDepth::Palette256 {
-                host_colours::fit_to_palette(frame.buffer_mut());
-            }
-        })?;
-        let links = link_cells(completed.buffer, &links);
-        write_links(terminal, &links)?;
-        let writer = terminal.backend_mut().writer_mut();
-        if let Some(shape) = cursor_style {
-            write!(writer, "\x1b[{shape} q")?;
+            ui::draw_status(canvas.buffer_mut(), status_area, &status, &self.theme);
+            canvas.damage(status_area);
+            self.status_drawn = Some(status);
         }
+        let scratch = self.scratch_rect();
+        if scratch.area() > 0 {
+            self.draw_scratch(canvas.buffer_mut());
+            canvas.damage(scratch);
+        }
+        if whole {
+            self.draw_covering_layers(canvas.buffer_mut(), area);
+        }
+        let mut updates = canvas.updates();
+        // Last, so that nothing drawn (pane, theme or overlay) escapes it.
+        if self.host_colours == ColourDepth::Palette256 {
+            for (_, _, cell) in &mut updates {
+                host_colours::fit_cell(cell);
+            }
+        }
+        let links = link_cells(canvas.buffer_mut(), &links);
+        self.canvas = canvas;
+        let backend = terminal.backend_mut();
+        if clear_host {
+            backend.writer_mut().write_all(b"\x1b[0m\x1b[2J")?;
+        }
+        backend.writer_mut().write_all(BEGIN_SYNC)?;
+        backend.draw(updates.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
+        write_links(backend, &links)?;
+        match cursor {
+            Some((position, shape)) => {
+                backend.set_cursor_position(position)?;
+                backend.show_cursor()?;
+                write!(backend.writer_mut(), "\x1b[{shape} q")?;
+            }
+            None => backend.hide_cursor()?,
+        }
+        let writer = backend.writer_mut();
         writer.write_all(END_SYNC)?;
         // Bells and notifications go after the frame, never inside it.
         writer.write_all(&std::mem::take(&mut self.host_out))?;
@@ -176,6 +221,33 @@ impl App {
         self.dirty = skipped;
         self.last_frame = Some(now);
         Ok(())
+    }
+
+    /// The ended banner, the help overlay and the note editor, over everything else.
+    fn draw_covering_layers(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
+        if let Some(reason) = &self.ended {
+            let banner_area = Rect {
+                height: area.height.min(1),
+                ..area
+            };
+            ui::draw_banner(buf, banner_area, &self.banner(reason), &self.theme);
+        }
+        self.draw_overlay(buf, area);
+        if let Mode::NoteEditor { editor, .. } = &self.mode {
+            let popup = ui::popup_area(area, 80, 14);
+            let to = self
+                .panes
+                .get(self.note_target())
+                .map_or("?", |p| p.name.as_str());
+            let inner = ui::draw_popup(
+                buf,
+                popup,
+                &format!("handoff note to {to}"),
+                "ctrl-s sends · esc cancels",
+                &self.theme,
+            );
+            ratatui::widgets::Widget::render(&**editor, inner, buf);
+        }
     }
 
     fn note_target(&self) -> usize {
@@ -262,25 +334,6 @@ impl App {
     }
 }
 
-/// Makes the next frame repaint every cell (a recording must open on a whole picture).
-/// `Terminal::clear` would do it, but it asks the host for the cursor position and blocks
-/// on terminals that never answer; instead ratatui is shown a frame of cells no real
-/// frame contains, whose bytes are thrown away, so its diff then covers everything.
-fn repaint_everything(terminal: &mut Terminal<CrosstermBackend<HostWriter>>) -> anyhow::Result<()> {
-    terminal.draw(|frame| {
-        // Two base characters in one cell: a pane's cell holds one character and the
-        // zero-width ones joined to it, so no real frame ever contains this.
-        for cell in &mut frame.buffer_mut().content {
-            cell.set_symbol("\u{e000}\u{e000}");
-        }
-    })?;
-    let writer = terminal.backend_mut().writer_mut();
-    writer.discard();
-    // What ratatui now believes: cursor hidden; make it so, on a cleared screen.
-    writer.write_all(b"\x1b[0m\x1b[?25l\x1b[2J")?;
-    Ok(())
-}
-
 /// The help overlay's sections: every binding of the keymap, by mode, and nothing else.
 fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, String)>)> {
     KeyMode::ALL
@@ -325,26 +378,21 @@ fn link_cells(drawn: &ratatui::buffer::Buffer, links: &[LinkRun]) -> Vec<DrawnLi
         .collect()
 }
 
-/// Sends the frame's hyperlinks: each run's cells again, as drawn, inside OSC 8. ratatui
-/// cells cannot carry a link, and the host forgets one wherever a cell is rewritten, so
-/// every frame that shows links sends them. The cursor is saved around it (DECSC/DECRC),
-/// so the place ratatui left it holds.
+/// Sends the hyperlinks on the rows this frame painted: each run's cells again, as drawn,
+/// inside OSC 8. ratatui cells cannot carry a link, and the host forgets one wherever a
+/// cell is rewritten.
 fn write_links(
-    terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
+    backend: &mut CrosstermBackend<HostWriter>,
     links: &[DrawnLink],
 ) -> anyhow::Result<()> {
-    use ratatui::backend::Backend as _;
     if links.is_empty() {
         return Ok(());
     }
-    let backend = terminal.backend_mut();
-    backend.writer_mut().write_all(b"\x1b7")?;
     for (uri, cells) in links {
         write!(backend.writer_mut(), "\x1b]8;;{uri}\x1b\\")?;
         backend.draw(cells.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
         backend.writer_mut().write_all(b"\x1b]8;;\x1b\\")?;
     }
-    backend.writer_mut().write_all(b"\x1b8")?;
     Ok(())
 }
 

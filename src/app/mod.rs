@@ -41,7 +41,8 @@ use crate::rally_end::{EndReason, Rules};
 use crate::session::Session;
 use crate::terminal::{HostWriter, TerminalGuard};
 use crate::theme::Theme;
-use crate::ui::screen::Snapshot;
+use crate::ui::StatusLine;
+use crate::ui::canvas::Canvas;
 
 /// Shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -115,7 +116,13 @@ enum Mode {
 
 pub struct App {
     panes: Vec<Pane>,
-    snapshots: Vec<Snapshot>,
+    /// The picture on the host and what changed in it (see [`Canvas`]).
+    canvas: Canvas,
+    /// What covered the panes and where they were in the last frame.
+    layers: Option<Layers>,
+    /// Each pane's border as last painted (its title's text and looks).
+    borders: std::collections::HashMap<usize, String>,
+    status_drawn: Option<StatusLine>,
     layout: LayoutKind,
     /// Where the person moved the dividers of this layout.
     splits: layout::Splits,
@@ -177,6 +184,15 @@ pub struct App {
 }
 
 /// Starts the rally and runs it until the person quits or a signal ends it.
+/// What decides whether a frame can keep the last one's picture: where the panes are,
+/// and whether something covers them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Layers {
+    rects: Vec<Rect>,
+    covered: bool,
+    size: Rect,
+}
+
 pub fn run(config: AppConfig) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -369,7 +385,10 @@ impl App {
             .ok();
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
-            snapshots: vec![Snapshot::default(); config.panes.len()],
+            canvas: Canvas::new(Rect::default()),
+            layers: None,
+            borders: std::collections::HashMap::new(),
+            status_drawn: None,
             layout,
             splits: layout::Splits::default(),
             drag: None,
@@ -461,7 +480,9 @@ impl App {
     /// The rectangles panes occupy, in pane order; a zoomed-away pane gets an empty one.
     fn pane_rects(&self) -> Vec<Rect> {
         let area = self.pane_area();
-        let count = self.snapshots.len();
+        // The rally's panes, counted before they are spawned too (their sizes come
+        // from here).
+        let count = self.activity.len();
         if self.zoomed {
             return (0..count)
                 .map(|id| {

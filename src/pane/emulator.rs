@@ -15,10 +15,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use alacritty_terminal::event::{Event, EventListener};
-use alacritty_terminal::grid::{Dimensions, Scroll};
+use alacritty_terminal::grid::{Cursor, Dimensions, Scroll};
 use alacritty_terminal::index::{Column, Line, Point};
 use alacritty_terminal::term::cell::{Cell, Flags};
-use alacritty_terminal::term::{Config, Term, TermMode};
+use alacritty_terminal::term::{Config, Term, TermDamage, TermMode};
 use alacritty_terminal::vte::ansi::{
     Attr, CharsetIndex, ClearMode, CursorShape, CursorStyle, Handler, Hyperlink, KeyboardModes,
     KeyboardModesApplyBehavior, LineClearMode, Mode, ModifyOtherKeys, PrivateMode, Processor, Rgb,
@@ -99,6 +99,16 @@ pub struct Emulator {
     cursor_shape: u8,
     /// A ZWJ was the last character printed.
     joining: bool,
+    region: Option<(usize, usize)>,
+    main_saved: Option<Cursor<Cell>>,
+}
+
+/// What changed on a pane's screen since it was last drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    Whole,
+    /// (row, first column, column after the last) of each changed stretch.
+    Rows(Vec<(u16, u16, u16)>),
 }
 
 /// Grid size as alacritty_terminal takes it.
@@ -159,6 +169,8 @@ impl Emulator {
             reach: 0,
             cursor_shape: 0,
             joining: false,
+            region: None,
+            main_saved: None,
         }
     }
 
@@ -172,6 +184,8 @@ impl Emulator {
                 archive: &mut self.archive,
                 cursor_shape: &mut self.cursor_shape,
                 joining: &mut self.joining,
+                region: &mut self.region,
+                main_saved: &mut self.main_saved,
             };
             self.parser.advance(&mut tap, slice);
             self.archive_overflow();
@@ -194,6 +208,8 @@ impl Emulator {
             archive: &mut self.archive,
             cursor_shape: &mut self.cursor_shape,
             joining: &mut self.joining,
+            region: &mut self.region,
+            main_saved: &mut self.main_saved,
         };
         self.parser.stop_sync(&mut tap);
         self.archive_overflow();
@@ -231,6 +247,20 @@ impl Emulator {
         self.set_view_offset(offset);
     }
 
+    /// What changed on the visible screen since the last call.
+    pub fn take_damage(&mut self) -> Damage {
+        let damage = match self.term.damage() {
+            TermDamage::Full => Damage::Whole,
+            TermDamage::Partial(lines) => Damage::Rows(
+                lines
+                    .map(|line| (line.line as u16, line.left as u16, line.right as u16 + 1))
+                    .collect(),
+            ),
+        };
+        self.term.reset_damage();
+        damage
+    }
+
     pub fn requests(&self) -> &Requests {
         &self.requests
     }
@@ -249,6 +279,8 @@ impl Emulator {
     pub fn set_size(&mut self, rows: u16, cols: u16) {
         self.term.resize(Size::new(rows, cols));
         self.term.scroll_display(Scroll::Bottom);
+        // As the grid does on a resize.
+        self.region = None;
         self.reach = 0;
         self.archive_overflow();
     }
@@ -458,6 +490,10 @@ struct Tap<'a> {
     archive: &'a mut Archive,
     cursor_shape: &'a mut u8,
     joining: &'a mut bool,
+    /// The scrolling region (first row, row after the last), as DECSTBM set it.
+    region: &'a mut Option<(usize, usize)>,
+    /// The main screen's saved cursor while screen 47/1047 is up.
+    main_saved: &'a mut Option<Cursor<Cell>>,
 }
 
 /// Zero-width joiner: the next emoji belongs to the one before it.
@@ -466,6 +502,17 @@ const ZWJ: char = '\u{200d}';
 const VS16: char = '\u{fe0f}';
 
 impl Tap<'_> {
+    /// Puts the cursor on screen row `line`, in its column.
+    fn go_to_line(&mut self, line: usize) {
+        let column = self.term.grid().cursor.point.column.0;
+        // In origin mode the grid counts rows from the region's top.
+        let offset = match *self.region {
+            Some((top, _)) if self.term.mode().contains(TermMode::ORIGIN) => top,
+            _ => 0,
+        };
+        self.term.goto(line as i32 - offset as i32, column);
+    }
+
     /// Answers the child, in order with the answers the grid writes itself.
     fn reply(&mut self, text: &str) {
         self.answers.send_event(Event::PtyWrite(text.to_string()));
@@ -633,9 +680,10 @@ impl Handler for Tap<'_> {
     fn set_private_mode(&mut self, mode: PrivateMode) {
         match mode {
             // The alternate screen without 1049's cursor save; alacritty_terminal only
-            // knows 1049.
+            // knows 1049, whose switch also overwrites the main screen's saved cursor.
             PrivateMode::Unknown(47 | 1047) => {
                 if !self.term.mode().contains(TermMode::ALT_SCREEN) {
+                    *self.main_saved = Some(self.term.grid().saved_cursor.clone());
                     self.term.swap_alt();
                 }
             }
@@ -651,9 +699,12 @@ impl Handler for Tap<'_> {
                     // that saves and restores it).
                     let point = self.term.grid().cursor.point;
                     self.term.swap_alt();
-                    let cursor = &mut self.term.grid_mut().cursor;
-                    cursor.point = point;
-                    cursor.input_needs_wrap = false;
+                    let grid = self.term.grid_mut();
+                    grid.cursor.point = point;
+                    grid.cursor.input_needs_wrap = false;
+                    if let Some(saved) = self.main_saved.take() {
+                        grid.saved_cursor = saved;
+                    }
                 }
             }
             _ => self.term.unset_private_mode(mode),
@@ -688,7 +739,49 @@ impl Handler for Tap<'_> {
             self.archive.erase(kept);
         }
         *self.cursor_shape = 0;
+        *self.region = None;
+        *self.main_saved = None;
         self.term.reset_state();
+    }
+
+    fn set_scrolling_region(&mut self, top: usize, bottom: Option<usize>) {
+        // The grid's own rule for a region it takes.
+        let lines = self.term.screen_lines();
+        let bottom = bottom.unwrap_or(lines).min(lines);
+        let top = top.max(1);
+        if top < bottom {
+            *self.region = (top > 1 || bottom < lines).then_some((top - 1, bottom));
+        }
+        self.term.set_scrolling_region(top, Some(bottom));
+    }
+
+    // CUU and CUD stop at the scrolling region's margins when they start inside it, as
+    // on a VT100; alacritty_terminal only stops at the screen's edges (and in origin
+    // mode counts the region's offset twice).
+    fn move_up(&mut self, lines: usize) {
+        let line = self.term.grid().cursor.point.line.0.max(0) as usize;
+        let top = match *self.region {
+            Some((top, bottom)) if (top..bottom).contains(&line) => top,
+            _ => 0,
+        };
+        self.go_to_line(line.saturating_sub(lines).max(top));
+    }
+
+    fn move_down(&mut self, lines: usize) {
+        let line = self.term.grid().cursor.point.line.0.max(0) as usize;
+        let last = match *self.region {
+            Some((top, bottom)) if (top..bottom).contains(&line) => bottom - 1,
+            _ => self.term.screen_lines() - 1,
+        };
+        self.go_to_line(line.saturating_add(lines).min(last));
+    }
+
+    fn delete_chars(&mut self, count: usize) {
+        // alacritty_terminal clears `count` cells at the end of the row even when fewer
+        // than that follow the cursor.
+        let column = self.term.grid().cursor.point.column.0;
+        let room = self.term.columns().saturating_sub(column);
+        self.term.delete_chars(count.min(room));
     }
 
     // Everything else goes straight to the grid.
@@ -706,12 +799,6 @@ impl Handler for Tap<'_> {
     }
     fn insert_blank(&mut self, a0: usize) {
         self.term.insert_blank(a0)
-    }
-    fn move_up(&mut self, a0: usize) {
-        self.term.move_up(a0)
-    }
-    fn move_down(&mut self, a0: usize) {
-        self.term.move_down(a0)
     }
     fn device_status(&mut self, a0: usize) {
         self.term.device_status(a0)
@@ -764,9 +851,6 @@ impl Handler for Tap<'_> {
     fn erase_chars(&mut self, a0: usize) {
         self.term.erase_chars(a0)
     }
-    fn delete_chars(&mut self, a0: usize) {
-        self.term.delete_chars(a0)
-    }
     fn move_backward_tabs(&mut self, a0: u16) {
         self.term.move_backward_tabs(a0)
     }
@@ -799,9 +883,6 @@ impl Handler for Tap<'_> {
     }
     fn report_mode(&mut self, a0: Mode) {
         self.term.report_mode(a0)
-    }
-    fn set_scrolling_region(&mut self, a0: usize, a1: Option<usize>) {
-        self.term.set_scrolling_region(a0, a1)
     }
     fn set_keypad_application_mode(&mut self) {
         self.term.set_keypad_application_mode()

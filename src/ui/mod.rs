@@ -1,5 +1,6 @@
 //! Drawing only: every function here reads a view of the app and paints a buffer.
 
+pub mod canvas;
 pub mod marks;
 pub mod screen;
 
@@ -93,7 +94,7 @@ pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &
 }
 
 /// The bottom line: who holds the baton, then a notice or prompt, then key hints.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatusLine {
     pub baton: String,
     /// Something the person should look at now (a turn over its timeout).

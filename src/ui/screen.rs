@@ -4,7 +4,7 @@
 //! Hyperlinks (OSC 8) are collected as [`LinkRun`]s for the frame to send after the
 //! cells, since a ratatui cell cannot hold one.
 
-use alacritty_terminal::grid::{Dimensions as _, Row};
+use alacritty_terminal::grid::Dimensions as _;
 use alacritty_terminal::index::Line;
 use alacritty_terminal::term::cell::{Cell as TermCell, Flags};
 use alacritty_terminal::vte::ansi::Color as TermColor;
@@ -76,8 +76,38 @@ pub fn draw_screen(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mu
             continue;
         }
         let row = &grid[Line(i32::from(y) - offset)];
-        draw_row(buf, area.x, area.y + y, area.width, row, links);
+        draw_row(buf, area.x, area.y + y, area.width, &row[..], links);
     }
+}
+
+/// Draws stretch `from..to` of screen row `row` of `emulator` (at its view offset) into
+/// `area`, which shows the whole screen.
+pub fn draw_stretch(
+    buf: &mut Buffer,
+    area: Rect,
+    emulator: &Emulator,
+    (row, from, to): (u16, u16, u16),
+    links: &mut Vec<LinkRun>,
+) {
+    let grid = emulator.term().grid();
+    if row >= area.height || from >= area.width {
+        return;
+    }
+    let line = i32::from(row) - grid.display_offset() as i32;
+    let cells = &grid[Line(line)];
+    // A stretch that starts on a wide character's right half starts at its left half.
+    let from = if from > 0
+        && cells[..]
+            .get(usize::from(from))
+            .is_some_and(|cell| cell.flags.contains(Flags::WIDE_CHAR_SPACER))
+    {
+        from - 1
+    } else {
+        from
+    };
+    let to = to.min(area.width);
+    let cells = cells[..].get(usize::from(from)..).unwrap_or(&[]);
+    draw_row(buf, area.x + from, area.y + row, to - from, cells, links);
 }
 
 fn draw_row(
@@ -85,10 +115,9 @@ fn draw_row(
     x: u16,
     y: u16,
     width: u16,
-    row: &Row<TermCell>,
+    cells: &[TermCell],
     links: &mut Vec<LinkRun>,
 ) {
-    let cells = &row[..];
     for col in 0..width {
         let target = &mut buf[(x + col, y)];
         let Some(cell) = cells.get(usize::from(col)) else {
@@ -194,44 +223,6 @@ pub fn cursor_position(area: Rect, emulator: &Emulator) -> Option<Position> {
     (row < area.height && col < area.width).then(|| Position::new(area.x + col, area.y + row))
 }
 
-/// A copy of a pane's last complete picture, drawn instead of the live screen while the
-/// child holds synchronized output (DEC 2026) so a half-drawn frame never shows.
-#[derive(Debug, Default, Clone)]
-pub struct Snapshot {
-    area: Rect,
-    cells: Vec<Cell>,
-}
-
-impl Snapshot {
-    /// Remembers what `area` of `buf` holds now.
-    pub fn capture(&mut self, buf: &Buffer, area: Rect) {
-        let area = area.intersection(buf.area);
-        self.area = area;
-        self.cells.clear();
-        for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                self.cells.push(buf[(x, y)].clone());
-            }
-        }
-    }
-
-    /// Paints the remembered picture back when the pane has not moved or resized.
-    pub fn restore(&self, buf: &mut Buffer, area: Rect) -> bool {
-        if area != self.area || self.cells.is_empty() {
-            return false;
-        }
-        let mut cells = self.cells.iter();
-        for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                if let Some(cell) = cells.next() {
-                    buf[(x, y)] = cell.clone();
-                }
-            }
-        }
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,17 +315,5 @@ mod tests {
         assert_eq!(row(&buf, 1), "two       ");
         assert_eq!(row(&buf, 2), "three     ", "the grid's own history follows");
         assert_eq!(row(&buf, 0), "          ", "nothing drawn outside the area");
-    }
-
-    #[test]
-    fn snapshot_restores_only_the_same_area() {
-        let mut buf = draw(b"frame one", 1, 10);
-        let mut snapshot = Snapshot::default();
-        snapshot.capture(&buf, buf.area);
-        let half = screen_of(b"half", 1, 10);
-        draw_screen(&mut buf, Rect::new(0, 0, 10, 1), &half, &mut Vec::new());
-        assert!(snapshot.restore(&mut buf, Rect::new(0, 0, 10, 1)));
-        assert_eq!(buf[(0, 0)].symbol(), "f");
-        assert!(!snapshot.restore(&mut buf, Rect::new(0, 0, 9, 1)));
     }
 }
