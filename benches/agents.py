@@ -365,10 +365,11 @@ def machine():
         rallish = subprocess.run([RALLISH, "--version"], capture_output=True, text=True).stdout.strip()
     except OSError:
         rallish = None
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+    git = lambda *a: subprocess.run(["git", "-C", ROOT, *a], capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD")
+    src_commit = git("log", "-1", "--format=%h", "--", "src", "Cargo.toml", "Cargo.lock")  # what the build holds
     return dict(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), nproc=os.cpu_count(),
-                kernel=platform.release(), tmux=tmux, rallish=rallish, rallish_bin=RALLISH, commit=commit,
+                kernel=platform.release(), tmux=tmux, rallish=rallish, rallish_bin=RALLISH, commit=commit, src_commit=src_commit,
                 loadavg=open("/proc/loadavg").read().split()[:3])
 
 
@@ -418,20 +419,22 @@ def fmt(value, spec=".2f", suffix=""):
 def report(results):
     m = results["machine"]
     print(f"{m['date']}; {m['nproc']} cores, Linux {m['kernel']}; {m['tmux']}; {m['rallish']} "
-          f"({m['commit']}); load average at start {' '.join(m['loadavg'])}")
+          f"(src {m.get('src_commit', m['commit'])}); load average at start {' '.join(m['loadavg'])}")
     reps = results["args"]["reps"]
     if results["cpu"]:
         print(f"\nCPU of the multiplexer (% of one core, median of {reps}) and RSS, N thinking panes, "
               f"{results['args']['cols']}x{results['args']['rows']}, {results['args']['seconds']} s windows\n")
-        print("| panes | tmux CPU % | rallish CPU % | ratio | tmux RSS MB | rallish RSS MB | host busy % (tmux / rallish) |")
-        print("|---|---|---|---|---|---|---|")
+        print("| panes | tmux CPU % | rallish CPU % | ratio | tmux RSS MB | rallish RSS MB "
+              "| KB/s drawn (tmux / rallish) | host busy % (tmux / rallish) |")
+        print("|---|---|---|---|---|---|---|---|")
         for n in sorted({r["panes"] for r in results["cpu"]}):
             t = [r for r in results["cpu"] if r["panes"] == n and r["system"] == "tmux"]
             ra = [r for r in results["cpu"] if r["panes"] == n and r["system"] == "rallish"]
             tc, rc = median(t, "cpu_pct"), median(ra, "cpu_pct")
-            ratio = f"{rc / tc:.2f}x" if tc and rc is not None else "-"
+            ratio = f"{rc / tc:.2f}x"  # rallish-tui's CPU over tmux's if tc and rc is not None else "-"
             print(f"| {n} | {fmt(tc)} | {fmt(rc)} | {ratio} | {fmt(median(t, 'rss_mb'), '.1f')} | "
-                  f"{fmt(median(ra, 'rss_mb'), '.1f')} | {fmt(median(t, 'host_busy_pct'), '.0f')} / "
+                  f"{fmt(median(ra, 'rss_mb'), '.1f')} | {fmt(median(t, 'out_kb_s'), '.1f')} / "
+                  f"{fmt(median(ra, 'out_kb_s'), '.1f')} | {fmt(median(t, 'host_busy_pct'), '.0f')} / "
                   f"{fmt(median(ra, 'host_busy_pct'), '.0f')} |")
         short = [r for r in results["cpu"] if r["alive"] < r["panes"]]
         for r in short:
