@@ -251,6 +251,11 @@ class Mux:
             self.outer.pump_for(0.1)
         return self.count(needle)
 
+    def _drain_until(self, done, timeout=2.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and not done():
+            self.outer.pump_for(0.02)
+
     def stop(self):
         if self.system == "tmux":
             subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
@@ -264,15 +269,14 @@ class Mux:
                 os.kill(self.outer.proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            end = time.monotonic() + 2
-            while time.monotonic() < end and self.outer.proc.poll() is None:
-                self.outer.pump_for(0.02)
+        self._drain_until(lambda: self.outer.proc.poll() is not None)
+        for sig in (signal.SIGTERM, signal.SIGKILL):  # panes and anything else it left behind
             for pid, _, _ in tagged(self.tag):
                 try:
                     os.kill(pid, sig)
                 except ProcessLookupError:
                     pass
+            self._drain_until(lambda: not tagged(self.tag))
         self.outer.proc.wait()
         os.close(self.outer.master)
         shutil.rmtree(self.tmp, ignore_errors=True)
