@@ -206,6 +206,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
         .collect();
     let mut rules = preset.rules();
+    rules.on_turn_end = preset.on_turn_end.unwrap_or(config.on_turn_end);
     for condition in &mut rules.exit_when {
         if let rally_end::ExitCondition::Command(command) = condition {
             *command = preset::expand_self(command, exe);

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::baton::Routing;
 use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, Rules};
+use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
 use crate::scratchpad::panel::Placement;
 
 /// The record's file name in the session directory.
@@ -84,6 +84,8 @@ pub struct RallyRecord {
     #[serde(default)]
     pub exit_when: Vec<ExitRecord>,
     pub note_template: String,
+    #[serde(default)]
+    pub on_turn_end: OnTurnEnd,
 }
 
 /// An exit condition as the record writes it.
@@ -147,6 +149,7 @@ impl RallyRecord {
                 })
                 .collect(),
             note_template,
+            on_turn_end: rules.on_turn_end,
         }
     }
 
@@ -160,6 +163,7 @@ impl RallyRecord {
             deadline: secs(self.deadline_secs),
             turn_timeout: secs(self.turn_timeout_secs),
             auto_pass_on_timeout: self.auto_pass_on_timeout,
+            on_turn_end: self.on_turn_end,
             exit_when: self
                 .exit_when
                 .iter()
@@ -299,6 +303,7 @@ mod tests {
             deadline: Some(Duration::from_secs(600)),
             turn_timeout: None,
             auto_pass_on_timeout: false,
+            on_turn_end: OnTurnEnd::Pass,
             exit_when: vec![
                 ExitCondition::TurnsExhausted,
                 ExitCondition::NoteContains("APPROVED".into()),

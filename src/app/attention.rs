@@ -50,7 +50,8 @@ impl App {
         for id in 0..self.activity.len() {
             if let Some(change) = self.activity[id].update(now) {
                 self.dirty = true;
-                if change.from == State::Busy
+                self.log_state(id, change);
+                if matches!(change.from, State::Busy | State::Working)
                     && change.to == State::Idle
                     && self.baton.holder() == Some(id)
                 {
@@ -127,7 +128,8 @@ impl App {
             .zip(&self.activity)
             .map(|(pane, activity)| {
                 let since = activity.time_since_output(now).map(|d| (d.as_secs_f64() * 10.0).round() / 10.0);
-                (pane.name.clone(), serde_json::json!({ "state": activity.state(now).name(), "since_output_s": since }))
+                let state = activity.state(now);
+                (pane.name.clone(), serde_json::json!({ "state": state.name(), "source": state.source(), "since_output_s": since }))
             })
             .collect::<serde_json::Map<_, _>>();
         serde_json::Value::Object(panes)

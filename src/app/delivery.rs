@@ -16,6 +16,8 @@ pub(super) struct Inbox {
     /// The person typed into the child and has not sent or cleared it.
     draft: bool,
     spawned: Instant,
+    /// The baton turn in which the pane last took a note.
+    took_note_in: Option<u32>,
 }
 
 impl Inbox {
@@ -28,6 +30,7 @@ impl Inbox {
             },
             draft: false,
             spawned,
+            took_note_in: None,
         }
     }
 }
@@ -42,6 +45,7 @@ impl App {
 
     /// The person wrote `bytes` to a pane's child: does an unsent draft remain?
     pub(super) fn typed(&mut self, pane: PaneId, bytes: &[u8]) {
+        self.activity[pane].typed();
         let inbox = &mut self.inboxes[pane];
         let had = inbox.draft;
         inbox.draft = crate::delivery::draft_after(bytes, had);
@@ -64,6 +68,11 @@ impl App {
         if let Some(step) = self.inboxes[pane].delivery.taken(Instant::now()) {
             self.carry_out_delivery(pane, step);
         }
+    }
+
+    /// The pane took the note of the baton's current turn.
+    pub(super) fn took_note_this_turn(&self, pane: PaneId) -> bool {
+        self.inboxes[pane].took_note_in == Some(self.baton.turn())
     }
 
     /// Runs every pane's delivery that may have something to do by now.
@@ -126,6 +135,9 @@ impl App {
             )),
             Step::Taken { after, enters } => {
                 tracing::info!(pane = %name, ?after, enters, "note taken");
+                self.inboxes[pane].took_note_in = Some(self.baton.turn());
+                self.activity[pane].note_taken();
+                self.update_activity(Instant::now());
                 let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
                 self.log_delivery("note_taken", &name, enters, Some(after_ms));
             }
@@ -153,6 +165,7 @@ impl App {
             from: None,
             to: Some(pane),
             by: "delivery",
+            automatic: false,
             note: "",
             activity: self.activity_report(Instant::now()),
             enters: Some(enters),

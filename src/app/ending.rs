@@ -169,6 +169,7 @@ impl App {
             from: from.as_deref(),
             to: None,
             by,
+            automatic: false,
             note,
             activity: self.activity_report(Instant::now()),
             enters: None,

@@ -15,6 +15,7 @@ mod resize;
 mod review;
 mod scratch_panel;
 mod scratch_sync;
+mod signals;
 
 pub use attention::NotifyConfig;
 pub use recording::RecordConfig;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::baton::Routing;
 use crate::config::{self, Found};
 use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, Rules};
+use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
 use crate::toml_source::{self, FileError, Source};
 
 pub use schema::check_role_name;
@@ -53,6 +53,8 @@ pub struct Preset {
     pub deadline: Option<Duration>,
     pub turn_timeout: Option<Duration>,
     pub auto_pass_on_timeout: bool,
+    /// `on_turn_end`; `None`: config.toml's choice.
+    pub on_turn_end: Option<OnTurnEnd>,
     /// As written; `None` means the conditions the budget implies.
     pub exit_when: Option<Vec<ExitCondition>>,
     pub note_template: Option<String>,
@@ -177,6 +179,7 @@ impl Preset {
             deadline: None,
             turn_timeout: None,
             auto_pass_on_timeout: false,
+            on_turn_end: None,
             exit_when: None,
             note_template: None,
             scratchpad_max_kb: None,
@@ -258,6 +261,7 @@ impl Preset {
             turn_timeout: self.turn_timeout,
             auto_pass_on_timeout: self.auto_pass_on_timeout,
             exit_when,
+            on_turn_end: self.on_turn_end.unwrap_or_default(),
         }
     }
 }
