@@ -18,6 +18,8 @@ pub(super) struct Inbox {
     spawned: Instant,
     /// The baton turn in which the pane last took a note.
     took_note_in: Option<u32>,
+    /// The last note that went in, to tell the turn that answered it.
+    note: Option<String>,
 }
 
 impl Inbox {
@@ -31,6 +33,7 @@ impl Inbox {
             draft: false,
             spawned,
             took_note_in: None,
+            note: None,
         }
     }
 }
@@ -39,6 +42,7 @@ impl App {
     /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
     pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let now = Instant::now();
+        self.inboxes[pane].note = Some(text.to_string());
         self.inboxes[pane].delivery.queue(text.to_string(), now);
         self.drive_delivery(pane, now);
     }
@@ -73,6 +77,11 @@ impl App {
     /// The pane took the note of the baton's current turn.
     pub(super) fn took_note_this_turn(&self, pane: PaneId) -> bool {
         self.inboxes[pane].took_note_in == Some(self.baton.turn())
+    }
+
+    /// The last note that went into the pane.
+    pub(super) fn last_note(&self, pane: PaneId) -> Option<&str> {
+        self.inboxes[pane].note.as_deref()
     }
 
     /// Runs every pane's delivery that may have something to do by now.

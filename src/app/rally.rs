@@ -204,10 +204,14 @@ impl App {
         let response = match authentic {
             Err(response) => response,
             Ok(()) => match request.op {
-                Op::Hook { event, message } => {
+                Op::Hook {
+                    event,
+                    message,
+                    input,
+                } => {
                     tracing::debug!(pane = %request.pane, ?event, "agent hook");
                     if let Some(id) = id {
-                        self.on_hook(id, event, message);
+                        self.on_hook(id, event, message, input);
                     }
                     Response::ok("noted")
                 }

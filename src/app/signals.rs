@@ -29,9 +29,34 @@ struct StateLine<'a> {
 }
 
 impl App {
-    /// An agent's hook said what it is doing.
-    pub(super) fn on_hook(&mut self, id: PaneId, event: HookEvent, message: Option<String>) {
+    /// An agent's hook said what it is doing; `input` is what a turn that ended answered,
+    /// when the agent says.
+    pub(super) fn on_hook(
+        &mut self,
+        id: PaneId,
+        event: HookEvent,
+        message: Option<String>,
+        input: Option<String>,
+    ) {
         let now = Instant::now();
+        let note = self.last_note(id);
+        if let (Some(input), Some(note)) = (&input, note)
+            && crate::note::embeds(input, note)
+        {
+            // A turn around the note, not the note's own: codex makes the thread's
+            // title from the first prompt in a hidden turn, and says when that ends.
+            tracing::debug!(pane = %self.panes[id].name, "an agent's hidden turn ended");
+            return;
+        }
+        let answered_note = match (&input, note) {
+            (Some(input), Some(note)) => crate::note::same_text(input, note),
+            _ => true,
+        };
+        if event == HookEvent::TurnEnded && input.is_some() && answered_note {
+            // The agent's own record that its turn answered the note: the note was
+            // taken, however fast the turn went (before its word that the turn ended).
+            self.delivery_confirmed(id);
+        }
         let signal = match event {
             HookEvent::PromptSubmitted => Signal::PromptSubmitted,
             HookEvent::TurnEnded => Signal::TurnEnded,
@@ -47,7 +72,7 @@ impl App {
             HookEvent::WaitingForInput if holds => {
                 self.raise_attention(id, Attention::WaitingForInput);
             }
-            HookEvent::TurnEnded if holds => self.turn_ended(id, message),
+            HookEvent::TurnEnded if holds && answered_note => self.turn_ended(id, message),
             _ => {}
         }
     }

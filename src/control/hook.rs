@@ -31,12 +31,16 @@ pub fn claude(event: Option<HookEvent>) -> i32 {
             .map(str::to_string)
     };
     match event {
-        Some(HookEvent::TurnEnded) => report(HookEvent::TurnEnded, text("last_assistant_message")),
-        Some(HookEvent::NeedsPermission) => report(HookEvent::NeedsPermission, text("tool_name")),
-        Some(event) => report(event, None),
+        Some(HookEvent::TurnEnded) => {
+            report(HookEvent::TurnEnded, text("last_assistant_message"), None)
+        }
+        Some(HookEvent::NeedsPermission) => {
+            report(HookEvent::NeedsPermission, text("tool_name"), None)
+        }
+        Some(event) => report(event, None, None),
         None => {
             if let Some(event) = claude_notification(&payload) {
-                report(event, text("message"));
+                report(event, text("message"), None);
             }
         }
     }
@@ -96,7 +100,14 @@ pub fn codex_notify(args: &[String]) -> i32 {
     };
     if text("type").as_deref() == Some("agent-turn-complete") {
         send_spooled_pass();
-        report(HookEvent::TurnEnded, text("last-assistant-message"));
+        // codex also ends hidden turns of its own (the thread's title, made from the
+        // first prompt) through notify; what each turn answered tells them apart. Its
+        // input messages are the thread's so far: the last one is this turn's.
+        let input = payload
+            .get("input-messages")
+            .and_then(|v| v.as_array()?.last()?.as_str())
+            .map(str::to_string);
+        report(HookEvent::TurnEnded, text("last-assistant-message"), input);
     }
     0
 }
@@ -120,13 +131,18 @@ fn send_spooled_pass() {
     }
 }
 
-fn report(event: HookEvent, message: Option<String>) {
+fn report(event: HookEvent, message: Option<String>, input: Option<String>) {
     // Outside a rallish-tui pane (the user's own claude with our hooks copied in, say)
     // there is nobody to tell.
     let Ok(env) = ClientEnv::from_env() else {
         return;
     };
-    let result = call(&env, Op::Hook { event, message });
+    let op = Op::Hook {
+        event,
+        message,
+        input,
+    };
+    let result = call(&env, op);
     if !result.as_ref().is_ok_and(super::protocol::Response::is_ok) {
         eprintln!("rallish-tui: hook: {}", outcome_text(&result));
     }

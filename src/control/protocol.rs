@@ -36,7 +36,8 @@
 //!   `prompt_submitted` (the agent took a prompt: the note that went in arrived),
 //!   `turn_ended`, `needs_permission` (it shows a permission prompt) or
 //!   `waiting_for_input`; an optional `message` carries the agent's last message
-//!   (`turn_ended`) or what it asks (`needs_permission`).
+//!   (`turn_ended`) or what it asks (`needs_permission`), and `input` what the turn
+//!   answered, when the agent says.
 //! - `pane`, `token`: who is asking; the token must be the one the app gave that pane.
 //!
 //! Unknown fields, unknown ops and a wrong `v` are rejected with `bad_request`.
@@ -129,6 +130,10 @@ pub enum Op {
         event: HookEvent,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
+        /// What the turn answered, when the agent says (codex does): its last input
+        /// message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<String>,
     },
 }
 
@@ -190,10 +195,15 @@ impl fmt::Debug for Op {
                 .debug_struct("ScratchWrite")
                 .field("text_bytes", &text.len())
                 .finish(),
-            Op::Hook { event, message } => f
+            Op::Hook {
+                event,
+                message,
+                input,
+            } => f
                 .debug_struct("Hook")
                 .field("event", event)
                 .field("message_bytes", &message.as_ref().map(String::len))
+                .field("input_bytes", &input.as_ref().map(String::len))
                 .finish(),
         }
     }

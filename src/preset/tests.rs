@@ -297,3 +297,19 @@ fn a_nul_in_a_command_or_its_environment_is_named_with_its_line() {
         );
     }
 }
+
+#[test]
+fn on_turn_end_is_flag_unless_the_preset_says_pass() {
+    let flag = parse(&two("")).unwrap();
+    assert_eq!(flag.on_turn_end, None, "config.toml decides then");
+    assert_eq!(flag.rules().on_turn_end, OnTurnEnd::Flag);
+    let pass = parse(&two("on_turn_end = \"pass\"\n")).unwrap();
+    assert_eq!(pass.rules().on_turn_end, OnTurnEnd::Pass);
+    let err = parse(&two("on_turn_end = \"skip\"\n")).unwrap_err();
+    assert!(err.to_string().contains("on_turn_end"), "{err}");
+    assert_eq!(
+        builtin("pair-review").on_turn_end,
+        Some(OnTurnEnd::Pass),
+        "an unattended review goes on"
+    );
+}
