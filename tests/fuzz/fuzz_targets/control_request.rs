@@ -16,7 +16,9 @@ fuzz_target!(|line: &[u8]| {
             let text = match &request.op {
                 Op::Pass { to, note } => to.as_ref().map_or(0, String::len) + note.len(),
                 Op::Status {} | Op::ScratchRead {} => 0,
-                Op::Hook { message, .. } => message.as_ref().map_or(0, String::len),
+                Op::Hook { message, input, .. } => {
+                    message.as_ref().map_or(0, String::len) + input.as_ref().map_or(0, String::len)
+                }
                 Op::ScratchAppend { text } | Op::ScratchWrite { text } => text.len(),
             };
             assert!(request.pane.len() + request.token.len() + text <= line.len());
