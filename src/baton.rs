@@ -42,6 +42,8 @@ pub enum PassedBy {
     /// The holder's agent ended its turn without passing and the preset passes on by
     /// itself (`on_turn_end = "pass"`), its last message as the note.
     TurnEnd,
+    /// The person in the rotation (a role whose command is `person`) sent their note.
+    Person,
 }
 
 impl PassedBy {
@@ -53,6 +55,7 @@ impl PassedBy {
             PassedBy::Exit => "exit",
             PassedBy::Timeout => "timeout",
             PassedBy::TurnEnd => "turn_end",
+            PassedBy::Person => "person",
         }
     }
 

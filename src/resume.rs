@@ -86,6 +86,12 @@ pub struct RallyRecord {
     pub note_template: String,
     #[serde(default)]
     pub on_turn_end: OnTurnEnd,
+    /// The person role's name, when the rotation has one (see [`crate::preset::PERSON`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// Passes that go to the person first, from a role to the role after the person.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub via_person: BTreeMap<String, String>,
 }
 
 /// An exit condition as the record writes it.
@@ -150,7 +156,30 @@ impl RallyRecord {
                 .collect(),
             note_template,
             on_turn_end: rules.on_turn_end,
+            person: None,
+            via_person: BTreeMap::new(),
         }
+    }
+
+    /// With the person's seat in the rotation.
+    pub fn with_person(mut self, person: Option<crate::preset::PersonRoute>) -> RallyRecord {
+        if let Some(person) = person {
+            self.person = Some(person.name);
+            self.via_person = person.after.into_iter().collect();
+        }
+        self
+    }
+
+    /// The person's seat as recorded.
+    pub fn person(&self) -> Option<crate::preset::PersonRoute> {
+        self.person.as_ref().map(|name| crate::preset::PersonRoute {
+            name: name.clone(),
+            after: self
+                .via_person
+                .iter()
+                .map(|(a, b)| (a.clone(), b.clone()))
+                .collect(),
+        })
     }
 
     pub fn rules(&self) -> Rules {

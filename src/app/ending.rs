@@ -111,6 +111,13 @@ impl App {
                 return Ok(());
             }
         }
+        if to.is_none()
+            && self.baton.holder() == Some(from)
+            && let Some(next) = self.via_person(from, by)
+        {
+            self.person_takes(from, next, note, by);
+            return Ok(());
+        }
         let to = to.or_else(|| {
             self.next
                 .get(&from)

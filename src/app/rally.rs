@@ -84,7 +84,7 @@ impl App {
                     PassedBy::TurnEnd => " (automatic: the turn ended without a pass)",
                     PassedBy::Timeout => " (automatic: the turn ran over its time)",
                     PassedBy::Exit => " (automatic: the holder exited)",
-                    PassedBy::Key | PassedBy::Agent => "",
+                    PassedBy::Key | PassedBy::Agent | PassedBy::Person => "",
                 };
                 self.mark(&format!(
                     "turn {}: {from} -> {}{automatic}",
@@ -146,6 +146,9 @@ impl App {
 
     /// Opens the note editor for a pass to the next pane, prefilled from the template.
     pub(super) fn open_note_editor(&mut self) {
+        if self.reopen_person_editor() {
+            return;
+        }
         let Some(from) = self.baton.holder() else {
             self.set_notice(self.parked_why());
             return;
@@ -322,6 +325,9 @@ impl App {
             Some(max) => format!("turn {}/{max}", self.baton.turn()),
             None => format!("turn {}", self.baton.turn()),
         };
+        if let Some(person) = self.person_summary() {
+            return format!("{person} · {turn}");
+        }
         match self.baton.holder_name() {
             Some(holder) => format!(
                 "{} {holder} holds the baton · {turn}",
