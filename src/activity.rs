@@ -95,7 +95,7 @@ impl Attention {
     }
 
     /// Raised from what the agent said about itself; a newer word from it outdates it.
-    fn from_agent(self) -> bool {
+    fn is_agents_word(self) -> bool {
         matches!(
             self,
             Attention::NeedsPermission | Attention::TurnEndedWithoutPass
@@ -151,7 +151,7 @@ impl Activity {
         self.said = Some(signal);
         self.reports = true;
         // Whatever it asked for before is outdated by what it says now.
-        if self.attention.is_some_and(Attention::from_agent) {
+        if self.attention.is_some_and(Attention::is_agents_word) {
             self.attention = None;
         }
     }
