@@ -61,8 +61,12 @@ fn a_review_goes_on_when_agents_end_their_turns_without_passing() {
     let project = Project::answering(&[&claude, &codex], "reply");
     let turns = 20;
     let max_turns = turns.to_string();
+    let cast = project.home.path().join("review.cast");
+    let cast_arg = cast.display().to_string();
     let started = Instant::now();
     let tui = project.start(&[
+        "--record",
+        &cast_arg,
         "--preset",
         "pair-review",
         "--role",
@@ -106,6 +110,12 @@ fn a_review_goes_on_when_agents_end_their_turns_without_passing() {
         delays.push(ts - last_answer_before(from_mock, ts));
     }
     assert!(!lines.iter().any(|l| l["event"] == "note_not_taken"));
+    common::eventually("the automatic passes marked in the cast", || {
+        let text = std::fs::read_to_string(&cast).unwrap_or_default();
+        text.matches("(automatic: the turn ended without a pass)")
+            .count()
+            == turns - 1
+    });
     delays.sort_by(f64::total_cmp);
     eprintln!(
         "SIGNALS | claude + codex, on_turn_end = pass | {} turns in {:.0} s | answer -> pass median {:.2} s, max {:.2} s |",
@@ -158,7 +168,8 @@ fn codex_ending_its_turn_without_passing_is_flagged() {
 }
 
 /// The model asks to run a command claude does not allow: the pane says "needs
-/// permission" from claude's own Notification hook, within a second.
+/// permission" from claude's own PermissionRequest hook, within a second, and so does
+/// `rallish-tui status --json` (asked over and over from a second pane).
 ///
 /// In claude's manual ("default") permission mode: in its out-of-the-box auto mode the
 /// safety check of such a command runs on Anthropic's server, which a mock cannot stand
@@ -171,7 +182,19 @@ fn a_permission_prompt_shows_from_claudes_hook() {
     };
     let mut project = Project::answering(&[&claude], "permission");
     project.claude_mode = "manual";
-    let tui = project.start(&["--pane", "a=claude", "--task", "say hello"]);
+    let status = project.home.path().join("status.json");
+    let watch = format!(
+        "watch=while :; do rallish-tui status --json > '{0}.tmp' && mv '{0}.tmp' '{0}'; sleep 0.2; done",
+        status.display()
+    );
+    let tui = project.start(&[
+        "--pane",
+        "a=claude",
+        "--pane",
+        &watch,
+        "--task",
+        "say hello",
+    ]);
     let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
     assert_eq!(line["source"], "agent", "{line}");
     tui.wait_for_text("needs permission");
@@ -180,6 +203,14 @@ fn a_permission_prompt_shows_from_claudes_hook() {
     let delay = ts - last_answer_before(&project.anthropic, ts);
     eprintln!("SIGNALS | claude, permission prompt | answer -> needs permission {delay:.2} s |");
     assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
+    common::eventually("status --json says so", || {
+        let status: serde_json::Value = std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let a = &status["activity"]["a"];
+        a["state"] == "needs permission" && a["source"] == "agent"
+    });
     assert!(
         !project.dir.join("mock-permission-probe").exists(),
         "nobody allowed the command"
