@@ -131,16 +131,36 @@ fn send_spooled_pass() {
     }
 }
 
+/// The most of an agent's last message sent on (a note needs no more).
+const MAX_MESSAGE: usize = 32 * 1024;
+/// The most of what a turn answered sent on; a note is far shorter. Both together stay
+/// under the request line's limit even when JSON escaping triples them.
+const MAX_INPUT: usize = 256 * 1024;
+
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn clip(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
+
 fn report(event: HookEvent, message: Option<String>, input: Option<String>) {
     // Outside a rallish-tui pane (the user's own claude with our hooks copied in, say)
     // there is nobody to tell.
     let Ok(env) = ClientEnv::from_env() else {
         return;
     };
+    // Within the request line's limit, whatever the agent wrote: a turn's end must
+    // never be lost to a long last message.
     let op = Op::Hook {
         event,
-        message,
-        input,
+        message: message.map(|m| clip(m, MAX_MESSAGE)),
+        input: input.map(|i| clip(i, MAX_INPUT)),
     };
     let result = call(&env, op);
     if !result.as_ref().is_ok_and(super::protocol::Response::is_ok) {
@@ -152,6 +172,18 @@ fn report(event: HookEvent, message: Option<String>, input: Option<String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_text_is_clipped_at_a_character_boundary() {
+        assert_eq!(
+            clip("héllo".into(), 2),
+            "h",
+            "é is two bytes: not cut in half"
+        );
+        assert_eq!(clip("héllo".into(), 3), "hé");
+        assert_eq!(clip("short".into(), 64), "short");
+        assert!(3 * (MAX_MESSAGE + MAX_INPUT) < super::super::protocol::MAX_REQUEST_LINE);
+    }
 
     #[test]
     fn claude_notifications_are_read_by_their_type() {
