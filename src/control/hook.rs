@@ -136,6 +136,7 @@ const MAX_MESSAGE: usize = 32 * 1024;
 /// The most of what a turn answered sent on; a note is far shorter. Both together stay
 /// under the request line's limit even when JSON escaping triples them.
 const MAX_INPUT: usize = 256 * 1024;
+const _: () = assert!(3 * (MAX_MESSAGE + MAX_INPUT) < super::protocol::MAX_REQUEST_LINE);
 
 /// `text` cut to at most `max` bytes, at a character boundary.
 fn clip(mut text: String, max: usize) -> String {
@@ -182,7 +183,6 @@ mod tests {
         );
         assert_eq!(clip("héllo".into(), 3), "hé");
         assert_eq!(clip("short".into(), 64), "short");
-        assert!(3 * (MAX_MESSAGE + MAX_INPUT) < super::super::protocol::MAX_REQUEST_LINE);
     }
 
     #[test]
