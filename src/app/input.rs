@@ -319,6 +319,9 @@ impl App {
             }
             Action::TogglePause => {
                 let event = if self.baton.is_paused() {
+                    // Resuming during the person's turn gives the baton back without
+                    // their note: that turn is over.
+                    self.person_turn = None;
                     BatonEvent::Resume
                 } else {
                     BatonEvent::Pause
