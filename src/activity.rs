@@ -1,6 +1,10 @@
-//! Is a pane working, waiting, or done? Derived from when it last wrote output; pure,
-//! with time passed in. The app asks [`Activity::next_change`] when to look again, so a
-//! quiet rally schedules nothing and idles at 0% CPU.
+//! Is a pane working, waiting, or done? Pure, with time passed in. The agent's own word
+//! comes first: an agent CLI whose hooks rallish-tui wires in ([`crate::agents`]) says
+//! when it took a prompt, ended its turn, or waits on a permission prompt or for input
+//! ([`Signal`]). Until it has said anything (and after the person typed into it, which
+//! may have answered what it waited on) the state is guessed from output silence. The app
+//! asks [`Activity::next_change`] when to look again, so a quiet rally schedules nothing
+//! and idles at 0% CPU.
 
 use std::time::{Duration, Instant};
 
@@ -12,10 +16,19 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
-    /// Wrote output within the idle threshold.
+    /// No word from the agent: it wrote output within the idle threshold.
     Busy,
-    /// Silent for at least the idle threshold (or never wrote anything).
+    /// No word from the agent: silent for at least the idle threshold (or never wrote
+    /// anything).
     Idle,
+    /// The agent said it took a prompt (or a note it took started its turn).
+    Working,
+    /// The agent said its turn is over.
+    TurnEnded,
+    /// The agent said it waits on a permission prompt.
+    NeedsPermission,
+    /// The agent said it has waited for input for a while.
+    WaitingForInput,
     Exited,
 }
 
@@ -24,9 +37,35 @@ impl State {
         match self {
             State::Busy => "busy",
             State::Idle => "idle",
+            State::Working => "working",
+            State::TurnEnded => "turn ended",
+            State::NeedsPermission => "needs permission",
+            State::WaitingForInput => "waiting for input",
             State::Exited => "exited",
         }
     }
+
+    /// Where the state comes from: `"agent"` (its own signal), `"silence"` or `"exit"`.
+    pub fn source(self) -> &'static str {
+        match self {
+            State::Busy | State::Idle => "silence",
+            State::Exited => "exit",
+            _ => "agent",
+        }
+    }
+}
+
+/// What an agent says about itself (see [`crate::control::protocol::HookEvent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// It took a prompt and is at work on it.
+    PromptSubmitted,
+    /// It finished answering.
+    TurnEnded,
+    /// It shows a permission prompt and waits for the person's answer.
+    NeedsPermission,
+    /// It has been waiting for input for a while (claude says so after a minute).
+    WaitingForInput,
 }
 
 /// Why a pane wants the person.
@@ -38,6 +77,10 @@ pub enum Attention {
     WaitingForInput,
     /// Its turn ran past the preset's turn timeout.
     TurnTimeout,
+    /// It said it waits on a permission prompt.
+    NeedsPermission,
+    /// It holds the baton and said its turn ended, without passing.
+    TurnEndedWithoutPass,
 }
 
 impl Attention {
@@ -46,7 +89,17 @@ impl Attention {
             Attention::Bell => "rang the bell",
             Attention::WaitingForInput => "is waiting for input",
             Attention::TurnTimeout => "is over its turn time",
+            Attention::NeedsPermission => "is asking for permission",
+            Attention::TurnEndedWithoutPass => "ended its turn without passing",
         }
+    }
+
+    /// Raised from what the agent said about itself; a newer word from it outdates it.
+    fn is_agents_word(self) -> bool {
+        matches!(
+            self,
+            Attention::NeedsPermission | Attention::TurnEndedWithoutPass
+        )
     }
 }
 
@@ -55,6 +108,10 @@ impl Attention {
 pub struct Activity {
     last_output: Option<Instant>,
     exited: bool,
+    /// What the agent last said about itself; `None`: nothing yet, or outdated.
+    said: Option<Signal>,
+    /// The agent has said something at least once: it reports its own state.
+    reports: bool,
     /// The state last reported by [`Activity::update`], to notice transitions.
     reported: State,
     attention: Option<Attention>,
@@ -73,6 +130,8 @@ impl Activity {
         Activity {
             last_output: None,
             exited: false,
+            said: None,
+            reports: false,
             reported: State::Idle,
             attention: None,
             idle_after: idle_after.max(BUSY_WINDOW),
@@ -87,14 +146,54 @@ impl Activity {
         self.exited = true;
     }
 
+    /// The agent said something about itself.
+    pub fn signal(&mut self, signal: Signal) {
+        self.said = Some(signal);
+        self.reports = true;
+        // Whatever it asked for before is outdated by what it says now.
+        if self.attention.is_some_and(Attention::is_agents_word) {
+            self.attention = None;
+        }
+    }
+
+    /// A note went into the agent and it took it: an agent that reports its state is
+    /// at work now, even before (or without) a hook saying so.
+    pub fn note_taken(&mut self) {
+        if self.reports {
+            self.said = Some(Signal::PromptSubmitted);
+        }
+    }
+
+    /// The person typed into the pane: that may have answered a permission prompt or
+    /// started a turn the agent does not report, so its last word no longer holds and
+    /// silence decides until it says something again.
+    pub fn typed(&mut self) {
+        if self.said != Some(Signal::PromptSubmitted) {
+            self.said = None;
+        }
+    }
+
     pub fn state(&self, now: Instant) -> State {
         if self.exited {
             return State::Exited;
         }
-        match self.last_output {
-            Some(at) if now.saturating_duration_since(at) < self.idle_after => State::Busy,
-            _ => State::Idle,
+        let silent = match self.last_output {
+            Some(at) => now.saturating_duration_since(at) >= self.idle_after,
+            None => true,
+        };
+        if let Some(said) = self.said {
+            return match said {
+                // An agent CLI at work animates (a spinner, a timer): one that has been
+                // silent this long waits on something it did not report, such as a
+                // dialog without a hook, so silence decides.
+                Signal::PromptSubmitted if silent => State::Idle,
+                Signal::PromptSubmitted => State::Working,
+                Signal::TurnEnded => State::TurnEnded,
+                Signal::NeedsPermission => State::NeedsPermission,
+                Signal::WaitingForInput => State::WaitingForInput,
+            };
         }
+        if silent { State::Idle } else { State::Busy }
     }
 
     /// Re-reads the state; returns the transition since the last call, if any.
@@ -243,6 +342,104 @@ mod tests {
         );
         activity.clear_attention();
         assert_eq!(activity.attention(), None);
+    }
+
+    #[test]
+    fn the_agents_word_wins_over_silence_until_the_person_types() {
+        let base = Instant::now();
+        let mut activity = Activity::new(Duration::from_secs(5));
+        activity.output(base);
+        activity.signal(Signal::PromptSubmitted);
+        assert_eq!(activity.state(at(base, 10)), State::Working);
+        assert_eq!(
+            activity.state(at(base, 60_000)),
+            State::Idle,
+            "a working agent CLI animates: long silence means it waits on something"
+        );
+        activity.signal(Signal::NeedsPermission);
+        assert_eq!(activity.state(at(base, 60_000)), State::NeedsPermission);
+        assert_eq!(State::NeedsPermission.source(), "agent");
+        activity.typed();
+        assert_eq!(
+            activity.state(at(base, 60_000)),
+            State::Idle,
+            "the person answered: silence decides until the agent speaks again"
+        );
+        activity.signal(Signal::TurnEnded);
+        activity.output(at(base, 60_000));
+        assert_eq!(activity.state(at(base, 60_001)), State::TurnEnded);
+        activity.signal(Signal::WaitingForInput);
+        assert_eq!(activity.state(at(base, 60_001)), State::WaitingForInput);
+        activity.exited();
+        assert_eq!(activity.state(at(base, 60_001)), State::Exited);
+    }
+
+    #[test]
+    fn typing_into_a_working_agent_keeps_it_working() {
+        let base = Instant::now();
+        let mut activity = Activity::new(Duration::from_secs(5));
+        activity.output(base);
+        activity.signal(Signal::PromptSubmitted);
+        activity.typed();
+        assert_eq!(activity.state(base), State::Working);
+    }
+
+    #[test]
+    fn a_taken_note_means_working_only_for_an_agent_that_reports() {
+        let base = Instant::now();
+        let mut silent = Activity::new(Duration::from_secs(5));
+        silent.note_taken();
+        assert_eq!(
+            silent.state(base),
+            State::Idle,
+            "no signals: silence decides"
+        );
+        let mut codex = Activity::new(Duration::from_secs(5));
+        codex.output(base);
+        codex.signal(Signal::TurnEnded);
+        codex.note_taken();
+        assert_eq!(codex.state(base), State::Working);
+    }
+
+    #[test]
+    fn transitions_between_signalled_states_are_reported_once() {
+        let base = Instant::now();
+        let mut activity = Activity::new(Duration::from_secs(5));
+        activity.output(base);
+        activity.signal(Signal::PromptSubmitted);
+        assert_eq!(
+            activity.update(base),
+            Some(Transition {
+                from: State::Idle,
+                to: State::Working
+            })
+        );
+        activity.signal(Signal::PromptSubmitted);
+        assert_eq!(activity.update(base), None);
+        activity.signal(Signal::TurnEnded);
+        assert_eq!(
+            activity.update(base),
+            Some(Transition {
+                from: State::Working,
+                to: State::TurnEnded
+            })
+        );
+    }
+
+    #[test]
+    fn a_new_word_from_the_agent_outdates_what_it_asked_for() {
+        let mut activity = Activity::new(Duration::from_secs(5));
+        activity.signal(Signal::NeedsPermission);
+        activity.raise(Attention::NeedsPermission);
+        activity.signal(Signal::PromptSubmitted);
+        assert_eq!(activity.attention(), None);
+        activity.raise(Attention::Bell);
+        activity.signal(Signal::TurnEnded);
+        assert_eq!(
+            activity.attention(),
+            Some(Attention::Bell),
+            "the bell is the person's to clear"
+        );
     }
 
     #[test]

@@ -39,6 +39,30 @@ pub enum PassedBy {
     Exit,
     /// The holder's turn ran over its timeout and the preset passes on by itself.
     Timeout,
+    /// The holder's agent ended its turn without passing and the preset passes on by
+    /// itself (`on_turn_end = "pass"`), its last message as the note.
+    TurnEnd,
+    /// The person in the rotation (a role whose command is `person`) sent their note.
+    Person,
+}
+
+impl PassedBy {
+    /// As `log.jsonl` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PassedBy::Key => "key",
+            PassedBy::Agent => "agent",
+            PassedBy::Exit => "exit",
+            PassedBy::Timeout => "timeout",
+            PassedBy::TurnEnd => "turn_end",
+            PassedBy::Person => "person",
+        }
+    }
+
+    /// The baton moved by itself, not by someone passing it.
+    pub fn is_automatic(self) -> bool {
+        matches!(self, PassedBy::Exit | PassedBy::Timeout | PassedBy::TurnEnd)
+    }
 }
 
 /// Something that happened to the rally.

@@ -106,6 +106,10 @@ pub enum HookCommand {
     PromptSubmitted,
     /// claude's `Stop`: the agent finished answering.
     TurnEnded,
+    /// claude's `PermissionRequest`: it shows a permission prompt.
+    PermissionRequest,
+    /// claude's `Notification`: a permission prompt, a dialog or an idle prompt.
+    Notification,
     /// codex's `notify`: [YOUR_NOTIFY...] PAYLOAD.
     CodexNotify {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1..)]

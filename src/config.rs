@@ -42,6 +42,8 @@ pub struct Config {
     pub recording: RecordingDefaults,
     /// The scratchpad's cap and compaction, unless the preset sets them.
     pub scratchpad: ScratchpadDefaults,
+    /// A turn that ends without a pass, unless the preset says.
+    pub on_turn_end: crate::rally_end::OnTurnEnd,
 }
 
 /// `[scratchpad]`: how big the shared scratchpad may grow and how it is compacted.
@@ -78,6 +80,7 @@ impl Default for Config {
             clipboard: ClipboardMode::Auto,
             recording: RecordingDefaults::default(),
             scratchpad: ScratchpadDefaults::default(),
+            on_turn_end: crate::rally_end::OnTurnEnd::Flag,
         }
     }
 }

@@ -85,6 +85,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         routing: rally.routing,
         next: rally.next,
         first: rally.first,
+        person: rally.person,
         rules: rally.rules,
         note_template: rally.note_template,
         task: rally.task,
@@ -129,6 +130,7 @@ struct Rally {
     routing: baton::Routing,
     next: Vec<(pane::PaneId, pane::PaneId)>,
     first: pane::PaneId,
+    person: Option<app::Person>,
     rules: rally_end::Rules,
     note_template: String,
     task: Option<String>,
@@ -153,9 +155,9 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
     if args.task.is_some() {
         preset.task = args.task.clone();
     }
+    let person = preset.person_route().map_err(anyhow::Error::msg)?;
     let mut panes = preset
-        .roles
-        .iter()
+        .pane_roles()
         .map(|role| {
             agent_pane(
                 &role.name,
@@ -199,13 +201,19 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         }
         None => None,
     };
-    let index = |name: &str| preset.roles.iter().position(|r| r.name == name);
+    let index = |name: &str| preset.pane_roles().position(|r| r.name == name);
     let next = preset
         .next
         .iter()
         .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
         .collect();
+    let first = preset
+        .roles
+        .get(preset.first)
+        .and_then(|role| index(&role.name))
+        .unwrap_or(0);
     let mut rules = preset.rules();
+    rules.on_turn_end = preset.on_turn_end.unwrap_or(config.on_turn_end);
     for condition in &mut rules.exit_when {
         if let rally_end::ExitCondition::Command(command) = condition {
             *command = preset::expand_self(command, exe);
@@ -227,7 +235,8 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
             preset.routing,
             preset.next.iter().cloned().collect(),
             note_template.clone(),
-        ),
+        )
+        .with_person(person.clone()),
         scratchpad: resume::ScratchRecord {
             max_kb: preset.scratchpad_max_kb.or(config.scratchpad.max_kb),
             summarize_command: preset
@@ -237,8 +246,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
             ..resume::ScratchRecord::default()
         },
         panes: preset
-            .roles
-            .iter()
+            .pane_roles()
             .map(|role| resume::PaneRecord {
                 name: role.name.clone(),
                 command: role.command_line(exe),
@@ -256,12 +264,28 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         layout: preset.layout,
         routing: preset.routing,
         next,
-        first: preset.first,
+        first,
+        person: person_seat(person.as_ref(), index),
         rules,
         note_template,
         task: preset.task.clone(),
         review,
         record,
+    })
+}
+
+/// The person's seat by pane index, `index` finding a pane by its role's name.
+fn person_seat(
+    route: Option<&preset::PersonRoute>,
+    index: impl Fn(&str) -> Option<pane::PaneId>,
+) -> Option<app::Person> {
+    route.map(|route| app::Person {
+        name: route.name.clone(),
+        after: route
+            .after
+            .iter()
+            .filter_map(|(from, to)| Some((index(from)?, index(to)?)))
+            .collect(),
     })
 }
 
@@ -302,6 +326,7 @@ fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Ra
         routing: record.rally.routing,
         next,
         first: record.holder.as_deref().and_then(index).unwrap_or(0),
+        person: person_seat(record.rally.person().as_ref(), index),
         rules,
         note_template: record.rally.note_template.clone(),
         task: None,

@@ -67,8 +67,10 @@ fn main() -> ExitCode {
 
 fn hook(event: HookCommand) -> i32 {
     match event {
-        HookCommand::PromptSubmitted => hook::claude(HookEvent::PromptSubmitted),
-        HookCommand::TurnEnded => hook::claude(HookEvent::TurnEnded),
+        HookCommand::PromptSubmitted => hook::claude(Some(HookEvent::PromptSubmitted)),
+        HookCommand::TurnEnded => hook::claude(Some(HookEvent::TurnEnded)),
+        HookCommand::PermissionRequest => hook::claude(Some(HookEvent::NeedsPermission)),
+        HookCommand::Notification => hook::claude(None),
         HookCommand::CodexNotify { args } => hook::codex_notify(&args),
     }
 }

@@ -175,9 +175,48 @@ pub fn injection(note: &str, bracketed_paste: bool) -> Injection {
     }
 }
 
+/// The same text once sanitised as a note is and with runs of whitespace as one space:
+/// how an agent's record of the prompt it took is matched to the note that went in.
+pub fn same_text(a: &str, b: &str) -> bool {
+    let words = |t: &str| {
+        sanitize(t)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    words(a) == words(b)
+}
+
+/// `outer` holds all of `inner` (compared as [`same_text`] does) and more.
+pub fn embeds(outer: &str, inner: &str) -> bool {
+    let flat = |t: &str| sanitize(t).split_whitespace().collect::<Vec<_>>().join(" ");
+    let (outer, inner) = (flat(outer), flat(inner));
+    !inner.is_empty() && outer.len() > inner.len() && outer.contains(&inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_is_matched_to_what_the_agent_took_whitespace_aside() {
+        let note = "[rallish] Turn 2: a passed the baton to you (b).\n  Note from a: hi\n";
+        assert!(same_text(
+            note,
+            "[rallish] Turn 2: a passed the baton to you (b).\nNote from a: hi"
+        ));
+        assert!(!same_text(
+            note,
+            "[rallish] Turn 3: a passed the baton to you (b).\nNote from a: hi"
+        ));
+        let title = format!("Generate a concise title.\n\nUser prompt:\n{note}");
+        assert!(embeds(&title, note));
+        assert!(
+            !embeds(note, note),
+            "the note itself is not a turn around it"
+        );
+        assert!(!embeds("anything", ""));
+    }
 
     #[test]
     fn csi_sequences_are_removed_whole() {

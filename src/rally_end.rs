@@ -18,6 +18,18 @@ pub enum ExitCondition {
     Command(String),
 }
 
+/// What happens when the baton holder ends its turn without passing the baton (its
+/// agent said so: see [`crate::activity::Signal::TurnEnded`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnTurnEnd {
+    /// Tell the person; the turn goes on (and counts toward the turn timeout).
+    #[default]
+    Flag,
+    /// Pass the baton on by itself, with the agent's last message as the note.
+    Pass,
+}
+
 /// The budget and exit conditions of one rally.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rules {
@@ -28,6 +40,8 @@ pub struct Rules {
     /// Pass on by itself when a turn runs over, instead of only telling the person.
     pub auto_pass_on_timeout: bool,
     pub exit_when: Vec<ExitCondition>,
+    /// A turn that ends without a pass.
+    pub on_turn_end: OnTurnEnd,
 }
 
 /// What the rally has done so far, as the exit conditions need it.
@@ -163,6 +177,7 @@ mod tests {
             turn_timeout: Some(Duration::from_secs(600)),
             auto_pass_on_timeout: false,
             exit_when,
+            on_turn_end: OnTurnEnd::Flag,
         }
     }
 

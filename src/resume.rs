@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::baton::Routing;
 use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, Rules};
+use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
 use crate::scratchpad::panel::Placement;
 
 /// The record's file name in the session directory.
@@ -84,6 +84,14 @@ pub struct RallyRecord {
     #[serde(default)]
     pub exit_when: Vec<ExitRecord>,
     pub note_template: String,
+    #[serde(default)]
+    pub on_turn_end: OnTurnEnd,
+    /// The person role's name, when the rotation has one (see [`crate::preset::PERSON`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// Passes that go to the person first, from a role to the role after the person.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub via_person: BTreeMap<String, String>,
 }
 
 /// An exit condition as the record writes it.
@@ -147,7 +155,31 @@ impl RallyRecord {
                 })
                 .collect(),
             note_template,
+            on_turn_end: rules.on_turn_end,
+            person: None,
+            via_person: BTreeMap::new(),
         }
+    }
+
+    /// With the person's seat in the rotation.
+    pub fn with_person(mut self, person: Option<crate::preset::PersonRoute>) -> RallyRecord {
+        if let Some(person) = person {
+            self.person = Some(person.name);
+            self.via_person = person.after.into_iter().collect();
+        }
+        self
+    }
+
+    /// The person's seat as recorded.
+    pub fn person(&self) -> Option<crate::preset::PersonRoute> {
+        self.person.as_ref().map(|name| crate::preset::PersonRoute {
+            name: name.clone(),
+            after: self
+                .via_person
+                .iter()
+                .map(|(a, b)| (a.clone(), b.clone()))
+                .collect(),
+        })
     }
 
     pub fn rules(&self) -> Rules {
@@ -160,6 +192,7 @@ impl RallyRecord {
             deadline: secs(self.deadline_secs),
             turn_timeout: secs(self.turn_timeout_secs),
             auto_pass_on_timeout: self.auto_pass_on_timeout,
+            on_turn_end: self.on_turn_end,
             exit_when: self
                 .exit_when
                 .iter()
@@ -299,6 +332,7 @@ mod tests {
             deadline: Some(Duration::from_secs(600)),
             turn_timeout: None,
             auto_pass_on_timeout: false,
+            on_turn_end: OnTurnEnd::Pass,
             exit_when: vec![
                 ExitCondition::TurnsExhausted,
                 ExitCondition::NoteContains("APPROVED".into()),

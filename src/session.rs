@@ -26,6 +26,9 @@ pub struct LogLine<'a> {
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
     pub by: &'a str,
+    /// The baton moved by itself (`by` says why), not by someone passing it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub automatic: bool,
     pub note: &'a str,
     /// Each pane's activity state and seconds since its last output.
     pub activity: serde_json::Value,
@@ -72,8 +75,9 @@ impl Session {
         })
     }
 
-    /// Appends one event as a whole line with a single write.
-    pub fn log(&mut self, line: &LogLine) -> io::Result<()> {
+    /// Appends one event ([`LogLine`], or another kind of line) as a whole line with a
+    /// single write.
+    pub fn log(&mut self, line: &impl Serialize) -> io::Result<()> {
         let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
         bytes.push(b'\n');
         self.log.write_all(&bytes)
@@ -136,6 +140,7 @@ mod tests {
             from: Some("a"),
             to: Some("b"),
             by: "agent",
+            automatic: false,
             note: "line one\nline \"two\"",
             activity: serde_json::json!({"a": {"state": "idle"}}),
             enters: None,

@@ -4,10 +4,14 @@
 //!   asks before every shell command, so without this a rally stops for a person at every
 //!   turn. The rule allows the pass command and nothing else; every other command still
 //!   asks as the user configured.
-//! - `--settings` with two hooks that call `rallish-tui hook`: `UserPromptSubmit` says a
+//! - `--settings` with hooks that call `rallish-tui hook`: `UserPromptSubmit` says a
 //!   prompt was taken (so a note that went in is known to have arrived, see
-//!   [`crate::delivery`]) and `Stop` that the turn ended. claude merges these with the
-//!   user's own settings and hooks; it does not replace them.
+//!   [`crate::delivery`]), `Stop` that the turn ended (with the last message, which
+//!   `on_turn_end = "pass"` hands on), `PermissionRequest` that it shows a permission
+//!   prompt (at once; its `Notification` for one comes seconds later) and `Notification`
+//!   that it waits on a dialog or has waited for input (see [`crate::activity`]). Ours
+//!   decide nothing: claude asks the person as it would without them. claude merges these
+//!   with the user's own settings and hooks; it does not replace them.
 
 use std::path::Path;
 
@@ -23,6 +27,8 @@ pub fn flags(exe: &Path) -> Vec<String> {
         "hooks": {
             "UserPromptSubmit": hook("prompt-submitted"),
             "Stop": hook("turn-ended"),
+            "PermissionRequest": hook("permission-request"),
+            "Notification": hook("notification"),
         }
     });
     vec![

@@ -50,7 +50,8 @@ impl App {
         for id in 0..self.activity.len() {
             if let Some(change) = self.activity[id].update(now) {
                 self.dirty = true;
-                if change.from == State::Busy
+                self.log_state(id, change);
+                if matches!(change.from, State::Busy | State::Working)
                     && change.to == State::Idle
                     && self.baton.holder() == Some(id)
                 {
@@ -66,8 +67,14 @@ impl App {
         let name = self.panes[id].name.clone();
         tracing::info!(pane = %name, reason = attention.reason(), "attention");
         let visible = self.pane_rects().get(id).is_some_and(|r| r.area() > 0);
+        self.tell_person(&name, attention.reason(), visible);
+    }
+
+    /// A desktop notification ("NAME REASON") when the person may not see the screen
+    /// (`visible`: what it is about is on it), and the notify command.
+    pub(super) fn tell_person(&mut self, name: &str, reason: &str, visible: bool) {
         if self.notify.desktop && (!self.host_focused || !visible) {
-            let body = format!("{name} {}", attention.reason());
+            let body = format!("{name} {reason}");
             let body = crate::note::sanitize(&body).replace([';', '\n'], " ");
             self.host_out
                 .extend_from_slice(format!("\x1b]777;notify;rallish-tui;{body}\x1b\\").as_bytes());
@@ -79,8 +86,8 @@ impl App {
                 .arg("-c")
                 .arg(format!("{command} \"$1\" \"$2\""))
                 .arg("rallish-notify")
-                .arg(&name)
-                .arg(attention.reason())
+                .arg(name)
+                .arg(reason)
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -127,7 +134,8 @@ impl App {
             .zip(&self.activity)
             .map(|(pane, activity)| {
                 let since = activity.time_since_output(now).map(|d| (d.as_secs_f64() * 10.0).round() / 10.0);
-                (pane.name.clone(), serde_json::json!({ "state": activity.state(now).name(), "since_output_s": since }))
+                let state = activity.state(now);
+                (pane.name.clone(), serde_json::json!({ "state": state.name(), "source": state.source(), "since_output_s": since }))
             })
             .collect::<serde_json::Map<_, _>>();
         serde_json::Value::Object(panes)

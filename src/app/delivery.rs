@@ -16,6 +16,10 @@ pub(super) struct Inbox {
     /// The person typed into the child and has not sent or cleared it.
     draft: bool,
     spawned: Instant,
+    /// The baton turn in which the pane last took a note.
+    took_note_in: Option<u32>,
+    /// The last note that went in, to tell the turn that answered it.
+    note: Option<String>,
 }
 
 impl Inbox {
@@ -28,6 +32,8 @@ impl Inbox {
             },
             draft: false,
             spawned,
+            took_note_in: None,
+            note: None,
         }
     }
 }
@@ -36,12 +42,14 @@ impl App {
     /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
     pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let now = Instant::now();
+        self.inboxes[pane].note = Some(text.to_string());
         self.inboxes[pane].delivery.queue(text.to_string(), now);
         self.drive_delivery(pane, now);
     }
 
     /// The person wrote `bytes` to a pane's child: does an unsent draft remain?
     pub(super) fn typed(&mut self, pane: PaneId, bytes: &[u8]) {
+        self.activity[pane].typed();
         let inbox = &mut self.inboxes[pane];
         let had = inbox.draft;
         inbox.draft = crate::delivery::draft_after(bytes, had);
@@ -64,6 +72,16 @@ impl App {
         if let Some(step) = self.inboxes[pane].delivery.taken(Instant::now()) {
             self.carry_out_delivery(pane, step);
         }
+    }
+
+    /// The pane took the note of the baton's current turn.
+    pub(super) fn took_note_this_turn(&self, pane: PaneId) -> bool {
+        self.inboxes[pane].took_note_in == Some(self.baton.turn())
+    }
+
+    /// The last note that went into the pane.
+    pub(super) fn last_note(&self, pane: PaneId) -> Option<&str> {
+        self.inboxes[pane].note.as_deref()
     }
 
     /// Runs every pane's delivery that may have something to do by now.
@@ -126,6 +144,9 @@ impl App {
             )),
             Step::Taken { after, enters } => {
                 tracing::info!(pane = %name, ?after, enters, "note taken");
+                self.inboxes[pane].took_note_in = Some(self.baton.turn());
+                self.activity[pane].note_taken();
+                self.update_activity(Instant::now());
                 let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
                 self.log_delivery("note_taken", &name, enters, Some(after_ms));
             }
@@ -153,6 +174,7 @@ impl App {
             from: None,
             to: Some(pane),
             by: "delivery",
+            automatic: false,
             note: "",
             activity: self.activity_report(Instant::now()),
             enters: Some(enters),

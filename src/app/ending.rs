@@ -111,6 +111,13 @@ impl App {
                 return Ok(());
             }
         }
+        if to.is_none()
+            && self.baton.holder() == Some(from)
+            && let Some(next) = self.via_person(from, by)
+        {
+            self.person_takes(from, next, note, by);
+            return Ok(());
+        }
         let to = to.or_else(|| {
             self.next
                 .get(&from)
@@ -169,6 +176,7 @@ impl App {
             from: from.as_deref(),
             to: None,
             by,
+            automatic: false,
             note,
             activity: self.activity_report(Instant::now()),
             enters: None,

@@ -69,9 +69,15 @@ impl App {
                 match self.keymap.lookup(KeyMode::NoteEditor, &key) {
                     Some(Action::SendNote) => {
                         let note = editor.lines().join("\n");
-                        self.pass_by_key(Some(to), note);
+                        if !self.person_sends(to, &note) {
+                            self.pass_by_key(Some(to), note);
+                        }
                     }
-                    Some(Action::Cancel) => self.set_notice("note discarded"),
+                    Some(Action::Cancel) => {
+                        if !self.person_cancelled() {
+                            self.set_notice("note discarded");
+                        }
+                    }
                     _ => {
                         editor.input(key);
                         self.mode = Mode::NoteEditor { to, editor };
@@ -313,6 +319,9 @@ impl App {
             }
             Action::TogglePause => {
                 let event = if self.baton.is_paused() {
+                    // Resuming during the person's turn gives the baton back without
+                    // their note: that turn is over.
+                    self.person_turn = None;
                     BatonEvent::Resume
                 } else {
                     BatonEvent::Pause

@@ -9,14 +9,17 @@ mod draw;
 mod ending;
 mod input;
 mod persist;
+mod person;
 mod rally;
 mod recording;
 mod resize;
 mod review;
 mod scratch_panel;
 mod scratch_sync;
+mod signals;
 
 pub use attention::NotifyConfig;
+pub use person::Person;
 pub use recording::RecordConfig;
 pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
 pub use scratch_panel::ScratchEvent;
@@ -64,6 +67,8 @@ pub struct AppConfig {
     /// Where a pass that names no target goes, by pane.
     pub next: Vec<(PaneId, PaneId)>,
     pub first: PaneId,
+    /// The person's seat in the rotation, when a role is the person.
+    pub person: Option<Person>,
     /// Budget and exit conditions.
     pub rules: Rules,
     pub note_template: String,
@@ -146,6 +151,9 @@ pub struct App {
     task: String,
     rules: Rules,
     next: std::collections::HashMap<PaneId, PaneId>,
+    person: Option<Person>,
+    /// The person's turn: the pane whose pass reached them, and the pane their note is for.
+    person_turn: Option<(PaneId, PaneId)>,
     /// Why the rally ended, once it has; the banner shows it.
     ended: Option<EndReason>,
     /// The turn already flagged as over its timeout.
@@ -408,6 +416,8 @@ impl App {
             task: config.task.unwrap_or_default(),
             rules: config.rules,
             next: config.next.into_iter().collect(),
+            person: config.person,
+            person_turn: None,
             ended: None,
             overdue_turn: None,
             checks,

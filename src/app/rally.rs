@@ -7,7 +7,7 @@ use ratatui_textarea::TextArea;
 
 use super::{App, Mode};
 use crate::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
-use crate::control::protocol::{ErrorCode, Op, PaneInfo, Response, StatusInfo};
+use crate::control::protocol::{ErrorCode, HookEvent, Op, PaneInfo, Response, StatusInfo};
 use crate::control::server::ControlRequest;
 use crate::note;
 use crate::pane::PaneId;
@@ -80,7 +80,16 @@ impl App {
             Effect::Log(entry) => {
                 self.review_turn_started(entry.turn);
                 let from = entry.from.as_deref().unwrap_or("-");
-                self.mark(&format!("turn {}: {from} -> {}", entry.turn, entry.to));
+                let automatic = match entry.by {
+                    PassedBy::TurnEnd => " (automatic: the turn ended without a pass)",
+                    PassedBy::Timeout => " (automatic: the turn ran over its time)",
+                    PassedBy::Exit => " (automatic: the holder exited)",
+                    PassedBy::Key | PassedBy::Agent | PassedBy::Person => "",
+                };
+                self.mark(&format!(
+                    "turn {}: {from} -> {}{automatic}",
+                    entry.turn, entry.to
+                ));
                 self.log_handoff(&entry);
             }
             Effect::Notice(text) => self.set_notice(text),
@@ -116,19 +125,14 @@ impl App {
     }
 
     fn log_handoff(&mut self, entry: &LogEntry) {
-        let by = match entry.by {
-            PassedBy::Key => "key",
-            PassedBy::Agent => "agent",
-            PassedBy::Exit => "exit",
-            PassedBy::Timeout => "timeout",
-        };
         let line = LogLine {
             ts: unix_now(),
             event: "pass",
             turn: entry.turn,
             from: entry.from.as_deref(),
             to: Some(&entry.to),
-            by,
+            by: entry.by.name(),
+            automatic: entry.by.is_automatic(),
             note: &entry.note,
             activity: self.activity_report(Instant::now()),
             enters: None,
@@ -142,6 +146,9 @@ impl App {
 
     /// Opens the note editor for a pass to the next pane, prefilled from the template.
     pub(super) fn open_note_editor(&mut self) {
+        if self.reopen_person_editor() {
+            return;
+        }
         let Some(from) = self.baton.holder() else {
             self.set_notice(self.parked_why());
             return;
@@ -181,17 +188,34 @@ impl App {
         let authentic =
             crate::control::token::authenticate(&self.tokens, &request.pane, &request.token)
                 .and_then(|()| self.check_provenance(&request.pane, peer_pid));
+        // An agent that speaks to us is at work: whatever note went in was taken. Not
+        // the end of a turn, though: that may be the end of the turn before the note.
+        let ends_turn = matches!(
+            request.op,
+            Op::Hook {
+                event: HookEvent::TurnEnded,
+                ..
+            }
+        );
+        let id = self.baton.pane_index(&request.pane);
         if authentic.is_ok()
-            && let Some(id) = self.baton.pane_index(&request.pane)
+            && !ends_turn
+            && let Some(id) = id
         {
-            // An agent that speaks to us is at work: whatever note went in was taken.
             self.delivery_confirmed(id);
         }
         let response = match authentic {
             Err(response) => response,
             Ok(()) => match request.op {
-                Op::Hook { event } => {
+                Op::Hook {
+                    event,
+                    message,
+                    input,
+                } => {
                     tracing::debug!(pane = %request.pane, ?event, "agent hook");
+                    if let Some(id) = id {
+                        self.on_hook(id, event, message, input);
+                    }
                     Response::ok("noted")
                 }
                 Op::Pass { to, note } => self.pass_by_agent(&request.pane, to, note),
@@ -301,6 +325,9 @@ impl App {
             Some(max) => format!("turn {}/{max}", self.baton.turn()),
             None => format!("turn {}", self.baton.turn()),
         };
+        if let Some(person) = self.person_summary() {
+            return format!("{person} · {turn}");
+        }
         match self.baton.holder_name() {
             Some(holder) => format!(
                 "{} {holder} holds the baton · {turn}",

@@ -21,6 +21,7 @@
 //! {"v":1,"op":"scratch_append","pane":"a","token":"<hex>","text":"tests pass on linux"}
 //! {"v":1,"op":"scratch_write","pane":"a","token":"<hex>","text":"# plan\n- ...\n"}
 //! {"v":1,"op":"hook","pane":"a","token":"<hex>","event":"prompt_submitted"}
+//! {"v":1,"op":"hook","pane":"a","token":"<hex>","event":"turn_ended","message":"done: see src/a.rs"}
 //! ```
 //!
 //! - `v`: protocol version, always `1`.
@@ -32,8 +33,11 @@
 //!   `scratch_write` replaces the whole text and is for the baton holder only
 //!   (`not_holder` otherwise); what the person typed and has not saved yet is merged in.
 //! - `hook` is sent by an agent CLI's own hook (`rallish-tui hook`): `event` is
-//!   `prompt_submitted` (the agent took a prompt: the note that went in arrived) or
-//!   `turn_ended`.
+//!   `prompt_submitted` (the agent took a prompt: the note that went in arrived),
+//!   `turn_ended`, `needs_permission` (it shows a permission prompt) or
+//!   `waiting_for_input`; an optional `message` carries the agent's last message
+//!   (`turn_ended`) or what it asks (`needs_permission`), and `input` what the turn
+//!   answered, when the agent says.
 //! - `pane`, `token`: who is asking; the token must be the one the app gave that pane.
 //!
 //! Unknown fields, unknown ops and a wrong `v` are rejected with `bad_request`.
@@ -120,17 +124,31 @@ pub enum Op {
     /// has not saved yet is merged in, not overwritten.
     ScratchWrite { text: String },
     /// An agent CLI's own hook telling what it just did (`rallish-tui hook`, wired in by
-    /// the built-in agent entries): `prompt_submitted` (it took a prompt, so a note that
-    /// went in was received) or `turn_ended` (it finished answering).
-    Hook { event: HookEvent },
+    /// the built-in agent entries); see [`HookEvent`]. `message` is the agent's last
+    /// message for `turn_ended`, what it asks for with `needs_permission`.
+    Hook {
+        event: HookEvent,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        /// What the turn answered, when the agent says (codex does): its last input
+        /// message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<String>,
+    },
 }
 
 /// What an agent's hook reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HookEvent {
+    /// It took a prompt, so a note that went in was received.
     PromptSubmitted,
+    /// It finished answering.
     TurnEnded,
+    /// It shows a permission prompt and waits for the person.
+    NeedsPermission,
+    /// It has waited for input for a while.
+    WaitingForInput,
 }
 
 impl Op {
@@ -177,7 +195,16 @@ impl fmt::Debug for Op {
                 .debug_struct("ScratchWrite")
                 .field("text_bytes", &text.len())
                 .finish(),
-            Op::Hook { event } => f.debug_struct("Hook").field("event", event).finish(),
+            Op::Hook {
+                event,
+                message,
+                input,
+            } => f
+                .debug_struct("Hook")
+                .field("event", event)
+                .field("message_bytes", &message.as_ref().map(String::len))
+                .field("input_bytes", &input.as_ref().map(String::len))
+                .finish(),
         }
     }
 }

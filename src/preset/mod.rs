@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::baton::Routing;
 use crate::config::{self, Found};
 use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, Rules};
+use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
 use crate::toml_source::{self, FileError, Source};
 
 pub use schema::check_role_name;
@@ -36,6 +36,21 @@ const BUILTINS: &[(&str, &str)] = &[
 /// In a role's command, the path of the running rallish-tui binary, shell-quoted.
 pub const SELF_PLACEHOLDER: &str = "{self}";
 
+/// A role with this command is the person at the keyboard: no pane. When the baton's
+/// route reaches it, the rally pauses, the person is told, and the note they write goes
+/// to the role after them.
+pub const PERSON: &str = "person";
+
+/// Where the person sits in the rotation, by role names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonRoute {
+    /// The person role's name.
+    pub name: String,
+    /// A pass from the first role that names no target goes to the person, and the
+    /// person's note to the second.
+    pub after: Vec<(String, String)>,
+}
+
 /// A validated preset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
@@ -53,6 +68,8 @@ pub struct Preset {
     pub deadline: Option<Duration>,
     pub turn_timeout: Option<Duration>,
     pub auto_pass_on_timeout: bool,
+    /// `on_turn_end`; `None`: config.toml's choice.
+    pub on_turn_end: Option<OnTurnEnd>,
     /// As written; `None` means the conditions the budget implies.
     pub exit_when: Option<Vec<ExitCondition>>,
     pub note_template: Option<String>,
@@ -89,6 +106,11 @@ pub struct Role {
 }
 
 impl Role {
+    /// The person at the keyboard, not a program (see [`PERSON`]).
+    pub fn is_person(&self) -> bool {
+        self.command.trim() == PERSON && self.args.is_empty()
+    }
+
     /// The shell command line that starts this role, `{self}` expanded to `exe`.
     pub fn command_line(&self, exe: &Path) -> String {
         let mut line = expand_self(&self.command, exe);
@@ -177,6 +199,7 @@ impl Preset {
             deadline: None,
             turn_timeout: None,
             auto_pass_on_timeout: false,
+            on_turn_end: None,
             exit_when: None,
             note_template: None,
             scratchpad_max_kb: None,
@@ -226,6 +249,71 @@ impl Preset {
         Ok(())
     }
 
+    /// The roles that run in panes, in order.
+    pub fn pane_roles(&self) -> impl Iterator<Item = &Role> {
+        self.roles.iter().filter(|r| !r.is_person())
+    }
+
+    /// Where the person role sits in the rotation, if there is one: after each role
+    /// whose pass would reach it (by `next`, else in order), before the role its own
+    /// `next` names (else the next role in order). Refused when the person would go
+    /// first, when there is more than one, or when no role runs in a pane.
+    pub fn person_route(&self) -> Result<Option<PersonRoute>, String> {
+        let people: Vec<usize> = (0..self.roles.len())
+            .filter(|&i| self.roles[i].is_person())
+            .collect();
+        let Some(&person) = people.first() else {
+            return Ok(None);
+        };
+        let name = self.roles[person].name.clone();
+        if people.len() > 1 {
+            return Err("only one role can be the person".into());
+        }
+        if self.pane_roles().next().is_none() {
+            return Err(format!(
+                "{name} is the person: a rally needs a role that runs a program too"
+            ));
+        }
+        if self.first == person {
+            return Err(format!(
+                "{name} is the person and cannot go first: let a program start"
+            ));
+        }
+        let n = self.roles.len();
+        let agent = |i: usize| !self.roles[i % n].is_person();
+        let next_of = |role: &str| {
+            self.next
+                .iter()
+                .find(|(from, _)| from == role)
+                .map(|(_, to)| to.clone())
+        };
+        let after_person = next_of(&name).unwrap_or_else(|| {
+            let i = (1..n)
+                .map(|k| person + k)
+                .find(|&i| agent(i))
+                .unwrap_or(person);
+            self.roles[i % n].name.clone()
+        });
+        let after = self
+            .pane_roles()
+            .enumerate()
+            .filter(|(_, role)| match next_of(&role.name) {
+                Some(to) => to == name,
+                // In order: the role right before the person.
+                None => {
+                    let i = self
+                        .roles
+                        .iter()
+                        .position(|r| r.name == role.name)
+                        .unwrap_or(0);
+                    (i + 1) % n == person
+                }
+            })
+            .map(|(_, role)| (role.name.clone(), after_person.clone()))
+            .collect();
+        Ok(Some(PersonRoute { name, after }))
+    }
+
     /// Two roles may not share a name (`--pane` can add one that clashes).
     pub fn check_unique_roles(&self) -> Result<(), String> {
         for (i, role) in self.roles.iter().enumerate() {
@@ -258,6 +346,7 @@ impl Preset {
             turn_timeout: self.turn_timeout,
             auto_pass_on_timeout: self.auto_pass_on_timeout,
             exit_when,
+            on_turn_end: self.on_turn_end.unwrap_or_default(),
         }
     }
 }

@@ -14,7 +14,7 @@ use serde::de::value::MapAccessDeserializer;
 use super::{DIFF_PANE, Preset, Review, Role};
 use crate::baton::Routing;
 use crate::layout::LayoutKind;
-use crate::rally_end::ExitCondition;
+use crate::rally_end::{ExitCondition, OnTurnEnd};
 use crate::toml_source::{FileError, Keys, Source, quote_key};
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +36,7 @@ pub(super) struct PresetFile {
     scratchpad: ScratchpadFile,
     layout: Option<LayoutKind>,
     review: Option<ReviewFile>,
+    on_turn_end: Option<OnTurnEnd>,
 }
 
 /// `[review]`: the note carries each turn's changes in the working directory.
@@ -364,6 +365,7 @@ pub(super) fn validate(
         deadline,
         turn_timeout,
         auto_pass_on_timeout: budget.auto_pass_on_timeout,
+        on_turn_end: file.on_turn_end,
         exit_when: file.exit_when,
         note_template: file.note_template,
         scratchpad_max_kb: file.scratchpad.max_kb,

@@ -297,3 +297,66 @@ fn a_nul_in_a_command_or_its_environment_is_named_with_its_line() {
         );
     }
 }
+
+#[test]
+fn on_turn_end_is_flag_unless_the_preset_says_pass() {
+    let flag = parse(&two("")).unwrap();
+    assert_eq!(flag.on_turn_end, None, "config.toml decides then");
+    assert_eq!(flag.rules().on_turn_end, OnTurnEnd::Flag);
+    let pass = parse(&two("on_turn_end = \"pass\"\n")).unwrap();
+    assert_eq!(pass.rules().on_turn_end, OnTurnEnd::Pass);
+    let err = parse(&two("on_turn_end = \"skip\"\n")).unwrap_err();
+    assert!(err.to_string().contains("on_turn_end"), "{err}");
+    assert_eq!(
+        builtin("pair-review").on_turn_end,
+        Some(OnTurnEnd::Pass),
+        "an unattended review goes on"
+    );
+}
+
+fn roles(spec: &[(&str, &str)], top: &str) -> Preset {
+    let roles: String = spec
+        .iter()
+        .map(|(name, command)| format!("[[roles]]\nname = \"{name}\"\ncommand = \"{command}\"\n"))
+        .collect();
+    parse(&format!("name = \"t\"\n{top}{roles}")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn route(p: &Preset) -> Vec<(String, String)> {
+    p.person_route().unwrap().unwrap().after
+}
+
+#[test]
+fn the_person_sits_where_the_roles_put_them() {
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let between = roles(&[("a", "cat"), ("me", "person"), ("b", "cat")], "");
+    assert_eq!(route(&between), [pair("a", "b")]);
+    assert_eq!(between.pane_roles().count(), 2);
+    let last = roles(&[("a", "cat"), ("b", "cat"), ("me", "person")], "");
+    assert_eq!(route(&last), [pair("b", "a")]);
+    let routed = roles(
+        &[("a", "cat"), ("b", "cat"), ("me", "person")],
+        "routing = { mode = \"round_robin\", next = { a = \"me\", me = \"b\", b = \"a\" } }\n",
+    );
+    assert_eq!(route(&routed), [pair("a", "b")]);
+    let solo = roles(&[("a", "cat"), ("me", "person")], "");
+    assert_eq!(route(&solo), [pair("a", "a")]);
+    assert_eq!(roles(&[("a", "cat")], "").person_route(), Ok(None));
+}
+
+#[test]
+fn a_rotation_the_person_cannot_sit_in_is_refused() {
+    let first = roles(&[("me", "person"), ("a", "cat")], "");
+    assert!(
+        first
+            .person_route()
+            .unwrap_err()
+            .contains("cannot go first")
+    );
+    let two = roles(&[("a", "cat"), ("me", "person"), ("you", "person")], "");
+    assert!(two.person_route().unwrap_err().contains("only one"));
+    let mut alone = roles(&[("a", "cat"), ("me", "person")], "");
+    alone.set_role("a", "person").unwrap();
+    alone.first = 1;
+    assert!(alone.person_route().is_err());
+}

@@ -14,7 +14,9 @@ Behaviour of the main conversation request (the one whose `tools` include
 `Bash`):
   * latest user text contains "[rallish]" and a line with
     "pass the baton on by running: <cmd>"  -> tool_use of Bash running <cmd>,
-    with the literal '...' (or "...") replaced by "mock note from claude after N requests";
+    with the literal '...' (or "...") replaced by "mock note from claude after N requests"
+    (with --answer reply: the text "mock answer from claude after N requests" and no
+    tool call; with --answer permission: a Bash command claude is not allowed to run);
   * latest user message is only tool_result blocks -> "Passed the baton.";
   * anything else -> "Mock reply: <first 40 chars of the text>".
 Requests without tools (session title, summaries, auto-mode classifier, ...)
@@ -31,7 +33,7 @@ import uuid
 from http.server import ThreadingHTTPServer
 
 import mock_common
-from mock_common import dump, log, pass_command, serve
+from mock_common import answer_note, dump, log, serve
 
 _counter = itertools.count(1)  # numbers the /v1/messages requests
 
@@ -111,10 +113,12 @@ def decide(body, n):
     fields = {"has_tools": bool(tools), "last_user_text": text,
               "tool_result": result}
     if has_bash:
-        cmd = pass_command(text, "claude", n)
-        if cmd is not None:
+        answer = answer_note(text, "claude", n)
+        if answer is not None and answer[0] == "text":
+            return [{"type": "text", "text": answer[1]}], "end_turn", "text", fields
+        if answer is not None:
             block = {"type": "tool_use", "id": "toolu_mock_%s" % uuid.uuid4().hex[:20],
-                     "name": "Bash", "input": bash_input(tools, cmd)}
+                     "name": "Bash", "input": bash_input(tools, answer[1])}
             return [block], "tool_use", "tool_use", fields
         if text is None and result is not None:
             return [{"type": "text", "text": "Passed the baton."}], "end_turn", "text", fields

@@ -1,10 +1,14 @@
 """What every mock model server here shares: the command line, the request log, the
 debugging dump, and how a rallish handoff note is recognised and answered.
 
-A mock is run as `python3 mock_X.py --port-file PATH --log PATH`: it binds a free
+A mock is run as `python3 mock_X.py --port-file PATH --log PATH [--answer HOW]`: it binds a free
 loopback port, writes the number to --port-file once listening (through a rename, so a
 reader never sees half of it), and appends one JSON line per request to --log, stamped
 with the time it arrived. With MOCK_DUMP_DIR set, each request body is also saved there.
+
+--answer says how a rallish note is answered (see `answer_note`): "pass" (the default)
+runs the note's pass command; "reply" ends the turn with a text answer and no pass, as a
+real model often does; "permission" asks to run a command the agent is not allowed to.
 Python 3.11 stdlib only.
 """
 
@@ -16,6 +20,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PASS_MARKER = "pass the baton on by running: "
+# The command a note is answered with under --answer permission: no agent allows it
+# without asking (rallish-tui allows only its own pass command).
+PERMISSION_PROBE = "curl -sS -o mock-permission-probe https://example.invalid/probe"
+
+ANSWER = "pass"
 
 _log_lock = threading.Lock()
 _log_file = None
@@ -52,6 +61,19 @@ def pass_command(text, agent, n):
     return None
 
 
+def answer_note(text, agent, n):
+    """How a mock answers a user message: ("command", CMD) to run a shell command,
+    ("text", TEXT) to end the turn with TEXT, or None when `text` is no rallish note."""
+    command = pass_command(text, agent, n)
+    if command is None:
+        return None
+    if ANSWER == "reply":
+        return "text", f"mock answer from {agent} after {n} requests"
+    if ANSWER == "permission":
+        return "command", PERMISSION_PROBE
+    return "command", command
+
+
 class Handler(BaseHTTPRequestHandler):
     """A keep-alive handler, as the real APIs are, that answers JSON and logs to --log
     only (not stderr). `extra_headers` go on every JSON answer."""
@@ -75,11 +97,13 @@ class Handler(BaseHTTPRequestHandler):
 
 def serve(handler, description, server_class=ThreadingHTTPServer):
     """Parses the command line, opens the log and serves `handler` until killed."""
-    global _log_file
+    global _log_file, ANSWER
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
+    ap.add_argument("--answer", choices=["pass", "reply", "permission"], default="pass")
     args = ap.parse_args()
+    ANSWER = args.answer
     _log_file = open(args.log, "a", encoding="utf-8")
     server = server_class(("127.0.0.1", 0), handler)
     server.daemon_threads = True

@@ -16,7 +16,8 @@ POST /v1/responses is always answered as an SSE stream:
     command tool -> a function call of that tool running CMD, with the literal
     '...' or "..." (quotes included) in CMD replaced by
     "mock note from codex after <N> requests" (N counts every request this
-    server has seen, this one included);
+    server has seen, this one included); with --answer reply the text
+    "mock answer from codex after <N> requests" instead, and no call;
   * latest input item is a function_call_output -> text "Passed the baton."
     (codex then ends the turn);
   * anything else -> short text "Mock reply: <first line of the prompt>".
@@ -39,7 +40,7 @@ import itertools
 import json
 import time
 import mock_common
-from mock_common import dump, log, pass_command, serve
+from mock_common import answer_note, dump, log, pass_command, serve
 
 MODEL_SLUG = "mock-model"
 
@@ -137,9 +138,12 @@ class Handler(mock_common.Handler):
         tool_name, make_args = command_tool(tools)
 
         call = None
-        line = pass_command(last_user_text, "codex", n) if tool_name else None
+        answer = answer_note(last_user_text, "codex", n) if tool_name else None
+        line = answer[1] if answer and answer[0] == "command" else None
         if tool_output is not None:
             text = "Passed the baton."
+        elif answer is not None and answer[0] == "text":
+            text = answer[1]
         elif line is not None:
             call = {"type": "function_call", "id": f"fc_{n}", "call_id": f"call_{n}",
                     "name": tool_name, "arguments": json.dumps(make_args(line)),

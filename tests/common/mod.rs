@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod agents;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -427,8 +429,9 @@ impl Tui {
         text[start..].chars().take_while(keep).collect()
     }
 
-    /// Every line of the rally's handoff log so far (a line still being written is skipped).
-    pub fn log_lines(&self) -> Vec<serde_json::Value> {
+    /// Every line of the rally's log so far, panes' state changes included (a line still
+    /// being written is skipped).
+    pub fn all_log_lines(&self) -> Vec<serde_json::Value> {
         let Ok(entries) = std::fs::read_dir(self.state_dir().join("sessions")) else {
             return Vec::new();
         };
@@ -441,5 +444,12 @@ impl Tui {
                     .collect::<Vec<_>>()
             })
             .collect()
+    }
+
+    /// The rally's handoff log so far: its lines but the panes' state changes.
+    pub fn log_lines(&self) -> Vec<serde_json::Value> {
+        let mut lines = self.all_log_lines();
+        lines.retain(|l| l["event"] != "state");
+        lines
     }
 }

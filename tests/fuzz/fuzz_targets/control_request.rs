@@ -15,7 +15,10 @@ fuzz_target!(|line: &[u8]| {
             // the app is handed outgrows the line the server capped.
             let text = match &request.op {
                 Op::Pass { to, note } => to.as_ref().map_or(0, String::len) + note.len(),
-                Op::Status {} | Op::ScratchRead {} | Op::Hook { .. } => 0,
+                Op::Status {} | Op::ScratchRead {} => 0,
+                Op::Hook { message, input, .. } => {
+                    message.as_ref().map_or(0, String::len) + input.as_ref().map_or(0, String::len)
+                }
                 Op::ScratchAppend { text } | Op::ScratchWrite { text } => text.len(),
             };
             assert!(request.pane.len() + request.token.len() + text <= line.len());

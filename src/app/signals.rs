@@ -1,0 +1,117 @@
+//! What agents say about themselves, in the running app: a hook's word moves the pane's
+//! [`crate::activity`] state, every state change goes to `log.jsonl`, a permission prompt
+//! asks for the person, and a turn that ends without a pass is flagged or passed on
+//! (`on_turn_end`).
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::App;
+use crate::activity::{Attention, Signal, Transition};
+use crate::baton::PassedBy;
+use crate::control::protocol::HookEvent;
+use crate::pane::PaneId;
+use crate::rally_end::OnTurnEnd;
+use crate::session::unix_now;
+
+/// A `log.jsonl` line for one pane's state change.
+#[derive(Debug, Serialize)]
+struct StateLine<'a> {
+    ts: f64,
+    event: &'static str,
+    turn: u32,
+    pane: &'a str,
+    state: &'static str,
+    was: &'static str,
+    /// `agent` (its own signal), `silence` or `exit`.
+    source: &'static str,
+}
+
+impl App {
+    /// An agent's hook said what it is doing; `input` is what a turn that ended answered,
+    /// when the agent says.
+    pub(super) fn on_hook(
+        &mut self,
+        id: PaneId,
+        event: HookEvent,
+        message: Option<String>,
+        input: Option<String>,
+    ) {
+        let now = Instant::now();
+        let note = self.last_note(id);
+        if let (Some(input), Some(note)) = (&input, note)
+            && crate::note::embeds(input, note)
+        {
+            // A turn around the note, not the note's own: codex makes the thread's
+            // title from the first prompt in a hidden turn, and says when that ends.
+            tracing::debug!(pane = %self.panes[id].name, "an agent's hidden turn ended");
+            return;
+        }
+        let answered_note = match (&input, note) {
+            (Some(input), Some(note)) => crate::note::same_text(input, note),
+            _ => true,
+        };
+        if event == HookEvent::TurnEnded && input.is_some() && answered_note {
+            // The agent's own record that its turn answered the note: the note was
+            // taken, however fast the turn went (before its word that the turn ended).
+            self.delivery_confirmed(id);
+        }
+        let signal = match event {
+            HookEvent::PromptSubmitted => Signal::PromptSubmitted,
+            HookEvent::TurnEnded => Signal::TurnEnded,
+            HookEvent::NeedsPermission => Signal::NeedsPermission,
+            HookEvent::WaitingForInput => Signal::WaitingForInput,
+        };
+        self.activity[id].signal(signal);
+        self.dirty = true;
+        self.update_activity(now);
+        let holds = self.baton.holder() == Some(id);
+        match event {
+            HookEvent::NeedsPermission => self.raise_attention(id, Attention::NeedsPermission),
+            HookEvent::WaitingForInput if holds => {
+                self.raise_attention(id, Attention::WaitingForInput);
+            }
+            HookEvent::TurnEnded if holds && answered_note => self.turn_ended(id, message),
+            _ => {}
+        }
+    }
+
+    /// The holder's agent ended its turn and still holds the baton: it did not pass.
+    /// Only a turn that answered the note of this baton turn counts; a turn the person
+    /// started by typing, or an old turn's end arriving late, is not the rally's.
+    fn turn_ended(&mut self, id: PaneId, message: Option<String>) {
+        if !self.took_note_this_turn(id) {
+            return;
+        }
+        let name = self.panes[id].name.clone();
+        tracing::info!(pane = %name, how = ?self.rules.on_turn_end, "turn ended without a pass");
+        match self.rules.on_turn_end {
+            OnTurnEnd::Flag => {
+                self.raise_attention(id, Attention::TurnEndedWithoutPass);
+            }
+            OnTurnEnd::Pass => {
+                let note = message
+                    .filter(|m| !m.trim().is_empty())
+                    .unwrap_or_else(|| format!("{name} ended its turn without a message."));
+                let _ = self.pass(id, None, note, PassedBy::TurnEnd);
+            }
+        }
+    }
+
+    /// Writes one pane's state change to `log.jsonl`.
+    pub(super) fn log_state(&mut self, id: PaneId, change: Transition) {
+        let line = StateLine {
+            ts: unix_now(),
+            event: "state",
+            turn: self.baton.turn(),
+            pane: &self.panes[id].name,
+            state: change.to.name(),
+            was: change.from.name(),
+            source: change.to.source(),
+        };
+        if let Err(err) = self.session.log(&line) {
+            tracing::error!(%err, "writing a state change to the log failed");
+        }
+    }
+}

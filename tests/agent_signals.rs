@@ -1,0 +1,259 @@
+//! The agents' own signals, with the real claude and codex CLIs against the mock model
+//! servers (see tests/common/agents.rs): a turn that ends without a pass is passed on
+//! (`on_turn_end = "pass"`) or flagged (`"flag"`) from the agent's hook, not from output
+//! silence; a permission prompt shows as "needs permission" from claude's hook; and a
+//! user's own claude hook and codex `notify` still run beside rallish-tui's.
+//!
+//! Each test prints a `SIGNALS |` row: the delay from the model's answer (the mock's
+//! log) to the state the app recorded in log.jsonl.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::Tui;
+use common::agents::{Mock, Project, cli, wait_for_end};
+
+/// The `state` lines of log.jsonl for `pane`.
+fn states(tui: &Tui, pane: &str) -> Vec<serde_json::Value> {
+    tui.all_log_lines()
+        .into_iter()
+        .filter(|l| l["event"] == "state" && l["pane"] == pane)
+        .collect()
+}
+
+/// Waits until `pane` has reached `state` (by its own signal), or fails showing why not.
+fn wait_for_state(tui: &Tui, pane: &str, state: &str, within: Duration) -> serde_json::Value {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(line) = states(tui, pane).into_iter().find(|l| l["state"] == state) {
+            return line;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{pane} never got to {state:?} in {within:?}\n{}\n{:#?}",
+            tui.contents(),
+            tui.all_log_lines()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// When the mock last answered a request of the main conversation before `before`.
+fn last_answer_before(mock: &Mock, before: f64) -> f64 {
+    mock.requests()
+        .iter()
+        .filter(|r| r["has_tools"] == true)
+        .filter_map(|r| r["ts"].as_f64())
+        .filter(|ts| *ts <= before)
+        .fold(f64::NAN, f64::max)
+}
+
+/// With `on_turn_end = "pass"` (the pair-review preset's choice) and models that answer
+/// every note without running the pass command, the review still runs its turns by
+/// itself, and each note carries the previous agent's last message.
+#[test]
+fn a_review_goes_on_when_agents_end_their_turns_without_passing() {
+    let (Some(claude), Some(codex)) = (cli("claude"), cli("codex")) else {
+        return;
+    };
+    let project = Project::answering(&[&claude, &codex], "reply");
+    let turns = 20;
+    let max_turns = turns.to_string();
+    let cast = project.home.path().join("review.cast");
+    let cast_arg = cast.display().to_string();
+    let started = Instant::now();
+    let tui = project.start(&[
+        "--record",
+        &cast_arg,
+        "--preset",
+        "pair-review",
+        "--role",
+        "author=claude",
+        "--role",
+        "reviewer=codex",
+        "--task",
+        "add a test",
+        "--max-turns",
+        &max_turns,
+    ]);
+    wait_for_end(&tui, Duration::from_secs(420));
+    let lines = tui.log_lines();
+    let passes: Vec<_> = lines.iter().filter(|l| l["event"] == "pass").collect();
+    assert_eq!(passes.len(), turns - 1, "{passes:#?}\n{}", tui.contents());
+    let mut delays = Vec::new();
+    for pass in &passes {
+        assert_eq!(pass["by"], "turn_end", "{pass}");
+        assert_eq!(pass["automatic"], true, "{pass}");
+        let (from, to) = (pass["from"].as_str().unwrap(), pass["to"].as_str().unwrap());
+        let (from_mock, from_agent, to_mock) = match from {
+            "author" => (&project.anthropic, "claude", &project.openai),
+            _ => (&project.openai, "codex", &project.anthropic),
+        };
+        let note = pass["note"].as_str().unwrap_or_default();
+        assert!(
+            note.starts_with(&format!("mock answer from {from_agent} after ")),
+            "the note is not {from}'s last message: {note:?}"
+        );
+        let turn = pass["turn"].as_u64().unwrap();
+        let received = to_mock.requests().iter().any(|r| {
+            r["last_user_text"].as_str().is_some_and(|text| {
+                text.contains(&format!("[rallish] Turn {turn}:")) && text.contains(note)
+            })
+        });
+        assert!(
+            received,
+            "{to}'s model never got turn {turn}'s note {note:?}"
+        );
+        let ts = pass["ts"].as_f64().unwrap();
+        delays.push(ts - last_answer_before(from_mock, ts));
+    }
+    assert!(!lines.iter().any(|l| l["event"] == "note_not_taken"));
+    common::eventually("the automatic passes marked in the cast", || {
+        let text = std::fs::read_to_string(&cast).unwrap_or_default();
+        text.matches("(automatic: the turn ended without a pass)")
+            .count()
+            == turns - 1
+    });
+    delays.sort_by(f64::total_cmp);
+    eprintln!(
+        "SIGNALS | claude + codex, on_turn_end = pass | {} turns in {:.0} s | answer -> pass median {:.2} s, max {:.2} s |",
+        turns,
+        started.elapsed().as_secs_f64(),
+        delays[delays.len() / 2],
+        delays[delays.len() - 1]
+    );
+}
+
+/// With the default `on_turn_end = "flag"`, an agent that answers without passing is
+/// flagged to the person within a second of its turn's end, from its own signal.
+fn flagged_within_a_second(first: &str, agent: &str) {
+    let (Some(claude), Some(codex)) = (cli("claude"), cli("codex")) else {
+        return;
+    };
+    let project = Project::answering(&[&claude, &codex], "reply");
+    let mock = if agent == "claude" {
+        &project.anthropic
+    } else {
+        &project.openai
+    };
+    let (a, b) = (format!("a={first}"), format!("b={}", other(first)));
+    let tui = project.start(&["--pane", &a, "--pane", &b, "--task", "say hello"]);
+    let line = wait_for_state(&tui, "a", "turn ended", Duration::from_secs(90));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("a ended its turn without passing");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(mock, ts);
+    eprintln!("SIGNALS | {agent}, on_turn_end = flag | answer -> flagged {delay:.2} s |");
+    assert!(delay < 1.0, "flagged {delay:.2} s after the model answered");
+    assert!(
+        !tui.log_lines().iter().any(|l| l["event"] == "pass"),
+        "flag does not pass"
+    );
+}
+
+fn other(agent: &str) -> &'static str {
+    if agent == "claude" { "codex" } else { "claude" }
+}
+
+#[test]
+fn claude_ending_its_turn_without_passing_is_flagged() {
+    flagged_within_a_second("claude", "claude");
+}
+
+#[test]
+fn codex_ending_its_turn_without_passing_is_flagged() {
+    flagged_within_a_second("codex", "codex");
+}
+
+/// The model asks to run a command claude does not allow: the pane says "needs
+/// permission" from claude's own PermissionRequest hook, within a second, and so does
+/// `rallish-tui status --json` (asked over and over from a second pane).
+///
+/// In claude's manual ("default") permission mode: in its out-of-the-box auto mode the
+/// safety check of such a command runs on Anthropic's server, which a mock cannot stand
+/// in for, so claude shows "Auto mode can't check actions in this session" instead of
+/// its permission prompt (and sends no Notification for that dialog).
+#[test]
+fn a_permission_prompt_shows_from_claudes_hook() {
+    let Some(claude) = cli("claude") else {
+        return;
+    };
+    let mut project = Project::answering(&[&claude], "permission");
+    project.claude_mode = "manual";
+    let status = project.home.path().join("status.json");
+    let watch = format!(
+        "watch=while :; do rallish-tui status --json > '{0}.tmp' && mv '{0}.tmp' '{0}'; sleep 0.2; done",
+        status.display()
+    );
+    let tui = project.start(&[
+        "--pane",
+        "a=claude",
+        "--pane",
+        &watch,
+        "--task",
+        "say hello",
+    ]);
+    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("needs permission");
+    tui.wait_for_text("a is asking for permission");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&project.anthropic, ts);
+    eprintln!("SIGNALS | claude, permission prompt | answer -> needs permission {delay:.2} s |");
+    assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
+    common::eventually("status --json says so", || {
+        let status: serde_json::Value = std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let a = &status["activity"]["a"];
+        a["state"] == "needs permission" && a["source"] == "agent"
+    });
+    assert!(
+        !project.dir.join("mock-permission-probe").exists(),
+        "nobody allowed the command"
+    );
+}
+
+/// The user's own claude `Stop` hook and codex `notify` program run as well as ours.
+#[test]
+fn the_users_own_claude_hook_and_codex_notify_still_run() {
+    let (Some(claude), Some(codex)) = (cli("claude"), cli("codex")) else {
+        return;
+    };
+    let project = Project::new(&[&claude, &codex]);
+    let home = project.home.path().join("home");
+    std::fs::create_dir_all(home.join(".claude")).unwrap();
+    let claude_mark = home.join("user-claude-stop.log");
+    let codex_mark = home.join("user-codex-notify.log");
+    let settings = serde_json::json!({ "hooks": { "Stop": [{ "hooks": [{
+        "type": "command",
+        "command": format!("echo stop >> '{}'", claude_mark.display()),
+    }] }] } });
+    std::fs::write(home.join(".claude/settings.json"), settings.to_string()).unwrap();
+    project.seed_home(&home);
+    let config = home.join(".codex/config.toml");
+    let seeded = std::fs::read_to_string(&config).unwrap();
+    let notify = format!(
+        "notify = [\"sh\", \"-c\", \"echo \\\"$1\\\" >> '{}'\", \"sh\"]\n",
+        codex_mark.display()
+    );
+    std::fs::write(&config, notify + &seeded).unwrap();
+    let tui = project.start(&[
+        "--pane",
+        "a=claude",
+        "--pane",
+        "b=codex",
+        "--task",
+        "say hello",
+        "--max-turns",
+        "3",
+    ]);
+    wait_for_end(&tui, Duration::from_secs(180));
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+    common::eventually("the user's hooks ran", || {
+        read(&claude_mark).contains("stop") && read(&codex_mark).contains("agent-turn-complete")
+    });
+}
