@@ -687,6 +687,8 @@ impl Handler for Tap<'_> {
                     self.term.swap_alt();
                 }
             }
+            // Save the cursor as DECSC does.
+            PrivateMode::Unknown(1048) => self.term.save_cursor_position(),
             _ => self.term.set_private_mode(mode),
         }
     }
@@ -707,6 +709,7 @@ impl Handler for Tap<'_> {
                     }
                 }
             }
+            PrivateMode::Unknown(1048) => self.term.restore_cursor_position(),
             _ => self.term.unset_private_mode(mode),
         }
     }

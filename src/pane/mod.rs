@@ -6,6 +6,7 @@ pub mod archive;
 pub mod child_env;
 pub mod emulator;
 pub mod keys;
+pub mod priority;
 pub mod process_tree;
 pub mod reaper;
 pub mod typing;
@@ -84,7 +85,8 @@ enum WriteJob {
 pub struct Pane {
     pub name: String,
     pub command: String,
-    emulator: Arc<Mutex<Emulator>>,
+    /// parking_lot's, for its fair unlock: see [`parse_loop`].
+    emulator: Arc<parking_lot::Mutex<Emulator>>,
     dirty: Arc<AtomicBool>,
     writer: std_mpsc::Sender<WriteJob>,
     master: Box<dyn MasterPty + Send>,
@@ -126,7 +128,9 @@ impl Pane {
         let reader = pair.master.try_clone_reader()?;
         let pty_writer = pair.master.take_writer()?;
 
-        let emulator = Arc::new(Mutex::new(new_emulator(rows, cols, scrollback)));
+        let emulator = Arc::new(parking_lot::Mutex::new(new_emulator(
+            rows, cols, scrollback,
+        )));
         let dirty = Arc::new(AtomicBool::new(false));
         let (writer, jobs) = std_mpsc::channel();
         let notify = Arc::new(notify);
@@ -182,20 +186,14 @@ impl Pane {
     }
 
     /// Locks the emulator for reading or drawing. Hold it briefly: the reader waits.
-    pub fn emulator(&self) -> MutexGuard<'_, Emulator> {
-        self.emulator
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub fn emulator(&self) -> parking_lot::MutexGuard<'_, Emulator> {
+        self.emulator.lock()
     }
 
     /// The emulator if nobody else holds it right now; the UI uses this so it never waits
     /// behind a reader that is busy with a flood.
-    pub fn try_emulator(&self) -> Option<MutexGuard<'_, Emulator>> {
-        match self.emulator.try_lock() {
-            Ok(guard) => Some(guard),
-            Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        }
+    pub fn try_emulator(&self) -> Option<parking_lot::MutexGuard<'_, Emulator>> {
+        self.emulator.try_lock()
     }
 
     /// Clears the "new output" flag so the next output signals the app again.
@@ -396,15 +394,21 @@ fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: 
 /// Parses everything the child writes. Parsing happens here, off the UI thread, so a
 /// flood costs the UI one dirty flag per frame, not one message per chunk. A synchronized
 /// update (DEC 2026) the child leaves open is shown once its time runs out.
+///
+/// In a flood this thread would take the emulator's lock back the instant it let go, and
+/// the UI (which locks it for a key's input modes, a bell, a child's clipboard write)
+/// could wait for the whole flood; each slice ends with a fair unlock, which hands the
+/// lock to a waiting thread first. The thread also runs below the UI's priority (see
+/// [`priority`]).
 fn parse_loop(
     id: PaneId,
     inbox: &Inbox,
-    emulator: &Mutex<Emulator>,
+    emulator: &parking_lot::Mutex<Emulator>,
     dirty: &AtomicBool,
     writer: &std_mpsc::Sender<WriteJob>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
-    let lock = || emulator.lock().unwrap_or_else(|p| p.into_inner());
+    priority::lower_current_thread();
     let mut batch = Vec::new();
     let mut deadline = None;
     loop {
@@ -412,17 +416,18 @@ fn parse_loop(
         match inbox.take(&mut batch, deadline) {
             Taken::Closed => break,
             Taken::TimedOut => {
-                let mut emulator = lock();
+                let mut emulator = emulator.lock();
                 emulator.end_sync();
                 answers.append(&mut emulator.requests_mut().to_child);
                 deadline = emulator.sync_deadline();
             }
             Taken::Bytes => {
                 for slice in batch.chunks(SLICE) {
-                    let mut emulator = lock();
+                    let mut emulator = emulator.lock();
                     emulator.process(slice);
                     answers.append(&mut emulator.requests_mut().to_child);
                     deadline = emulator.sync_deadline();
+                    parking_lot::MutexGuard::unlock_fair(emulator);
                 }
             }
         }

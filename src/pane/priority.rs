@@ -1,0 +1,34 @@
+//! How much of the CPU a pane's parser may take when it has to share. A pane that floods
+//! (`yes`, a build log) keeps its parser thread busy for as long as the child writes;
+//! with many such panes on a small machine, each competing evenly with the UI thread,
+//! the person's keystrokes wait behind all of them. So parser threads run at a lower
+//! priority than the UI thread. Among themselves they stay even: a parser that slept
+//! (the holder's, waiting for the person's next key) still wins the CPU on waking, as
+//! schedulers favour threads that were not running.
+//!
+//! (Why not only the panes in the back: on Linux an unprivileged thread may lower its
+//! priority but never raise it again, so a pane moving to the front could not follow.)
+
+/// Lowers the calling thread's priority; see the module docs. Best effort: a system that
+/// refuses leaves the thread as it was.
+pub fn lower_current_thread() {
+    #[cfg(target_os = "linux")]
+    {
+        // Nice 10 leaves a waiting nice-0 thread (the UI) about nine tenths of a core it
+        // shares with one of these. On Linux, PRIO_PROCESS with a thread id sets that
+        // thread alone.
+        // SAFETY: gettid and setpriority take and return plain integers.
+        unsafe {
+            let tid = libc::gettid();
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+        }
+    }
+    #[cfg(target_vendor = "apple")]
+    {
+        // macOS schedules threads by quality-of-service class, not nice values.
+        // SAFETY: sets the calling thread's own class; no memory involved.
+        unsafe {
+            libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
+        }
+    }
+}
