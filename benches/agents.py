@@ -435,7 +435,8 @@ def report(results):
             t = [r for r in results["cpu"] if r["panes"] == n and r["system"] == "tmux"]
             ra = [r for r in results["cpu"] if r["panes"] == n and r["system"] == "rallish"]
             tc, rc = median(t, "cpu_pct"), median(ra, "cpu_pct")
-            ratio = f"{rc / tc:.2f}x"  # rallish-tui's CPU over tmux's if tc and rc is not None else "-"
+            # rallish-tui's CPU over tmux's.
+            ratio = f"{rc / tc:.2f}x" if tc and rc is not None else "-"
             print(f"| {n} | {fmt(tc)} | {fmt(rc)} | {ratio} | {fmt(median(t, 'rss_mb'), '.1f')} | "
                   f"{fmt(median(ra, 'rss_mb'), '.1f')} | {fmt(median(t, 'out_kb_s'), '.1f')} / "
                   f"{fmt(median(ra, 'out_kb_s'), '.1f')} | {fmt(median(t, 'host_busy_pct'), '.0f')} / "

@@ -274,7 +274,7 @@ mod tests {
     /// 10x30 with `lines` numbered lines printed: 5 rows of history kept by the grid and
     /// the rest by the archive.
     fn numbered(lines: usize) -> Emulator {
-        let mut emulator = crate::pane::new_emulator_split(10, 30, 5, 10_000);
+        let mut emulator = crate::pane::new_emulator(10, 30, 10_005);
         for i in 1..=lines {
             emulator.process(format!("line {i}\r\n").as_bytes());
         }
@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn view_maps_rows_to_lines() {
-        let mut emulator = crate::pane::new_emulator_split(10, 30, 5, 36);
+        let mut emulator = crate::pane::new_emulator(10, 30, 41);
         for i in 1..=150 {
             emulator.process(format!("line {i}\r\n").as_bytes());
         }

@@ -15,11 +15,11 @@ use crate::toml_source::{self, FileError, Keys, Source, quote_key};
 
 /// Embedded themes, by the name `--theme` and `inherits` use.
 const BUILTINS: &[(&str, &str)] = &[
-    ("default", include_str!("../assets/themes/default.toml")),
-    ("light", include_str!("../assets/themes/light.toml")),
+    ("default", include_str!("../themes/default.toml")),
+    ("light", include_str!("../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../assets/themes/high-contrast.toml"),
+        include_str!("../themes/high-contrast.toml"),
     ),
 ];
 
@@ -195,11 +195,7 @@ impl Theme {
 
     fn builtin_layer(name: &str, depth: usize) -> Option<Result<Layer, FileError>> {
         let text = Self::builtin_text(name)?;
-        Some(Layer::parse(
-            text,
-            &format!("assets/themes/{name}.toml"),
-            depth,
-        ))
+        Some(Layer::parse(text, &format!("themes/{name}.toml"), depth))
     }
 
     /// Reads a user theme file.

@@ -77,7 +77,7 @@ struct Replay {
 
 impl Replay {
     fn of(bytes: &[u8], chunk: usize) -> Replay {
-        let mut parser = Emulator::new(ROWS, COLS, 0, 0);
+        let mut parser = Emulator::new(ROWS, COLS, 0);
         for piece in bytes.chunks(chunk.min(bytes.len()).max(1)) {
             parser.process(piece);
         }

@@ -31,7 +31,7 @@ fn toml_files(dir: &str) -> Vec<(String, std::path::PathBuf)> {
 fn every_shipped_file_is_valid_and_embedded() {
     for (dir, kind) in [
         ("assets/presets", Kind::Preset),
-        ("assets/themes", Kind::Theme),
+        ("themes", Kind::Theme),
         ("keymaps", Kind::Keymap),
     ] {
         for (name, path) in toml_files(dir) {

@@ -64,7 +64,7 @@ fn every_surveyed_sequence_draws_as_the_host_would() {
 
 fn check(case: &Case, chunk: usize) -> Result<(), String> {
     let [rows, cols] = case.size;
-    let mut emulator = Emulator::new(rows, cols, 0, 0);
+    let mut emulator = Emulator::new(rows, cols, 0);
     for piece in case.input.as_bytes().chunks(chunk) {
         emulator.process(piece);
     }

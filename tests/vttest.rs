@@ -245,7 +245,7 @@ struct Pane {
 
 impl Pane {
     fn of(bytes: &[u8]) -> Pane {
-        let mut emulator = Emulator::new(ROWS, COLS, 0, 0);
+        let mut emulator = Emulator::new(ROWS, COLS, 0);
         emulator.process(bytes);
         let mut buf = Buffer::empty(Rect::new(0, 0, COLS, ROWS));
         let area = buf.area;

@@ -1,13 +1,10 @@
 //! A pane's older history, kept small.
 //!
-//! alacritty_terminal holds each history row as 24-byte cells: 10,000 lines of 198
-//! columns take 47 MB that way. So the grid keeps only the newest [`RECENT_ROWS`] rows
-//! of history itself (what a taller screen pulls back), and the rows that leave it come
-//! here (see `Emulator::archive_overflow`). They are kept as text with an SGR sequence
-//! (and an OSC 8 link) where the style changes, about a hundred bytes a line.
-//!
-//! The whole history is the archive's rows, oldest first, then the grid's; the
-//! [`super::emulator::Emulator`] gives the app one view offset over both.
+//! alacritty_terminal holds each history row as 24-byte cells (10,000 lines of 198
+//! columns take 47 MB that way) and grows its history a thousand rows at a time, so the
+//! grid keeps no history: each row that scrolls off the top of the screen comes here on
+//! its way out (see `emulator::Tap::archive_top_rows`). Rows are kept as text with an SGR
+//! sequence (and an OSC 8 link) where the style changes, about a hundred bytes a line.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -19,23 +16,11 @@ use unicode_width::UnicodeWidthChar as _;
 
 use super::emulator::BLINK;
 
-/// History rows the grid keeps as cells: enough for a screen that grows by this much at
-/// once to pull its rows back, as terminals do.
-pub const RECENT_ROWS: usize = 128;
-
-/// How a history of `lines` is shared: (rows the grid keeps, rows the archive keeps).
-pub fn split(lines: usize) -> (usize, usize) {
-    let recent = lines.min(RECENT_ROWS);
-    (recent, lines - recent)
-}
-
-/// The rows that left the grid's history; see the module docs.
+/// The rows that scrolled off the screen; see the module docs.
 #[derive(Debug, Default)]
 pub struct Archive {
     rows: VecDeque<ArchivedRow>,
     capacity: usize,
-    /// The grid's share of the history.
-    recent: usize,
     /// Rows that fell off the top (or were erased) so far: what numbers history lines
     /// (see [`crate::scrollback::LineId`]).
     dropped: u64,
@@ -56,16 +41,7 @@ impl Archive {
         }
     }
 
-    pub fn set_recent(&mut self, recent: usize) {
-        self.recent = recent;
-    }
-
-    /// History rows the grid keeps before they come here.
-    pub fn recent(&self) -> usize {
-        self.recent
-    }
-
-    /// Takes a row that left the grid's history.
+    /// Takes a row that scrolled off the screen.
     pub fn push(&mut self, row: &Row<Cell>) {
         if self.capacity == 0 {
             self.dropped += 1;
@@ -95,6 +71,11 @@ impl Archive {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// Counts a row that would have come and gone again (see `Emulator::process`).
+    pub fn count_passed_through(&mut self) {
+        self.dropped += 1;
     }
 
     pub fn capacity(&self) -> usize {
@@ -145,7 +126,11 @@ pub fn encode_row(row: &Row<Cell>, out: &mut String) {
             next.write_sgr(out);
             style = next;
         }
-        let next_link = cell.hyperlink().map(|link| link.uri().to_string());
+        // Only a cell with extras can hold a link (looking clones it).
+        let next_link = match &cell.extra {
+            Some(_) => cell.hyperlink().map(|link| link.uri().to_string()),
+            None => None,
+        };
         if next_link != link {
             let _ = write!(out, "\x1b]8;;{}\x1b\\", next_link.as_deref().unwrap_or(""));
             link = next_link;
@@ -163,10 +148,14 @@ pub fn encode_row(row: &Row<Cell>, out: &mut String) {
     }
 }
 
+/// A space in the default style with nothing attached: what a row's end is made of. Runs
+/// for every cell of every row that scrolls off, so it looks at plain fields only.
 fn is_blank(cell: &Cell) -> bool {
     (cell.c == ' ' || cell.c == '\t')
-        && Style::of(cell) == Style::default()
-        && cell.hyperlink().is_none()
+        && cell.extra.is_none()
+        && looks(cell.flags).is_empty()
+        && cell.fg == Color::Named(NamedColor::Foreground)
+        && cell.bg == Color::Named(NamedColor::Background)
 }
 
 /// What an archived cell keeps of its looks.
@@ -207,7 +196,7 @@ impl Style {
         Style {
             fg: cell.fg,
             bg: cell.bg,
-            underline: cell.underline_color(),
+            underline: cell.extra.as_ref().and_then(|_| cell.underline_color()),
             flags: looks(cell.flags),
         }
     }
@@ -310,10 +299,10 @@ fn plain(formatted: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::pane::{Emulator, new_emulator_split};
+    use crate::pane::{Emulator, new_emulator};
 
     fn numbered(lines: usize, recent: usize, archived: usize) -> Emulator {
-        let mut emulator = new_emulator_split(4, 20, recent, archived);
+        let mut emulator = new_emulator(4, 20, recent + archived);
         for i in 1..=lines {
             emulator.process(format!("line {i}\r\n").as_bytes());
         }
@@ -327,31 +316,31 @@ mod tests {
     }
 
     #[test]
-    fn rows_leaving_the_grids_history_are_archived_in_order_and_numbered() {
-        // 30 lines and the cursor's blank one: 3 on screen above it, 5 in the grid's
-        // history, 10 in the archive, 12 dropped.
+    fn rows_scrolling_off_are_archived_in_order_and_numbered() {
+        // 30 lines and the cursor's blank one: 3 on screen above it, 15 in the archive,
+        // 12 dropped.
         let emulator = numbered(30, 5, 10);
         let archive = emulator.archive();
-        assert_eq!(archive.len(), 10);
+        assert_eq!(archive.len(), 15);
         assert_eq!(archive.dropped(), 12);
         assert_eq!(archive.text(0, 20), "line 13");
-        assert_eq!(archive.text(9, 20), "line 22");
+        assert_eq!(archive.text(14, 20), "line 27");
         assert_eq!(emulator.history_len(), 15);
         assert_eq!(emulator.lines_dropped(), 12);
     }
 
     #[test]
-    fn the_view_moves_from_the_grids_history_into_the_archive_and_back() {
+    fn the_view_moves_back_through_the_archive_and_returns() {
         let mut emulator = numbered(30, 5, 10);
         emulator.set_view_offset(5);
-        assert_eq!(emulator.archive_rows_in_view(), 0);
+        assert_eq!(emulator.archive_rows_in_view(), 5);
         assert_eq!(
             view_text(&emulator),
             ["line 23", "line 24", "line 25", "line 26"]
         );
         emulator.set_view_offset(7);
         assert_eq!(emulator.view_offset(), 7);
-        assert_eq!(emulator.archive_rows_in_view(), 2);
+        assert_eq!(emulator.archive_rows_in_view(), 7);
         assert_eq!(
             view_text(&emulator),
             ["line 21", "line 22", "line 23", "line 24"]
@@ -376,7 +365,7 @@ mod tests {
 
     #[test]
     fn colours_and_wrapping_survive_the_archive() {
-        let mut emulator = new_emulator_split(3, 10, 1, 10);
+        let mut emulator = new_emulator(3, 10, 11);
         emulator.process(b"\x1b[31mred\x1b[m plain\r\n0123456789abc\r\n");
         emulator.process(b"\r\n\r\n\r\n\r\n");
         let archive = emulator.archive();
@@ -405,5 +394,68 @@ mod tests {
         assert_eq!(emulator.history_len(), 0);
         emulator.set_view_offset(9);
         assert_eq!(emulator.view_offset(), 0);
+    }
+
+    #[test]
+    fn every_way_off_the_top_of_the_screen_reaches_the_archive() {
+        // Wrapping past the last row.
+        let mut emulator = new_emulator(2, 10, 100);
+        emulator.process(b"0123456789abcdefghijKLM");
+        let archive = emulator.archive();
+        assert_eq!(archive.text(0, 10), "0123456789");
+        assert!(archive.wrapped(0));
+        // SU, IND and NEL at the bottom.
+        let mut emulator = new_emulator(2, 10, 100);
+        emulator.process(b"one\r\ntwo\x1b[2S\x1b[2;1Hthree\x1bDfour\x1bEfive");
+        let texts: Vec<String> = (0..emulator.archive().len())
+            .map(|i| emulator.archive().text(i, 10))
+            .collect();
+        assert_eq!(texts, ["one", "two", "", "three"]);
+        // A narrower scrolling region keeps its lines out of the history.
+        let mut emulator = new_emulator(4, 10, 100);
+        emulator.process(b"\x1b[2;3r\x1b[3;1Ha\r\nb\r\nc\r\n");
+        assert!(emulator.archive().is_empty());
+        // A shorter screen hands the rows above the cursor over.
+        let mut emulator = new_emulator(4, 10, 100);
+        emulator.process(b"1\r\n2\r\n3\r\n4");
+        emulator.set_size(2, 10);
+        assert_eq!(emulator.archive().len(), 2);
+        assert_eq!(emulator.archive().text(1, 10), "2");
+        assert_eq!(emulator.contents(), "3\n4");
+    }
+
+    #[test]
+    fn a_scrolled_screen_holds_no_history_in_cells() {
+        let mut emulator = new_emulator(5, 40, 10_000);
+        let lines: String = (0..3000).map(|i| format!("line {i}\r\n")).collect();
+        emulator.process(lines.as_bytes());
+        use alacritty_terminal::grid::Dimensions as _;
+        assert_eq!(emulator.term().grid().history_size(), 0);
+        assert_eq!(emulator.history_len(), 2996);
+    }
+
+    #[test]
+    fn a_flood_leaves_the_history_that_line_by_line_output_leaves() {
+        // Long lines wrap, wide ones too: more rows scroll off than there are line feeds.
+        let flood: String = (0..5000)
+            .map(|i| format!("{i} {}\r\n", "测x".repeat(i % 30)))
+            .collect();
+        let start = b"\x1b[31mbefore the flood\x1b[m\r\n";
+        let mut whole = new_emulator(5, 40, 100);
+        whole.process(start);
+        assert!(
+            whole.passing_rows(flood.as_bytes()) > 3000,
+            "most of the flood's rows only pass through"
+        );
+        whole.process(flood.as_bytes());
+        let mut by_line = new_emulator(5, 40, 100);
+        by_line.process(start);
+        for line in flood.split_inclusive('\n') {
+            by_line.process(line.as_bytes());
+        }
+        assert_eq!(whole.all_lines(), by_line.all_lines());
+        assert_eq!(whole.lines_dropped(), by_line.lines_dropped());
+        assert_eq!(whole.contents(), by_line.contents());
+        assert_eq!(whole.cursor_position(), by_line.cursor_position());
     }
 }

@@ -8,8 +8,10 @@
 //! title, OSC 52, device attributes, colour queries, screens 47/1047, scrollback erasure,
 //! and emoji sequences (see [`Tap::input`]).
 //!
-//! History: the grid keeps the newest [`RECENT_ROWS`] rows of it as cells; older rows
-//! move to the [`Archive`] as compact text with SGR (see [`Emulator::archive_overflow`]).
+//! History: the grid keeps none. Each row that scrolls off the top of the main screen is
+//! handed to the [`Archive`] on its way out (see [`Tap::archive_top_rows`]), as compact
+//! text with SGR, as vt100 handed them over: alacritty_terminal's own history keeps rows
+//! as 24-byte cells and reserves a thousand of them at once.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -28,15 +30,9 @@ use alacritty_terminal::vte::ansi::{
 use super::archive::Archive;
 use crate::pane::keys::{MouseEncoding, MouseMode};
 
-pub use super::archive::RECENT_ROWS;
-
 /// A blink attribute alacritty_terminal has no flag for; kept in a bit its flags leave
 /// unused, so cells carry it through every grid operation like their own flags.
 pub const BLINK: Flags = Flags::from_bits_retain(0x8000);
-
-/// Bytes parsed at a time, so rows leaving the grid's history reach the archive before
-/// the grid's own limit drops them (see [`grid_history`]).
-const SLICE: usize = 4 * 1024;
 
 /// What the child asked of its terminal besides drawing, for the pane to act on.
 #[derive(Debug, Default)]
@@ -103,6 +99,11 @@ pub struct Emulator {
     main_saved: Option<Cursor<Cell>>,
 }
 
+/// Rows of slack in [`Emulator::passing_rows`] for a screen that grows taller while a
+/// batch is parsed a slice at a time (the bottom row, where line feeds scroll, moves
+/// down).
+const GROWTH_MARGIN: usize = 1024;
+
 /// What changed on a pane's screen since it was last drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Damage {
@@ -141,31 +142,22 @@ impl Dimensions for Size {
     }
 }
 
-/// The grid's own history limit: the rows it keeps, plus room for everything one slice
-/// can scroll before they move on to the archive (one line per byte at most).
-fn grid_history(recent: usize) -> usize {
-    recent + SLICE
-}
-
 impl Emulator {
-    /// A screen of `rows` x `cols` with `recent` rows of history kept as cells and
-    /// `archived` more in the archive.
-    pub fn new(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
+    /// A screen of `rows` x `cols` with `scrollback` lines of history.
+    pub fn new(rows: u16, cols: u16, scrollback: usize) -> Emulator {
         let answers = Answers::default();
         let config = Config {
-            scrolling_history: grid_history(recent),
+            scrolling_history: 0,
             kitty_keyboard: false,
             ..Config::default()
         };
         let size = Size::new(rows, cols);
-        let mut archive = Archive::new(archived);
-        archive.set_recent(recent);
         Emulator {
             term: Term::new(config, &size, answers.clone()),
             parser: Processor::new(),
             answers,
             requests: Requests::default(),
-            archive,
+            archive: Archive::new(scrollback),
             reach: 0,
             cursor_shape: 0,
             joining: false,
@@ -175,22 +167,63 @@ impl Emulator {
     }
 
     /// Parses child output.
+    ///
+    /// A flood of plain lines (`seq 1 2000000`, a log dumped with `cat`) scrolls rows into
+    /// the archive that more lines of the same flood push out again before anyone could
+    /// look: see [`Emulator::passing_rows`]. Those rows are counted, not encoded.
     pub fn process(&mut self, bytes: &[u8]) {
-        for slice in bytes.chunks(SLICE) {
-            let mut tap = Tap {
-                term: &mut self.term,
-                answers: &self.answers,
-                requests: &mut self.requests,
-                archive: &mut self.archive,
-                cursor_shape: &mut self.cursor_shape,
-                joining: &mut self.joining,
-                region: &mut self.region,
-                main_saved: &mut self.main_saved,
-            };
-            self.parser.advance(&mut tap, slice);
-            self.archive_overflow();
-        }
+        let (head, tail) = bytes.split_at(plain_tail(bytes));
+        self.process_slice(head, &mut 0);
+        let mut passing = self.passing_rows(tail);
+        self.process_slice(tail, &mut passing);
+    }
+
+    /// Parses a slice of a batch that is taken a slice at a time (the pane's reader
+    /// lets go of the emulator between them); `passing` is what
+    /// [`Emulator::passing_rows`] gave for the batch's plain tail when it began, or 0
+    /// outside that tail.
+    pub fn process_slice(&mut self, bytes: &[u8], passing: &mut usize) {
+        self.advance(bytes, passing);
         self.collect_answers();
+    }
+
+    /// How many of the rows the plain text `tail` scrolls off first are sure to leave the
+    /// archive again before its end. In plain text every line feed on the bottom row
+    /// scrolls one row off (wrapping can only add more), and at most a screen's worth of
+    /// line feeds come before the cursor reaches the bottom; the archive keeps its last
+    /// `capacity` rows. So of `feeds` line feeds, the first `feeds - rows - capacity` rows
+    /// pushed are gone by the end (and at least `capacity` are pushed after them, so the
+    /// archive ends up as it would have). Only on the main screen scrolling as a whole,
+    /// with no synchronized update holding bytes back.
+    pub fn passing_rows(&self, tail: &[u8]) -> usize {
+        if tail.is_empty()
+            || self.region.is_some()
+            || self.alternate_screen()
+            || self.sync_deadline().is_some()
+        {
+            return 0;
+        }
+        let feeds = memchr::memchr3_iter(b'\n', 0x0b, 0x0c, tail).count();
+        feeds.saturating_sub(self.term.screen_lines() + self.archive.capacity() + GROWTH_MARGIN)
+    }
+
+    fn advance(&mut self, bytes: &[u8], passing: &mut usize) {
+        if bytes.is_empty() {
+            return;
+        }
+        let mut tap = Tap {
+            term: &mut self.term,
+            answers: &self.answers,
+            requests: &mut self.requests,
+            archive: &mut self.archive,
+            passing,
+            reach: &mut self.reach,
+            cursor_shape: &mut self.cursor_shape,
+            joining: &mut self.joining,
+            region: &mut self.region,
+            main_saved: &mut self.main_saved,
+        };
+        self.parser.advance(&mut tap, bytes);
     }
 
     /// When a synchronized update (DEC 2026) the child began must be shown even though it
@@ -206,13 +239,14 @@ impl Emulator {
             answers: &self.answers,
             requests: &mut self.requests,
             archive: &mut self.archive,
+            passing: &mut 0,
+            reach: &mut self.reach,
             cursor_shape: &mut self.cursor_shape,
             joining: &mut self.joining,
             region: &mut self.region,
             main_saved: &mut self.main_saved,
         };
         self.parser.stop_sync(&mut tap);
-        self.archive_overflow();
         self.collect_answers();
     }
 
@@ -221,30 +255,6 @@ impl Emulator {
         if !answers.is_empty() {
             self.requests.to_child.append(&mut answers);
         }
-    }
-
-    /// Moves history rows beyond the grid's share to the archive, oldest first. The view
-    /// stays on the lines it shows.
-    fn archive_overflow(&mut self) {
-        if self.term.mode().contains(TermMode::ALT_SCREEN) {
-            return;
-        }
-        let recent = self.archive.recent();
-        let grid = self.term.grid();
-        let kept = grid.history_size();
-        if kept <= recent {
-            return;
-        }
-        // How far back the view is over the whole history; that stays.
-        let offset = self.view_offset();
-        for back in (recent + 1..=kept).rev() {
-            let row = &grid[Line(-(back as i32))];
-            self.archive.push(row);
-        }
-        let grid = self.term.grid_mut();
-        grid.update_history(recent);
-        grid.update_history(grid_history(recent));
-        self.set_view_offset(offset);
     }
 
     /// What changed on the visible screen since the last call.
@@ -277,12 +287,20 @@ impl Emulator {
     /// Resizes the screen; text reflows as the child's lines wrap at the new width, and
     /// the view returns to the live screen.
     pub fn set_size(&mut self, rows: u16, cols: u16) {
+        // A shorter screen keeps the rows around the cursor; the ones above go to the
+        // archive, as if scrolled off.
+        let cursor = self.term.grid().cursor.point.line.0.max(0) as usize;
+        let leaving = (cursor + 1).saturating_sub(usize::from(rows.max(1)));
+        if !self.alternate_screen() {
+            for line in 0..leaving {
+                self.archive.push(&self.term.grid()[Line(line as i32)]);
+            }
+        }
         self.term.resize(Size::new(rows, cols));
         self.term.scroll_display(Scroll::Bottom);
         // As the grid does on a resize.
         self.region = None;
         self.reach = 0;
-        self.archive_overflow();
     }
 
     /// The cursor's (row, col) on the screen.
@@ -488,6 +506,10 @@ struct Tap<'a> {
     answers: &'a Answers,
     requests: &'a mut Requests,
     archive: &'a mut Archive,
+    /// Rows still to be counted rather than archived (see `Emulator::passing_rows`).
+    passing: &'a mut usize,
+    /// The view's reach into the archive, which stays on its lines as rows arrive.
+    reach: &'a mut usize,
     cursor_shape: &'a mut u8,
     joining: &'a mut bool,
     /// The scrolling region (first row, row after the last), as DECSTBM set it.
@@ -496,12 +518,50 @@ struct Tap<'a> {
     main_saved: &'a mut Option<Cursor<Cell>>,
 }
 
+/// Where the plain text at the end of `bytes` starts: after its last escape sequence,
+/// from the line after the ESC that began it (a sequence never spans a line feed in what
+/// programs write, and the line is the cheap bound). No ESC: all of it. Everything in the
+/// tail prints or moves the cursor down a row, back, or along it.
+pub fn plain_tail(bytes: &[u8]) -> usize {
+    match memchr::memrchr(0x1b, bytes) {
+        None => 0,
+        Some(esc) => memchr::memchr(b'\n', &bytes[esc..]).map_or(bytes.len(), |at| esc + at + 1),
+    }
+}
+
 /// Zero-width joiner: the next emoji belongs to the one before it.
 const ZWJ: char = '\u{200d}';
 /// Emoji presentation selector: the character before it is drawn as a (wide) emoji.
 const VS16: char = '\u{fe0f}';
 
 impl Tap<'_> {
+    /// Hands the screen's top `count` rows to the archive when what comes next scrolls
+    /// them off: the main screen scrolling as a whole (no narrower scrolling region,
+    /// which xterm and vt100 keep out of the history too).
+    fn archive_top_rows(&mut self, count: usize) {
+        if self.region.is_some() || self.term.mode().contains(TermMode::ALT_SCREEN) {
+            return;
+        }
+        let count = count.min(self.term.screen_lines());
+        for line in 0..count {
+            if *self.passing > 0 {
+                *self.passing -= 1;
+                self.archive.count_passed_through();
+            } else {
+                self.archive.push(&self.term.grid()[Line(line as i32)]);
+            }
+        }
+        if *self.reach > 0 {
+            *self.reach = (*self.reach + count).min(self.archive.len());
+        }
+    }
+
+    /// Whether the cursor is on the screen's last row, where a line feed scrolls.
+    fn at_bottom(&self) -> bool {
+        let line = self.term.grid().cursor.point.line.0.max(0) as usize;
+        line + 1 >= self.term.screen_lines()
+    }
+
     /// Puts the cursor on screen row `line`, in its column.
     fn go_to_line(&mut self, line: usize) {
         let column = self.term.grid().cursor.point.column.0;
@@ -581,6 +641,14 @@ impl Handler for Tap<'_> {
             let point = self.previous_cell();
             self.term.grid_mut()[point].push_zerowidth(c);
             return;
+        }
+        // A character past the last column of the last row wraps, and the screen scrolls.
+        if self.term.grid().cursor.input_needs_wrap
+            && self.term.mode().contains(TermMode::LINE_WRAP)
+            && self.at_bottom()
+            && unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > 0
+        {
+            self.archive_top_rows(1);
         }
         self.term.input(c);
         match c {
@@ -779,6 +847,25 @@ impl Handler for Tap<'_> {
         self.go_to_line(line.saturating_add(lines).min(last));
     }
 
+    fn linefeed(&mut self) {
+        if self.at_bottom() {
+            self.archive_top_rows(1);
+        }
+        self.term.linefeed();
+    }
+
+    fn newline(&mut self) {
+        if self.at_bottom() {
+            self.archive_top_rows(1);
+        }
+        self.term.newline();
+    }
+
+    fn scroll_up(&mut self, lines: usize) {
+        self.archive_top_rows(lines);
+        self.term.scroll_up(lines);
+    }
+
     fn delete_chars(&mut self, count: usize) {
         // alacritty_terminal clears `count` cells at the end of the row even when fewer
         // than that follow the cursor.
@@ -827,20 +914,11 @@ impl Handler for Tap<'_> {
     fn carriage_return(&mut self) {
         self.term.carriage_return()
     }
-    fn linefeed(&mut self) {
-        self.term.linefeed()
-    }
     fn substitute(&mut self) {
         self.term.substitute()
     }
-    fn newline(&mut self) {
-        self.term.newline()
-    }
     fn set_horizontal_tabstop(&mut self) {
         self.term.set_horizontal_tabstop()
-    }
-    fn scroll_up(&mut self, a0: usize) {
-        self.term.scroll_up(a0)
     }
     fn scroll_down(&mut self, a0: usize) {
         self.term.scroll_down(a0)

@@ -262,16 +262,10 @@ impl Pane {
     }
 }
 
-/// A pane's emulator for a screen of `rows` x `cols` with `scrollback` lines of history,
-/// the newest of them kept by the grid and the rest by the archive (see [`archive`]).
+/// A pane's emulator for a screen of `rows` x `cols` with `scrollback` lines of history
+/// (kept by the [`archive`]).
 pub fn new_emulator(rows: u16, cols: u16, scrollback: usize) -> Emulator {
-    let (recent, archived) = archive::split(scrollback);
-    Emulator::new(rows, cols, recent, archived)
-}
-
-/// [`new_emulator`] with the history shared out as given (tests use small shares).
-pub fn new_emulator_split(rows: u16, cols: u16, recent: usize, archived: usize) -> Emulator {
-    Emulator::new(rows, cols, recent, archived)
+    Emulator::new(rows, cols, scrollback)
 }
 
 fn pty_size(rows: u16, cols: u16) -> PtySize {
@@ -422,9 +416,19 @@ fn parse_loop(
                 deadline = emulator.sync_deadline();
             }
             Taken::Bytes => {
-                for slice in batch.chunks(SLICE) {
+                // A flood's plain tail may scroll rows off that it pushes out of the
+                // history again: those are only counted (see `Emulator::passing_rows`).
+                let (head, tail) = batch.split_at(emulator::plain_tail(&batch));
+                let mut passing = None;
+                for slice in head.chunks(SLICE).chain(tail.chunks(SLICE)) {
                     let mut emulator = emulator.lock();
-                    emulator.process(slice);
+                    let in_tail = slice.as_ptr() >= tail.as_ptr();
+                    let budget = match passing.as_mut() {
+                        Some(budget) => budget,
+                        None if in_tail => passing.insert(emulator.passing_rows(tail)),
+                        None => &mut 0,
+                    };
+                    emulator.process_slice(slice, budget);
                     answers.append(&mut emulator.requests_mut().to_child);
                     deadline = emulator.sync_deadline();
                     parking_lot::MutexGuard::unlock_fair(emulator);

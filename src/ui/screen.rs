@@ -39,7 +39,7 @@ pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut 
     let archive = emulator.archive();
     let cols = emulator.size().1;
     let first = archive.len() - reach;
-    let mut replay = Emulator::new(from_archive as u16, cols, 0, 0);
+    let mut replay = Emulator::new(from_archive as u16, cols, 0);
     for index in first..first + from_archive {
         if index > first {
             replay.process(b"\r\n");
@@ -228,7 +228,7 @@ mod tests {
     use super::*;
 
     fn screen_of(bytes: &[u8], rows: u16, cols: u16) -> Emulator {
-        let mut emulator = Emulator::new(rows, cols, 0, 0);
+        let mut emulator = Emulator::new(rows, cols, 0);
         emulator.process(bytes);
         emulator
     }
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn a_view_reaching_into_the_archive_draws_its_rows_above_the_grids() {
         // Five lines into a 2-row screen: 1 and 2 in the archive, 3 in the grid's history.
-        let mut emulator = crate::pane::new_emulator_split(2, 10, 1, 10);
+        let mut emulator = crate::pane::new_emulator(2, 10, 11);
         emulator.process(b"\x1b[31mone\x1b[m\r\n\x1b[1mtwo\x1b[m\r\nthree\r\nfour\r\nfive");
         emulator.set_view_offset(3);
         let mut buf = Buffer::empty(Rect::new(0, 0, 12, 3));
