@@ -2,9 +2,9 @@
 //! - ingestion: bytes/s of the muxbench workloads (W1 agent text, W2 seq, W3 full-screen
 //!   frames) through the pane's emulator with its replies, at a 198x47 pane with 10,000
 //!   lines of history;
-//! - render: one full frame of 4 busy panes at 250x70 (grid -> ratatui buffer, borders,
-//!   and the diff ratatui would write);
 //! - keys: encoding a mix of chords for the child.
+//!
+//! What a frame costs is in `benches/frames.rs`.
 //!
 //! Workloads are generated here, deterministically, in the shape of
 //! ../shared/bench/muxbench.py's (SGR 16/256/truecolor, CJK, emoji, 20-160 columns).
@@ -13,14 +13,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rallish_tui::layout::{self, LayoutKind};
 use rallish_tui::pane::Emulator;
 use rallish_tui::pane::keys::{InputModes, encode_key};
-use rallish_tui::theme::Theme;
-use rallish_tui::ui::screen::draw_screen;
-use rallish_tui::ui::{self, BatonBadge, PaneFrame};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 /// The allocator the app runs with (see src/main.rs), so the numbers are the app's.
 #[cfg(target_os = "linux")]
@@ -135,54 +129,6 @@ fn ingestion(c: &mut Criterion) {
     group.finish();
 }
 
-fn render(c: &mut Criterion) {
-    let area = Rect::new(0, 0, 250, 70);
-    let panes_area = Rect { height: 69, ..area };
-    let rects = layout::tile(panes_area, 4, LayoutKind::Grid);
-    let text = agent_text(256 << 10);
-    let parsers: Vec<_> = rects
-        .iter()
-        .map(|rect| {
-            let inner = layout::inner(*rect);
-            let mut parser = rallish_tui::pane::new_emulator(inner.height, inner.width, 1000);
-            parser.process(&text);
-            parser
-        })
-        .collect();
-    let theme = Theme::default();
-    let previous = Buffer::empty(area);
-    let mut group = c.benchmark_group("render");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("frame_4_panes_250x70", |b| {
-        b.iter(|| {
-            let mut buf = Buffer::empty(area);
-            for (i, (rect, parser)) in rects.iter().zip(&parsers).enumerate() {
-                draw_screen(&mut buf, layout::inner(*rect), parser, &mut Vec::new());
-                let frame = PaneFrame {
-                    number: i + 1,
-                    name: "agent",
-                    command: "codex",
-                    state: "busy ⠹".into(),
-                    running: true,
-                    focused: i == 0,
-                    badge: if i == 0 {
-                        BatonBadge::Holder {
-                            turn: 3,
-                            max_turns: None,
-                        }
-                    } else {
-                        BatonBadge::Locked
-                    },
-                    zoomed: false,
-                };
-                ui::draw_pane_frame(&mut buf, *rect, &frame, &theme);
-            }
-            black_box(previous.diff(&buf).len())
-        })
-    });
-    group.finish();
-}
-
 fn keys(c: &mut Criterion) {
     let chords: Vec<KeyEvent> = [
         (KeyCode::Char('a'), KeyModifiers::NONE),
@@ -216,5 +162,5 @@ fn keys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingestion, render, keys);
+criterion_group!(benches, ingestion, keys);
 criterion_main!(benches);

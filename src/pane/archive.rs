@@ -259,42 +259,36 @@ fn escape_len(text: &str) -> usize {
     }
 }
 
+/// The characters of `formatted` that print, with where each starts, its escapes passed
+/// over.
+fn printed(formatted: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while formatted[at..].starts_with('\x1b') {
+            at += escape_len(&formatted[at..]);
+        }
+        let c = formatted.get(at..)?.chars().next()?;
+        let start = at;
+        at += c.len_utf8();
+        Some((start, c))
+    })
+}
+
 /// `formatted` cut after `cols` cells (its escapes kept up to there).
 fn cut(formatted: &str, cols: usize) -> &str {
     let mut width = 0;
-    let mut at = 0;
-    while at < formatted.len() {
-        let rest = &formatted[at..];
-        if rest.starts_with('\x1b') {
-            at += escape_len(rest);
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        let w = c.width().unwrap_or(0);
-        if width + w > cols {
+    for (at, c) in printed(formatted) {
+        width += c.width().unwrap_or(0);
+        if width > cols {
             return &formatted[..at];
         }
-        width += w;
-        at += c.len_utf8();
     }
     formatted
 }
 
 /// `formatted` without its escapes.
 fn plain(formatted: &str) -> String {
-    let mut text = String::with_capacity(formatted.len());
-    let mut at = 0;
-    while at < formatted.len() {
-        let rest = &formatted[at..];
-        if rest.starts_with('\x1b') {
-            at += escape_len(rest);
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        text.push(c);
-        at += c.len_utf8();
-    }
-    text
+    printed(formatted).map(|(_, c)| c).collect()
 }
 
 #[cfg(test)]
