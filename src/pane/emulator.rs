@@ -1,7 +1,7 @@
 //! A pane's terminal: alacritty_terminal's grid and parser, with what a pane needs on top
 //! of them. Why alacritty_terminal and not vt100 is in the README's design notes; in
 //! short, it draws everything the programs we host send (DEC line drawing, tab stops,
-//! insert mode, every SGR, hyperlinks), parses 2-10x faster, and reports damage.
+//! insert mode, every SGR, hyperlinks), parses 1.3-8x faster, and reports damage.
 //!
 //! The parser drives the grid through [`Tap`], which hands almost every call straight on
 //! and keeps the few where a pane must do more or answer differently: the bell, the
