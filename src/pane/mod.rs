@@ -141,8 +141,15 @@ impl Pane {
         let inbox = Arc::new(Inbox::default());
         {
             let (inbox, cast) = (inbox.clone(), cast.clone());
+            let output = Output {
+                id,
+                emulator: emulator.clone(),
+                dirty: dirty.clone(),
+                writer: writer.clone(),
+                notify: notify.clone(),
+            };
             spawn_thread(&format!("pane-{id}-read"), move || {
-                read_loop(id, reader, &inbox, cast.as_deref())
+                read_loop(reader, &inbox, &output, cast.as_deref())
             })?;
         }
         {
@@ -300,6 +307,11 @@ struct Inbox {
 struct InboxState {
     bytes: Vec<u8>,
     closed: bool,
+    /// The parser has a batch in hand.
+    parsing: bool,
+    /// The reader parsed something itself that the parser must look at (a synchronized
+    /// update began, whose time the parser keeps).
+    poked: bool,
 }
 
 /// Unparsed output the reader may hold before it stops reading, which makes a flooding
@@ -326,11 +338,32 @@ impl Inbox {
         self.filled.notify_one();
     }
 
+    /// Nothing waits to be parsed and the parser holds no batch: output read now may be
+    /// parsed by the reader itself without overtaking any.
+    fn idle(&self) -> bool {
+        let state = self.lock();
+        state.bytes.is_empty() && !state.parsing
+    }
+
+    /// The parser finished the batch it took.
+    fn parsed(&self) {
+        self.lock().parsing = false;
+    }
+
+    /// Wakes the parser to look at the emulator (see [`InboxState::poked`]).
+    fn poke(&self) {
+        self.lock().poked = true;
+        self.filled.notify_one();
+    }
+
     /// Swaps everything waiting into `batch` (which must be empty), waiting for some
     /// until `deadline` (if any).
     fn take(&self, batch: &mut Vec<u8>, deadline: Option<Instant>) -> Taken {
         let mut state = self.lock();
         while state.bytes.is_empty() && !state.closed {
+            if std::mem::take(&mut state.poked) {
+                return Taken::Poked;
+            }
             match deadline {
                 None => state = self.filled.wait(state).unwrap_or_else(|p| p.into_inner()),
                 Some(deadline) => {
@@ -350,6 +383,7 @@ impl Inbox {
         if batch.is_empty() {
             Taken::Closed
         } else {
+            state.parsing = true;
             Taken::Bytes
         }
     }
@@ -359,6 +393,8 @@ impl Inbox {
 enum Taken {
     Bytes,
     TimedOut,
+    /// The reader parsed output itself and a synchronized update is pending.
+    Poked,
     /// The reader has closed and nothing is left.
     Closed,
 }
@@ -366,8 +402,32 @@ enum Taken {
 /// Bytes parsed per lock hold, so the UI can draw between slices of a flood.
 const SLICE: usize = 16 * 1024;
 
-/// Moves the child's output into the inbox as fast as it comes, recording it on the way.
-fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: Option<&Recorder>) {
+/// What the reader needs to parse output itself.
+struct Output<N> {
+    id: PaneId,
+    emulator: Arc<parking_lot::Mutex<Emulator>>,
+    dirty: Arc<AtomicBool>,
+    writer: std_mpsc::Sender<WriteJob>,
+    notify: Arc<N>,
+}
+
+/// Output up to this size that finds the parser idle is parsed by the reader itself.
+const INLINE_LIMIT: usize = 4 * 1024;
+
+/// Moves the child's output on as fast as it comes, recording it on the way. An agent's
+/// usual output (a spinner frame, a line, an echo) arrives in small pieces with the
+/// parser idle: the reader parses those itself, which spares a thread hand-off (two
+/// context switches) per piece. Anything bigger, or arriving while the parser has a
+/// batch, goes through the inbox to the parser thread, so reading never waits for a
+/// flood to be parsed.
+fn read_loop<N: Fn(PaneSignal) + Send + Sync>(
+    mut reader: Box<dyn Read + Send>,
+    inbox: &Inbox,
+    output: &Output<N>,
+    cast: Option<&Recorder>,
+) {
+    // It parses too, so it yields to the UI as the parser does.
+    priority::lower_current_thread();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut buf) {
@@ -377,12 +437,36 @@ fn read_loop(id: PaneId, mut reader: Box<dyn Read + Send>, inbox: &Inbox, cast: 
         if let Some(cast) = cast {
             cast.output(&buf[..n]);
         }
-        inbox.put(&buf[..n]);
-        if let Some(pause) = typing::pause_for(id, std::time::Instant::now()) {
+        if n <= INLINE_LIMIT && inbox.idle() {
+            parse_here(&buf[..n], inbox, output);
+        } else {
+            inbox.put(&buf[..n]);
+        }
+        if let Some(pause) = typing::pause_for(output.id, std::time::Instant::now()) {
             std::thread::sleep(pause);
         }
     }
     inbox.close();
+}
+
+/// The reader's own parse of a small piece of output (see [`read_loop`]).
+fn parse_here<N: Fn(PaneSignal) + Send + Sync>(bytes: &[u8], inbox: &Inbox, output: &Output<N>) {
+    let (answers, sync_pending) = {
+        let mut emulator = output.emulator.lock();
+        emulator.process(bytes);
+        let answers = std::mem::take(&mut emulator.requests_mut().to_child);
+        (answers, emulator.sync_deadline().is_some())
+    };
+    if !answers.is_empty() {
+        let _ = output.writer.send(WriteJob::Bytes(answers));
+    }
+    if sync_pending {
+        // The parser keeps the synchronized update's time.
+        inbox.poke();
+    }
+    if !output.dirty.swap(true, Ordering::AcqRel) {
+        (output.notify)(PaneSignal::Output(output.id));
+    }
 }
 
 /// Parses everything the child writes. Parsing happens here, off the UI thread, so a
@@ -409,6 +493,10 @@ fn parse_loop(
         let mut answers = Vec::new();
         match inbox.take(&mut batch, deadline) {
             Taken::Closed => break,
+            Taken::Poked => {
+                deadline = emulator.lock().sync_deadline();
+                continue;
+            }
             Taken::TimedOut => {
                 let mut emulator = emulator.lock();
                 emulator.end_sync();
@@ -441,6 +529,8 @@ fn parse_loop(
         if !answers.is_empty() {
             let _ = writer.send(WriteJob::Bytes(answers));
         }
+        // Only now may the reader parse again itself: its answers must follow these.
+        inbox.parsed();
         // Give a flood's big buffer back rather than hold it for good.
         batch.clear();
         if batch.capacity() > INBOX_LIMIT / 4 {

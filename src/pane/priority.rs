@@ -1,8 +1,9 @@
 //! How much of the CPU a pane's parser may take when it has to share. A pane that floods
 //! (`yes`, a build log) keeps its parser thread busy for as long as the child writes;
 //! with many such panes on a small machine, each competing evenly with the UI thread,
-//! the person's keystrokes wait behind all of them. So parser threads run at a lower
-//! priority than the UI thread. Among themselves they stay even: a parser that slept
+//! the person's keystrokes wait behind all of them. So the threads that parse (the
+//! parser, and the reader, which parses small pieces itself) run at a lower priority
+//! than the UI thread. Among themselves they stay even: a parser that slept
 //! (the holder's, waiting for the person's next key) still wins the CPU on waking, as
 //! schedulers favour threads that were not running.
 //!
