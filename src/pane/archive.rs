@@ -59,9 +59,9 @@ impl Archive {
         });
     }
 
-    /// The child erased the history (ED 3): every row here goes, and the grid's `kept`.
-    pub fn erase(&mut self, kept: usize) {
-        self.dropped += (self.rows.len() + kept) as u64;
+    /// The child erased the history (ED 3): every row goes.
+    pub fn erase(&mut self) {
+        self.dropped += self.rows.len() as u64;
         self.rows.clear();
     }
 

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use alacritty_terminal::event::{Event, EventListener};
-use alacritty_terminal::grid::{Cursor, Dimensions, Scroll};
+use alacritty_terminal::grid::{Cursor, Dimensions};
 use alacritty_terminal::index::{Column, Line, Point};
 use alacritty_terminal::term::cell::{Cell, Flags};
 use alacritty_terminal::term::{Config, Term, TermDamage, TermMode};
@@ -297,8 +297,7 @@ impl Emulator {
             }
         }
         self.term.resize(Size::new(rows, cols));
-        self.term.scroll_display(Scroll::Bottom);
-        // As the grid does on a resize.
+        // As the grid does on a resize; the view returns to the live screen.
         self.region = None;
         self.reach = 0;
     }
@@ -383,38 +382,31 @@ impl Emulator {
         text
     }
 
-    /// Rows of history behind the live screen: the archive's and the grid's. On the
-    /// alternate screen there is none (the archive belongs to the main screen).
+    // The grid keeps no history of its own (see the module docs), so its view never
+    // moves: the history is the archive's, and how far back the view is, its reach.
+
+    /// Rows of history behind the live screen. On the alternate screen there is none
+    /// (the archive belongs to the main screen).
     pub fn history_len(&self) -> usize {
         if self.alternate_screen() {
             return 0;
         }
-        self.archive.len() + self.term.grid().history_size()
+        self.archive.len()
     }
 
     /// How far back the view is (0 = the live screen).
     pub fn view_offset(&self) -> usize {
-        self.term.grid().display_offset() + self.archive_rows_in_view()
+        self.archive_rows_in_view()
     }
 
     /// Moves the view `offset` rows back, as far as the history goes.
     pub fn set_view_offset(&mut self, offset: usize) {
-        let recent = self.term.grid().history_size();
-        let current = self.term.grid().display_offset() as i32;
-        let target = offset.min(recent) as i32;
-        self.term.scroll_display(Scroll::Delta(target - current));
-        self.reach = if self.alternate_screen() {
-            0
-        } else {
-            offset.saturating_sub(recent).min(self.archive.len())
-        };
+        self.reach = offset.min(self.history_len());
     }
 
     /// How many rows at the top of the view come from the archive.
     pub fn archive_rows_in_view(&self) -> usize {
-        let grid = self.term.grid();
-        let at_top = grid.display_offset() == grid.history_size();
-        if self.alternate_screen() || !at_top {
+        if self.alternate_screen() {
             return 0;
         }
         self.reach
@@ -433,10 +425,7 @@ impl Emulator {
         }
         let reach = self.archive_rows_in_view();
         match usize::from(row).checked_sub(reach) {
-            Some(grid_row) => {
-                let line = grid_row as i32 - self.term.grid().display_offset() as i32;
-                Some(row_text(&self.term.grid()[Line(line)]))
-            }
+            Some(grid_row) => Some(self.row_text(grid_row as u16)),
             None => Some(
                 self.archive
                     .text(self.archive.len() - reach + usize::from(row), cols),
@@ -448,15 +437,11 @@ impl Emulator {
     pub fn all_lines(&self) -> Vec<(String, bool)> {
         let (rows, cols) = self.size();
         let grid = self.term.grid();
-        let mut lines = Vec::new();
-        if !self.alternate_screen() {
-            lines.reserve(self.archive.len() + grid.history_size() + usize::from(rows));
-            for index in 0..self.archive.len() {
-                lines.push((self.archive.text(index, cols), self.archive.wrapped(index)));
-            }
+        let mut lines = Vec::with_capacity(self.history_len() + usize::from(rows));
+        for index in 0..self.history_len() {
+            lines.push((self.archive.text(index, cols), self.archive.wrapped(index)));
         }
-        let top = -(grid.history_size() as i32);
-        for line in top..i32::from(rows) {
+        for line in 0..i32::from(rows) {
             let row = &grid[Line(line)];
             lines.push((row_text(row), row_wrapped(row)));
         }
@@ -798,16 +783,14 @@ impl Handler for Tap<'_> {
 
     fn clear_screen(&mut self, mode: ClearMode) {
         if matches!(mode, ClearMode::Saved) && !self.term.mode().contains(TermMode::ALT_SCREEN) {
-            let kept = self.term.grid().history_size();
-            self.archive.erase(kept);
+            self.archive.erase();
         }
         self.term.clear_screen(mode);
     }
 
     fn reset_state(&mut self) {
         if !self.term.mode().contains(TermMode::ALT_SCREEN) {
-            let kept = self.term.grid().history_size();
-            self.archive.erase(kept);
+            self.archive.erase();
         }
         *self.cursor_shape = 0;
         *self.region = None;

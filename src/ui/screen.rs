@@ -53,7 +53,7 @@ pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut 
         ..area
     };
     draw_screen(buf, top, &replay, links);
-    // The grid's view stands at the top of its own history, right after the archive's.
+    // The screen's own rows follow the archive's.
     let below = Rect {
         y: area.y + top.height,
         height: area.height - top.height,
@@ -62,11 +62,10 @@ pub fn draw_view(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut 
     draw_screen(buf, below, emulator, links);
 }
 
-/// Draws the visible part of `emulator`'s grid (at its view offset) into `area`.
+/// Draws `emulator`'s screen into `area`.
 pub fn draw_screen(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mut Vec<LinkRun>) {
     let area = area.intersection(buf.area);
     let grid = emulator.term().grid();
-    let offset = grid.display_offset() as i32;
     let rows = grid.screen_lines() as u16;
     for y in 0..area.height {
         if y >= rows {
@@ -75,13 +74,13 @@ pub fn draw_screen(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mu
             }
             continue;
         }
-        let row = &grid[Line(i32::from(y) - offset)];
+        let row = &grid[Line(i32::from(y))];
         draw_row(buf, area.x, area.y + y, area.width, &row[..], links);
     }
 }
 
-/// Draws stretch `from..to` of screen row `row` of `emulator` (at its view offset) into
-/// `area`, which shows the whole screen.
+/// Draws stretch `from..to` of screen row `row` of `emulator` into `area`, which shows
+/// the whole screen.
 pub fn draw_stretch(
     buf: &mut Buffer,
     area: Rect,
@@ -93,8 +92,7 @@ pub fn draw_stretch(
     if row >= area.height || from >= area.width {
         return;
     }
-    let line = i32::from(row) - grid.display_offset() as i32;
-    let cells = &grid[Line(line)];
+    let cells = &grid[Line(i32::from(row))];
     // A stretch that starts on a wide character's right half starts at its left half.
     let from = if from > 0
         && cells[..]
@@ -296,8 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn a_view_reaching_into_the_archive_draws_its_rows_above_the_grids() {
-        // Five lines into a 2-row screen: 1 and 2 in the archive, 3 in the grid's history.
+    fn a_view_reaching_into_the_archive_draws_its_rows_above_the_screens() {
+        // Five lines into a 2-row screen: 1, 2 and 3 in the archive, 4 and 5 on screen.
         let mut emulator = crate::pane::new_emulator(2, 10, 11);
         emulator.process(b"\x1b[31mone\x1b[m\r\n\x1b[1mtwo\x1b[m\r\nthree\r\nfour\r\nfive");
         emulator.set_view_offset(3);
@@ -313,7 +311,11 @@ mod tests {
         emulator.set_view_offset(2);
         draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator, &mut Vec::new());
         assert_eq!(row(&buf, 1), "two       ");
-        assert_eq!(row(&buf, 2), "three     ", "the grid's own history follows");
+        assert_eq!(row(&buf, 2), "three     ", "the next archived row follows");
         assert_eq!(row(&buf, 0), "          ", "nothing drawn outside the area");
+        emulator.set_view_offset(1);
+        draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator, &mut Vec::new());
+        assert_eq!(row(&buf, 1), "three     ");
+        assert_eq!(row(&buf, 2), "four      ", "the screen's rows follow the archive's");
     }
 }
