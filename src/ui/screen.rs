@@ -316,6 +316,10 @@ mod tests {
         emulator.set_view_offset(1);
         draw_view(&mut buf, Rect::new(1, 1, 10, 2), &emulator, &mut Vec::new());
         assert_eq!(row(&buf, 1), "three     ");
-        assert_eq!(row(&buf, 2), "four      ", "the screen's rows follow the archive's");
+        assert_eq!(
+            row(&buf, 2),
+            "four      ",
+            "the screen's rows follow the archive's"
+        );
     }
 }
