@@ -91,6 +91,8 @@ pub struct Emulator {
     archive: Archive,
     /// How many archive rows the view reaches into, past all of the grid's history.
     reach: usize,
+    /// The view moved through the history since the last [`Emulator::take_damage`].
+    view_moved: bool,
     /// The DECSCUSR shape the child asked for (0 = the host's default).
     cursor_shape: u8,
     /// A ZWJ was the last character printed.
@@ -159,6 +161,7 @@ impl Emulator {
             requests: Requests::default(),
             archive: Archive::new(scrollback),
             reach: 0,
+            view_moved: false,
             cursor_shape: 0,
             joining: false,
             region: None,
@@ -260,6 +263,7 @@ impl Emulator {
     /// What changed on the visible screen since the last call.
     pub fn take_damage(&mut self) -> Damage {
         let damage = match self.term.damage() {
+            _ if std::mem::take(&mut self.view_moved) => Damage::Whole,
             TermDamage::Full => Damage::Whole,
             TermDamage::Partial(lines) => Damage::Rows(
                 lines
@@ -401,7 +405,10 @@ impl Emulator {
 
     /// Moves the view `offset` rows back, as far as the history goes.
     pub fn set_view_offset(&mut self, offset: usize) {
-        self.reach = offset.min(self.history_len());
+        let reach = offset.min(self.history_len());
+        // Every row of the view shows another line now, though none of them changed.
+        self.view_moved |= reach != self.reach;
+        self.reach = reach;
     }
 
     /// How many rows at the top of the view come from the archive.
