@@ -59,15 +59,23 @@ use crate::theme::Theme;
 /// touched, so they print plainly (and the binary exits 2).
 pub fn start(args: RallyArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
+    let exe = std::env::current_exe().context("locating the rallish-tui binary")?;
+    let app_config = app_config(&args, &config, &exe)?;
+    let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
+    app::run(app_config)
+}
+
+/// What the app starts with, from the command line and the config file; `exe` is this
+/// binary, which agents call to pass the baton.
+fn app_config(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<AppConfig> {
     let keymap = load_keymap(args.keymap.as_deref().unwrap_or(&config.keymap))?;
     let mut theme = load_theme(args.theme.as_deref().unwrap_or(&config.theme))?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         theme = theme.without_colour();
     }
-    let exe = std::env::current_exe().context("locating the rallish-tui binary")?;
     let rally = match &args.resume {
-        Some(which) => resumed_rally(which, &args, &exe)?,
-        None => new_rally(&args, &config, &exe)?,
+        Some(which) => resumed_rally(which, args, exe)?,
+        None => new_rally(args, config, exe)?,
     };
     let mut scratchpad = scratchpad::Settings::new(
         rally.record.scratchpad.max_kb,
@@ -75,8 +83,7 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
     );
     scratchpad.summarize_timeout =
         std::time::Duration::from_secs(config.scratchpad.summarize_timeout_secs.max(1));
-    let _log_guard = logging::init(&paths::state_dir(), config.log_level.as_str());
-    app::run(AppConfig {
+    Ok(AppConfig {
         panes: rally.panes,
         layout: args.layout.or(rally.layout),
         scrollback: args.scrollback.unwrap_or(config.scrollback_lines),
@@ -90,20 +97,20 @@ pub fn start(args: RallyArgs) -> anyhow::Result<()> {
         note_template: rally.note_template,
         task: rally.task,
         record: RecordConfig {
-            path: args.record,
+            path: args.record.clone(),
             in_session: config.recording.enabled,
             dir: config.recording.dir.clone(),
             format: args
                 .record_format
                 .map_or(config.recording.format, Into::into),
             input: args.record_input || config.recording.record_input,
-            panes_dir: args.record_panes,
+            panes_dir: args.record_panes.clone(),
             idle_time_limit: None,
         },
         title: rally.record.title.clone(),
         idle_after: std::time::Duration::from_secs_f64(args.idle_after),
         notify: NotifyConfig {
-            command: args.notify_command,
+            command: args.notify_command.clone(),
             ..NotifyConfig::default()
         },
         session: app::SessionStart {

@@ -1,10 +1,8 @@
 //! One frame: panes, borders, status line and overlays, inside a synchronized update.
 
-use std::io::Write as _;
 use std::time::{Instant, SystemTime};
 
 use ratatui::Terminal;
-use ratatui::backend::{Backend as _, CrosstermBackend};
 use ratatui::layout::Rect;
 
 use super::{App, Layers, Mode};
@@ -14,8 +12,9 @@ use crate::keymap::{Keymap, Mode as KeyMode};
 use crate::layout;
 use crate::pane::emulator::Damage;
 use crate::rally_end::{EndReason, minutes};
-use crate::terminal::{BEGIN_SYNC, END_SYNC, HostWriter};
+use crate::terminal::{BEGIN_SYNC, END_SYNC};
 use crate::ui::canvas::Canvas;
+use crate::ui::host::Host;
 use crate::ui::screen::{LinkRun, cursor_position, draw_stretch, draw_view};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
 
@@ -29,10 +28,10 @@ const HINTS: &[(Action, &str)] = &[
 ];
 
 impl App {
-    pub(super) fn render(
-        &mut self,
-        terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
-    ) -> anyhow::Result<()> {
+    pub(super) fn render<B: Host>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()>
+    where
+        B::Error: Send + Sync + 'static,
+    {
         // Drawn at the size the tty reports now, which can be ahead of the resize event
         // still queued for us.
         let size = terminal.size()?;
@@ -199,24 +198,23 @@ impl App {
         self.canvas = canvas;
         let backend = terminal.backend_mut();
         if clear_host {
-            backend.writer_mut().write_all(b"\x1b[0m\x1b[2J")?;
+            backend.raw(b"\x1b[0m\x1b[2J")?;
         }
-        backend.writer_mut().write_all(BEGIN_SYNC)?;
+        backend.raw(BEGIN_SYNC)?;
         backend.draw(updates.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
         write_links(backend, &links)?;
         match cursor {
             Some((position, shape)) => {
                 backend.set_cursor_position(position)?;
                 backend.show_cursor()?;
-                write!(backend.writer_mut(), "\x1b[{shape} q")?;
+                backend.raw(format!("\x1b[{shape} q").as_bytes())?;
             }
             None => backend.hide_cursor()?,
         }
-        let writer = backend.writer_mut();
-        writer.write_all(END_SYNC)?;
+        backend.raw(END_SYNC)?;
         // Bells and notifications go after the frame, never inside it.
-        writer.write_all(&std::mem::take(&mut self.host_out))?;
-        writer.commit()?;
+        backend.raw(&std::mem::take(&mut self.host_out))?;
+        backend.commit()?;
         // A pane skipped because its reader held it is drawn in the next frame.
         self.dirty = skipped;
         self.last_frame = Some(now);
@@ -381,17 +379,14 @@ fn link_cells(drawn: &ratatui::buffer::Buffer, links: &[LinkRun]) -> Vec<DrawnLi
 /// Sends the hyperlinks on the rows this frame painted: each run's cells again, as drawn,
 /// inside OSC 8. ratatui cells cannot carry a link, and the host forgets one wherever a
 /// cell is rewritten.
-fn write_links(
-    backend: &mut CrosstermBackend<HostWriter>,
-    links: &[DrawnLink],
-) -> anyhow::Result<()> {
-    if links.is_empty() {
-        return Ok(());
-    }
+fn write_links<B: Host>(backend: &mut B, links: &[DrawnLink]) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     for (uri, cells) in links {
-        write!(backend.writer_mut(), "\x1b]8;;{uri}\x1b\\")?;
+        backend.raw(format!("\x1b]8;;{uri}\x1b\\").as_bytes())?;
         backend.draw(cells.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
-        backend.writer_mut().write_all(b"\x1b]8;;\x1b\\")?;
+        backend.raw(b"\x1b]8;;\x1b\\")?;
     }
     Ok(())
 }

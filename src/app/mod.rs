@@ -17,6 +17,8 @@ mod review;
 mod scratch_panel;
 mod scratch_sync;
 mod signals;
+#[cfg(test)]
+mod tests;
 
 pub use attention::NotifyConfig;
 pub use person::Person;
@@ -46,6 +48,7 @@ use crate::terminal::{HostWriter, TerminalGuard};
 use crate::theme::Theme;
 use crate::ui::StatusLine;
 use crate::ui::canvas::Canvas;
+use crate::ui::host::Host;
 
 /// Shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -191,7 +194,6 @@ pub struct App {
     persist: persist::Persist,
 }
 
-/// Starts the rally and runs it until the person quits or a signal ends it.
 /// What decides whether a frame can keep the last one's picture: where the panes are,
 /// and whether something covers them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +203,7 @@ pub(super) struct Layers {
     size: Rect,
 }
 
+/// Starts the rally and runs it until the person quits or a signal ends it.
 pub fn run(config: AppConfig) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -214,6 +217,66 @@ pub fn run(config: AppConfig) -> anyhow::Result<()> {
     result
 }
 
+/// Everything that can happen to a running app, wherever it comes from: the loop turns
+/// each source into one of these and hands it to [`App::handle`].
+pub(super) enum Input {
+    Terminal(crossterm::event::Event),
+    Pane(PaneSignal),
+    Control(ControlRequest),
+    CheckDone(ending::CheckDone),
+    DiffDone(crate::review::DiffDone),
+    Scratch(ScratchEvent),
+    /// The moment [`App::next_wakeup`] asked for has come.
+    Timer,
+}
+
+/// The receiving ends of the app's own channels: pane output and exits, the control
+/// socket, and the work it hands to threads (end checks, diffs, scratchpad saves).
+pub(super) struct Channels {
+    pane: mpsc::UnboundedReceiver<PaneSignal>,
+    control: mpsc::Receiver<ControlRequest>,
+    check: mpsc::UnboundedReceiver<ending::CheckDone>,
+    diff: mpsc::UnboundedReceiver<crate::review::DiffDone>,
+    scratch: mpsc::UnboundedReceiver<ScratchEvent>,
+}
+
+/// The sending ends of [`Channels`], for what the app starts.
+pub(super) struct Senders {
+    pane: mpsc::UnboundedSender<PaneSignal>,
+    control: mpsc::Sender<ControlRequest>,
+    check: mpsc::UnboundedSender<ending::CheckDone>,
+    diff: mpsc::UnboundedSender<crate::review::DiffDone>,
+    scratch: mpsc::UnboundedSender<ScratchEvent>,
+}
+
+impl Channels {
+    pub(super) fn new() -> (Senders, Channels) {
+        let (pane_tx, pane) = mpsc::unbounded_channel();
+        let (control_tx, control) = mpsc::channel(64);
+        let (check_tx, check) = mpsc::unbounded_channel();
+        let (diff_tx, diff) = mpsc::unbounded_channel();
+        let (scratch_tx, scratch) = mpsc::unbounded_channel();
+        let senders = Senders {
+            pane: pane_tx,
+            control: control_tx,
+            check: check_tx,
+            diff: diff_tx,
+            scratch: scratch_tx,
+        };
+        let channels = Channels {
+            pane,
+            control,
+            check,
+            diff,
+            scratch,
+        };
+        (senders, channels)
+    }
+}
+
+/// Why the loop stopped before the person quit.
+pub(super) type StopReason = &'static str;
+
 async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let state_dir = crate::paths::state_dir();
     let session = if config.session.resuming {
@@ -226,104 +289,69 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let (socket_path, listener) =
         crate::control::server::bind(&runtime_dir, &format!("{}.sock", session.id))
             .context("opening the control socket")?;
-    let (control_tx, mut control_rx) = mpsc::channel::<ControlRequest>(64);
-    tokio::spawn(crate::control::server::serve(listener, control_tx));
+    let (senders, mut channels) = Channels::new();
+    tokio::spawn(crate::control::server::serve(
+        listener,
+        senders.control.clone(),
+    ));
 
     // The children start before the terminal is set up, so their start-up (a shell, an
     // agent's runtime) overlaps ours rather than following it.
     let (cols, rows) = crossterm::terminal::size().context("reading the terminal's size")?;
-    let (pane_tx, mut pane_rx) = mpsc::unbounded_channel::<PaneSignal>();
-    let (check_tx, mut check_rx) = mpsc::unbounded_channel::<ending::CheckDone>();
-    let (diff_tx, mut diff_rx) = mpsc::unbounded_channel::<crate::review::DiffDone>();
-    let (scratch_tx, mut scratch_rx) = mpsc::unbounded_channel::<ScratchEvent>();
     let mut app = App::start(
         config,
         session,
         socket_path,
         Rect::new(0, 0, cols, rows),
-        &pane_tx,
-        ending::Checks::new(check_tx),
-        diff_tx,
+        &senders,
     )?;
     let guard = TerminalGuard::enter().context("preparing the terminal")?;
     crate::pane::emulator::set_host_colours(crate::host_palette::ask(
         crate::host_palette::TIME_LIMIT,
     ));
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
-    app.open_scratchpad(scratch_tx);
+    app.open_scratchpad(senders.scratch.clone());
     app.persist_session(true);
     terminal
         .backend_mut()
         .writer_mut()
         .set_tap(Some(app.screen_recording.tap()));
-    let first_cast = app
-        .record
-        .path
-        .clone()
-        .or_else(|| app.record.in_session.then(|| app.next_cast_path()));
-    if let Some(path) = first_cast {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        app.start_recording(&path)?;
-    }
+    app.open_first_recording()?;
     tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
 
-    let mut input = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut hangup = crate::terminal::hangup();
-    app.render(&mut terminal)?;
-    // The opening frame (borders, no output yet) must not hold back the first real one:
-    // startup is measured until the child's first line is visible.
-    app.last_frame = None;
-    loop {
-        let wake = app.next_wakeup();
+    let hangup = crate::terminal::hangup();
+    let stop = async move {
         tokio::select! {
-            biased;
-            event = input.next() => match event {
-                Some(Ok(event)) => app.on_terminal_event(event),
-                Some(Err(err)) => { log_terminal_gone("terminal input failed", &err); break; }
-                None => { log_terminal_gone("terminal input ended", &""); break; }
-            },
-            Some(signal) = pane_rx.recv() => app.on_pane_signal(signal),
-            Some(request) = control_rx.recv() => app.on_control(request),
-            Some(done) = check_rx.recv() => app.on_check_done(done),
-            Some(done) = diff_rx.recv() => app.on_diff_done(done),
-            Some(event) = scratch_rx.recv() => app.on_scratch_event(event),
-            _ = sigterm.recv() => { tracing::info!("SIGTERM"); break; }
-            _ = sighup.recv() => { tracing::info!("SIGHUP"); break; }
-            Ok(()) = &mut hangup => { tracing::info!("the terminal hung up"); break; }
-            () = sleep_until(wake), if wake.is_some() => app.on_timer(),
+            _ = sigterm.recv() => "SIGTERM",
+            _ = sighup.recv() => "SIGHUP",
+            Ok(()) = hangup => "the terminal hung up",
         }
-        // Take everything already queued before drawing: one frame for many chunks.
-        while let Ok(signal) = pane_rx.try_recv() {
-            app.on_pane_signal(signal);
-        }
-        app.update_activity(Instant::now());
-        app.persist_session(false);
-        if app.quitting {
-            break;
-        }
-        if let Err(err) = app.render_if_due(&mut terminal) {
-            // The terminal is gone; leave the way a signal would, saving everything.
-            log_terminal_gone("drawing failed", &err);
-            break;
-        }
+    };
+    let ended = app
+        .drive(&mut channels, EventStream::new(), &mut terminal, stop)
+        .await;
+    match ended {
+        Ended::Quit => {}
+        Ended::Stopped(why) => tracing::info!("{why}"),
+        Ended::LostTerminal(what, err) => log_terminal_gone(what, &err),
     }
-    app.checks.stop_all();
-    app.shutdown(&mut pane_rx).await;
-    app.stop_recordings();
-    app.persist_session(true);
-    app.close_scratchpad();
-    let _ = std::fs::remove_file(&app.socket_path);
-    if let Some(spool) = &app.spool_dir {
-        let _ = std::fs::remove_dir_all(spool);
-    }
+    app.finish(&mut channels.pane).await;
     drop(terminal);
     drop(guard);
     tracing::info!("rally ended");
     Ok(())
+}
+
+/// How [`App::drive`] ended.
+pub(super) enum Ended {
+    /// The person quit.
+    Quit,
+    /// A signal or a hangup stopped the app.
+    Stopped(StopReason),
+    /// The terminal went away while reading input or drawing.
+    LostTerminal(&'static str, String),
 }
 
 /// Says why the loop lost its terminal. Input, drawing and the hangup watcher race to
@@ -343,15 +371,123 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 impl App {
-    fn start(
+    /// Runs the app until the person quits, `stop` resolves, or the terminal goes away:
+    /// `input` is the terminal's events and `terminal` where frames go, so tests can
+    /// give it a channel and a `TestBackend`.
+    pub(super) async fn drive<S, B>(
+        &mut self,
+        channels: &mut Channels,
+        mut input: S,
+        terminal: &mut Terminal<B>,
+        stop: impl std::future::Future<Output = StopReason>,
+    ) -> Ended
+    where
+        S: futures_util::Stream<Item = std::io::Result<crossterm::event::Event>> + Unpin,
+        B: Host,
+        B::Error: Send + Sync + 'static,
+    {
+        if let Err(err) = self.render(terminal) {
+            return Ended::LostTerminal("drawing failed", err.to_string());
+        }
+        // The opening frame (borders, no output yet) must not hold back the first real
+        // one: startup is measured until the child's first line is visible.
+        self.last_frame = None;
+        tokio::pin!(stop);
+        loop {
+            let wake = self.next_wakeup();
+            let next = tokio::select! {
+                biased;
+                event = input.next() => match event {
+                    Some(Ok(event)) => Input::Terminal(event),
+                    Some(Err(err)) => {
+                        return Ended::LostTerminal("terminal input failed", err.to_string());
+                    }
+                    None => return Ended::LostTerminal("terminal input ended", String::new()),
+                },
+                Some(signal) = channels.pane.recv() => Input::Pane(signal),
+                Some(request) = channels.control.recv() => Input::Control(request),
+                Some(done) = channels.check.recv() => Input::CheckDone(done),
+                Some(done) = channels.diff.recv() => Input::DiffDone(done),
+                Some(event) = channels.scratch.recv() => Input::Scratch(event),
+                why = &mut stop => return Ended::Stopped(why),
+                () = sleep_until(wake), if wake.is_some() => Input::Timer,
+            };
+            self.handle(next);
+            // Take everything already queued before drawing: one frame for many chunks.
+            while let Ok(signal) = channels.pane.try_recv() {
+                self.handle(Input::Pane(signal));
+            }
+            self.settle(Instant::now());
+            if self.quitting {
+                return Ended::Quit;
+            }
+            if let Err(err) = self.render_if_due(terminal) {
+                // The terminal is gone; leave the way a signal would, saving everything.
+                return Ended::LostTerminal("drawing failed", err.to_string());
+            }
+        }
+    }
+
+    /// One input, routed to whoever it is for.
+    pub(super) fn handle(&mut self, input: Input) {
+        match input {
+            Input::Terminal(event) => self.on_terminal_event(event),
+            Input::Pane(signal) => self.on_pane_signal(signal),
+            Input::Control(request) => self.on_control(request),
+            Input::CheckDone(done) => self.on_check_done(done),
+            Input::DiffDone(done) => self.on_diff_done(done),
+            Input::Scratch(event) => self.on_scratch_event(event),
+            Input::Timer => self.on_timer(),
+        }
+    }
+
+    /// What follows any input once the queue is empty: the panes' activity states and
+    /// the session's record.
+    pub(super) fn settle(&mut self, now: Instant) {
+        self.update_activity(now);
+        self.persist_session(false);
+    }
+
+    /// Stops everything the rally started and saves what it leaves behind.
+    pub(super) async fn finish(&mut self, pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>) {
+        self.checks.stop_all();
+        self.shutdown(pane_rx).await;
+        self.stop_recordings();
+        self.persist_session(true);
+        self.close_scratchpad();
+        let _ = std::fs::remove_file(&self.socket_path);
+        if let Some(spool) = &self.spool_dir {
+            let _ = std::fs::remove_dir_all(spool);
+        }
+    }
+
+    /// Starts the recording asked for on the command line or by the session settings.
+    fn open_first_recording(&mut self) -> anyhow::Result<()> {
+        let first_cast = self
+            .record
+            .path
+            .clone()
+            .or_else(|| self.record.in_session.then(|| self.next_cast_path()));
+        if let Some(path) = first_cast {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            self.start_recording(&path)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn start(
         config: AppConfig,
         session: Session,
         socket_path: std::path::PathBuf,
         size: Rect,
-        pane_tx: &mpsc::UnboundedSender<PaneSignal>,
-        checks: ending::Checks,
-        diff_tx: mpsc::UnboundedSender<crate::review::DiffDone>,
+        senders: &Senders,
     ) -> anyhow::Result<App> {
+        let checks = ending::Checks::new(senders.check.clone());
+        let diff_tx = senders.diff.clone();
+        let pane_tx = &senders.pane;
         let layout = config
             .layout
             .unwrap_or_else(|| LayoutKind::default_for(config.panes.len()));
@@ -587,10 +723,10 @@ impl App {
         wake
     }
 
-    fn render_if_due(
-        &mut self,
-        terminal: &mut Terminal<CrosstermBackend<HostWriter>>,
-    ) -> anyhow::Result<()> {
+    fn render_if_due<B: Host>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()>
+    where
+        B::Error: Send + Sync + 'static,
+    {
         if !self.dirty {
             return Ok(());
         }

@@ -1,0 +1,38 @@
+//! Where frames go: the person's terminal, or a `TestBackend` in the in-process tests.
+//! Besides ratatui's cells a frame carries bytes cells cannot say (the synchronized-update
+//! markers, hyperlinks, the cursor's shape, bells); a host either sends them on or, for
+//! a test buffer, has no use for them.
+
+use std::io::{self, Write as _};
+
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+
+use crate::terminal::HostWriter;
+
+pub trait Host: Backend {
+    /// Bytes outside the cells, in the frame's order.
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// The frame is complete: hand it over in one piece.
+    fn commit(&mut self) -> io::Result<()>;
+}
+
+impl Host for CrosstermBackend<HostWriter> {
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer_mut().write_all(bytes)
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        self.writer_mut().commit()
+    }
+}
+
+/// A test buffer keeps the cells and the cursor, which is what tests look at.
+impl Host for TestBackend {
+    fn raw(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
