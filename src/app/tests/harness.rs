@@ -1,0 +1,223 @@
+//! The app in-process: the real command-line path builds it, its panes are real PTYs
+//! with real children, keys are typed as the keymap's own chords, and frames are drawn
+//! into a ratatui `TestBackend` whose buffer the tests read.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Parser as _;
+use crossterm::event::{Event, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use super::super::{App, Channels, Input, Senders};
+use crate::keymap::Chord;
+
+/// How long a test waits for the screen to show what it expects.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+pub struct Harness {
+    pub app: App,
+    channels: Channels,
+    _senders: Senders,
+    terminal: Terminal<TestBackend>,
+    runtime: tokio::runtime::Runtime,
+    dir: PathBuf,
+}
+
+impl Harness {
+    /// The app as `rallish-tui ARGS...` starts it, on a 100x30 screen.
+    pub fn start(args: &[&str]) -> Harness {
+        Harness::sized(100, 30, args)
+    }
+
+    pub fn sized(cols: u16, rows: u16, args: &[&str]) -> Harness {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let _entered = runtime.enter();
+        let dir = unique_dir();
+        let cli = crate::cli::Cli::try_parse_from(
+            std::iter::once("rallish-tui").chain(args.iter().copied()),
+        )
+        .expect("arguments the command line takes");
+        let exe = std::env::current_exe().expect("the test binary");
+        let config = crate::app_config(&cli.rally, &crate::config::Config::default(), &exe)
+            .expect("a config the app starts with");
+        let session = crate::session::Session::create(&dir).expect("a session directory");
+        let (senders, channels) = Channels::new();
+        let size = ratatui::layout::Rect::new(0, 0, cols, rows);
+        let mut app = App::start(config, session, dir.join("control.sock"), size, &senders)
+            .expect("the app starts");
+        app.open_scratchpad(senders.scratch.clone());
+        let terminal = Terminal::new(TestBackend::new(cols, rows)).expect("a test terminal");
+        let mut harness = Harness {
+            app,
+            channels,
+            _senders: senders,
+            terminal,
+            runtime,
+            dir,
+        };
+        harness.draw();
+        harness
+    }
+
+    /// Types chords written as keymap files write them, separated by spaces:
+    /// `"ctrl-] n"`, `"esc"`, `"?"`.
+    pub fn keys(&mut self, chords: &str) -> &mut Harness {
+        for chord in chords.split_whitespace() {
+            let chord = Chord::parse(chord).unwrap_or_else(|err| panic!("{chord}: {err}"));
+            self.event(Event::Key(KeyEvent::new(chord.code, chord.modifiers)));
+        }
+        self
+    }
+
+    /// Types text, one key per character.
+    pub fn type_text(&mut self, text: &str) -> &mut Harness {
+        for c in text.chars() {
+            let chord = Chord::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
+            self.event(Event::Key(KeyEvent::new(chord.code, chord.modifiers)));
+        }
+        self
+    }
+
+    /// Any terminal event, then a frame.
+    pub fn event(&mut self, event: Event) -> &mut Harness {
+        let _entered = self.runtime.enter();
+        self.app.handle(Input::Terminal(event));
+        self.pump();
+        self
+    }
+
+    /// The host terminal takes a new size.
+    pub fn resize(&mut self, cols: u16, rows: u16) -> &mut Harness {
+        self.terminal.backend_mut().resize(cols, rows);
+        self.event(Event::Resize(cols, rows))
+    }
+
+    /// Handles everything queued and every timer that is due, then draws.
+    pub fn pump(&mut self) {
+        let _entered = self.runtime.enter();
+        loop {
+            let mut any = false;
+            while let Ok(signal) = self.channels.pane.try_recv() {
+                self.app.handle(Input::Pane(signal));
+                any = true;
+            }
+            while let Ok(request) = self.channels.control.try_recv() {
+                self.app.handle(Input::Control(request));
+                any = true;
+            }
+            while let Ok(done) = self.channels.check.try_recv() {
+                self.app.handle(Input::CheckDone(done));
+                any = true;
+            }
+            while let Ok(done) = self.channels.diff.try_recv() {
+                self.app.handle(Input::DiffDone(done));
+                any = true;
+            }
+            while let Ok(event) = self.channels.scratch.try_recv() {
+                self.app.handle(Input::Scratch(event));
+                any = true;
+            }
+            if self
+                .app
+                .next_wakeup()
+                .is_some_and(|at| at <= Instant::now())
+            {
+                self.app.handle(Input::Timer);
+            }
+            if !any {
+                break;
+            }
+        }
+        self.app.settle(Instant::now());
+        self.draw();
+    }
+
+    fn draw(&mut self) {
+        let _entered = self.runtime.enter();
+        self.app.render(&mut self.terminal).expect("a frame");
+    }
+
+    /// The screen's rows as text.
+    pub fn rows(&self) -> Vec<String> {
+        rows_of(self.terminal.backend().buffer())
+    }
+
+    pub fn screen(&self) -> String {
+        self.rows().join("\n")
+    }
+
+    /// Waits until the screen shows `text`; panics with the screen when it does not.
+    pub fn wait_for(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} on screen"), |screen| {
+            screen.contains(text)
+        })
+    }
+
+    /// Waits until `text` is nowhere on the screen.
+    pub fn wait_for_gone(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} gone"), |screen| !screen.contains(text))
+    }
+
+    /// Waits until the screen satisfies `ok`, handling output and timers meanwhile.
+    pub fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.pump();
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {PATIENCE:?} for {what}; the screen:\n{screen}"
+            );
+            // Polling, not pacing: the next look comes as soon as a child could answer.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let finishing = self.app.finish(&mut self.channels.pane);
+        self.runtime.block_on(finishing);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The rows of a buffer as text, wide characters once.
+pub fn rows_of(buffer: &Buffer) -> Vec<String> {
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in area.left()..area.right() {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                row.push_str(symbol);
+            }
+            row
+        })
+        .collect()
+}
+
+/// A directory of this test's own, so tests running side by side never share a session.
+fn unique_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("rallish-app-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}

@@ -1,0 +1,166 @@
+//! The app's behaviour in-process (see [`harness`]): modes, overlays, focus, layouts,
+//! passes and copy mode, each read off a `TestBackend` buffer. What needs a real host
+//! terminal (its replies, raw bytes, signals, the binary's exit) stays in `tests/`.
+
+mod harness;
+
+use harness::Harness;
+
+/// Two `cat` panes that say who they are.
+fn two_panes() -> Harness {
+    let mut h = Harness::start(&[
+        "--pane",
+        "a=echo AAA; exec cat",
+        "--pane",
+        "b=echo BBB; exec cat",
+    ]);
+    h.wait_for("AAA");
+    h.wait_for("BBB");
+    h
+}
+
+fn status_line(h: &Harness) -> String {
+    h.rows().last().cloned().unwrap_or_default()
+}
+
+#[test]
+fn focus_and_zoom_by_keys() {
+    let mut h = two_panes();
+    h.keys("ctrl-] 2 ctrl-] z");
+    let screen = h.wait_for_gone("AAA");
+    assert!(screen.contains("zoom"), "{screen}");
+    h.keys("ctrl-] z");
+    h.wait_for("AAA");
+    h.keys("ctrl-] o ctrl-] z");
+    h.wait_for_gone("BBB");
+}
+
+#[test]
+fn typing_reaches_only_the_holder_and_a_viewer_is_told_why() {
+    let mut h = two_panes();
+    h.type_text("hello");
+    h.wait_for("hello");
+    h.keys("ctrl-] 2").type_text("x");
+    let status = status_line(&h);
+    assert!(
+        status.contains("b is view-only: a holds the baton; ctrl-] t takes it"),
+        "{status}"
+    );
+    // Taking the baton lets the keys through.
+    h.keys("ctrl-] t").type_text("mine");
+    h.wait_for("mine");
+}
+
+#[test]
+fn pass_now_and_pass_to_a_numbered_pane() {
+    let mut h = Harness::start(&["--pane", "a=cat", "--pane", "b=cat", "--pane", "c=cat"]);
+    h.wait_for("baton · turn 1");
+    h.keys("ctrl-] N");
+    h.wait_for("baton: a -> b (turn 2)");
+    h.keys("ctrl-] p");
+    assert!(status_line(&h).contains("pass the baton to pane number"));
+    h.type_text("1");
+    h.wait_for("baton: b -> a (turn 3)");
+    // Anything but a number cancels.
+    h.keys("ctrl-] p").type_text("x");
+    h.wait_for("pass cancelled");
+}
+
+#[test]
+fn a_note_written_in_the_editor_reaches_the_next_pane() {
+    let mut h = two_panes();
+    h.keys("ctrl-] n");
+    h.wait_for("handoff note to b");
+    h.type_text("look at the parser");
+    h.keys("ctrl-s");
+    h.wait_for_gone("handoff note to b");
+    h.wait_for("baton: a -> b (turn 2)");
+    // cat echoes the note it was given.
+    h.wait_until("the note in pane b", |screen| {
+        screen.matches("look at the parser").count() >= 1
+    });
+}
+
+#[test]
+fn the_note_editor_cancels_with_escape_and_passes_nothing() {
+    let mut h = two_panes();
+    h.keys("ctrl-] n");
+    h.wait_for("handoff note to b");
+    h.type_text("never mind").keys("esc");
+    h.wait_for("note discarded");
+    assert!(h.screen().contains("baton · turn 1"), "{}", h.screen());
+}
+
+#[test]
+fn help_lists_the_keymap_and_any_key_closes_it() {
+    let mut h = two_panes();
+    h.keys("ctrl-] ?");
+    let screen = h.wait_for("after the prefix ctrl-]");
+    assert!(screen.contains("focus pane 1"), "{screen}");
+    h.type_text("q");
+    h.wait_for_gone("after the prefix ctrl-]");
+    // The key that closed help went nowhere else.
+    assert!(!h.screen().contains("AAAq"), "{}", h.screen());
+}
+
+#[test]
+fn quitting_while_children_run_asks_first() {
+    let mut h = two_panes();
+    h.keys("ctrl-] q");
+    assert!(status_line(&h).contains("children are still running: quit and stop them? y/n"));
+    h.type_text("n");
+    h.wait_for("still here");
+    assert!(!h.app.quitting);
+    h.keys("ctrl-] q").type_text("y");
+    assert!(h.app.quitting);
+}
+
+#[test]
+fn layouts_cycle_and_the_ptys_follow() {
+    let mut h = two_panes();
+    let before = h.app.panes[0].size();
+    h.keys("ctrl-] space");
+    h.wait_for("layout: ");
+    let after = h.app.panes[0].size();
+    assert_ne!(before, after, "the pane kept its size across layouts");
+}
+
+#[test]
+fn copy_mode_searches_the_history_and_esc_leaves() {
+    // The needle is printed, not written, so the pane's title cannot show it.
+    let mut h = Harness::start(&[
+        "--pane",
+        "a=seq 500; echo NEEDLE$((3+4)); seq 500; echo DONE$((1)); exec cat",
+    ]);
+    h.wait_for("DONE1");
+    assert!(!h.screen().contains("NEEDLE7"));
+    h.keys("ctrl-] [");
+    h.wait_for("copy");
+    h.type_text("?NEEDLE").keys("enter");
+    h.wait_for("NEEDLE7");
+    h.keys("esc");
+    h.wait_for_gone("NEEDLE7");
+    assert!(!h.screen().contains("· copy"), "{}", h.screen());
+}
+
+#[test]
+fn an_unbound_chord_after_the_prefix_is_named() {
+    let mut h = two_panes();
+    h.keys("ctrl-] x");
+    assert!(
+        status_line(&h).contains("x is not bound after the prefix"),
+        "{}",
+        status_line(&h)
+    );
+}
+
+#[test]
+fn the_host_resizing_resizes_every_pane() {
+    let mut h = two_panes();
+    let before: Vec<_> = h.app.panes.iter().map(|p| p.size()).collect();
+    h.resize(140, 40);
+    let after: Vec<_> = h.app.panes.iter().map(|p| p.size()).collect();
+    assert_ne!(before, after);
+    assert_eq!(h.rows().len(), 40);
+    assert!(h.screen().contains("AAA"));
+}
