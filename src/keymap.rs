@@ -229,15 +229,21 @@ pub enum Mode {
     Scratchpad,
     /// Scrolling / copying a pane's history.
     CopyMode,
+    /// Waiting for the number of the pane to pass to.
+    PassTo,
+    /// Asking whether to quit while children run.
+    Confirm,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 7] = [
         Mode::Normal,
         Mode::Prefix,
         Mode::NoteEditor,
         Mode::Scratchpad,
         Mode::CopyMode,
+        Mode::PassTo,
+        Mode::Confirm,
     ];
 
     /// The table name in keymap files.
@@ -248,11 +254,26 @@ impl Mode {
             Mode::NoteEditor => "note_editor",
             Mode::Scratchpad => "scratchpad",
             Mode::CopyMode => "copy_mode",
+            Mode::PassTo => "pass_to",
+            Mode::Confirm => "confirm",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Mode> {
         Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Its section title in the help overlay.
+    pub fn title(self, prefix: Chord) -> String {
+        match self {
+            Mode::Normal => "without a prefix".to_string(),
+            Mode::Prefix => format!("after the prefix {prefix}"),
+            Mode::NoteEditor => "in the note editor".to_string(),
+            Mode::Scratchpad => "in the scratchpad".to_string(),
+            Mode::CopyMode => "in copy mode".to_string(),
+            Mode::PassTo => "passing to pane N".to_string(),
+            Mode::Confirm => "asked to quit".to_string(),
+        }
     }
 }
 
@@ -358,7 +379,7 @@ impl Keymap {
             .get(&mode)
             .map(|t| t.iter().map(|(c, a)| (*c, *a)).collect())
             .unwrap_or_default();
-        all.sort_by_key(|(chord, action)| (action_rank(*action), chord_rank(chord)));
+        all.sort_by_key(|(chord, action)| (action.rank(), chord_rank(chord)));
         all
     }
 
@@ -370,57 +391,6 @@ impl Keymap {
             .filter(|(_, a)| **a == action)
             .map(|(c, _)| *c)
             .min_by_key(chord_rank)
-    }
-}
-
-/// Help-screen order of actions: panes, layout, baton, tools, then the rest.
-fn action_rank(action: Action) -> (u8, u8) {
-    match action {
-        Action::FocusPane(n) => (0, n),
-        Action::FocusNext => (1, 0),
-        Action::ToggleZoom => (2, 0),
-        Action::CycleLayout => (3, 0),
-        Action::PassWithNote => (4, 0),
-        Action::PassNext => (5, 0),
-        Action::PassToPrompt => (6, 0),
-        Action::PassTo(n) => (7, n),
-        Action::TakeBaton => (8, 0),
-        Action::TogglePause => (9, 0),
-        Action::SendNote => (10, 0),
-        Action::CopyMode => (11, 0),
-        Action::ToggleScratchpad => (12, 0),
-        Action::ScratchCopy => (12, 1),
-        Action::ScratchPaste => (12, 2),
-        Action::ScratchSearch => (12, 3),
-        Action::ScratchGrow => (12, 4),
-        Action::ScratchShrink => (12, 5),
-        Action::ScratchMove => (12, 6),
-        Action::ToggleRecording => (13, 0),
-        Action::SendPrefix => (14, 0),
-        Action::Help => (15, 0),
-        Action::Cancel => (16, 0),
-        Action::Quit => (17, 0),
-        Action::ResizeLeft => (3, 1),
-        Action::ResizeRight => (3, 2),
-        Action::ResizeUp => (3, 3),
-        Action::ResizeDown => (3, 4),
-        Action::CursorUp => (11, 1),
-        Action::CursorDown => (11, 2),
-        Action::CursorLeft => (11, 3),
-        Action::CursorRight => (11, 4),
-        Action::LineStart => (11, 5),
-        Action::LineEnd => (11, 6),
-        Action::PageUp => (11, 7),
-        Action::PageDown => (11, 8),
-        Action::HistoryTop => (11, 9),
-        Action::HistoryBottom => (11, 10),
-        Action::SearchForward => (11, 11),
-        Action::SearchBackward => (11, 12),
-        Action::SearchNext => (11, 13),
-        Action::SearchPrev => (11, 14),
-        Action::BeginSelection => (11, 15),
-        Action::BeginLineSelection => (11, 16),
-        Action::CopySelection => (11, 17),
     }
 }
 
@@ -781,12 +751,12 @@ mod tests {
             (
                 "prefx_key = \"ctrl-a\"\n",
                 "my.toml:1:1: unknown key \"prefx_key\"; expected inherits, prefix_key or a \
-                 mode table (normal, prefix, note_editor, scratchpad, copy_mode) (key prefx_key)",
+                 mode table (normal, prefix, note_editor, scratchpad, copy_mode, pass_to, confirm) (key prefx_key)",
             ),
             (
                 "[prefix]\n[norml]\n",
                 "my.toml:2:2: unknown key \"norml\"; expected inherits, prefix_key or a mode \
-                 table (normal, prefix, note_editor, scratchpad, copy_mode) (key norml)",
+                 table (normal, prefix, note_editor, scratchpad, copy_mode, pass_to, confirm) (key norml)",
             ),
             (
                 "normal = 1\n",

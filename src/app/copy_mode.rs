@@ -14,10 +14,12 @@ use ratatui::style::{Modifier, Style};
 use super::{App, Mode};
 use crate::action::Action;
 use crate::clipboard::Copied;
+use crate::keymap::Keymap;
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout::Divider;
 use crate::pane::{Emulator, PaneId};
 use crate::scrollback::{self, History, LineId, Match, View};
+use crate::theme::Theme;
 use crate::ui::marks::Marks;
 
 /// A cell of a pane's history: (line, column).
@@ -69,7 +71,42 @@ struct Prompt {
     before: Option<Search>,
 }
 
+/// What a key or an action in copy mode asks of the app.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Stay,
+    /// Stay, and tell the person this.
+    Say(String),
+    /// Leave copy mode; the view goes back to the live bottom.
+    Leave,
+    /// Copy this text to the clipboard, then leave.
+    Copy(String),
+    /// Leave, then carry out an action that is not copy mode's.
+    Perform(Action),
+}
+
 impl CopyMode {
+    /// Copy mode on `pane`, whose emulator is `emulator`: the cursor where the child's
+    /// is, or mid-view when the view is scrolled back.
+    pub(super) fn enter(pane: PaneId, emulator: &Emulator, from_mouse: bool) -> CopyMode {
+        let view = View::of(emulator);
+        let (row, col) = emulator.cursor_position();
+        let live_top = view.dropped + view.kept as u64;
+        let cursor = if view.offset == 0 {
+            (live_top + u64::from(row), col)
+        } else {
+            (view.line_at(view.rows / 2), 0)
+        };
+        CopyMode {
+            pane,
+            cursor,
+            selection: None,
+            search: None,
+            prompt: None,
+            from_mouse,
+        }
+    }
+
     pub(super) fn pane(&self) -> PaneId {
         self.pane
     }
@@ -78,220 +115,144 @@ impl CopyMode {
     pub(super) fn is_prompting(&self) -> bool {
         self.prompt.is_some()
     }
-}
 
-impl App {
-    fn view(&self, pane: PaneId) -> View {
-        View::of(&self.panes[pane].emulator())
-    }
-
-    fn set_offset(&self, pane: PaneId, offset: usize) {
-        self.panes[pane].emulator().set_view_offset(offset);
-    }
-
-    fn read_history(&self, pane: PaneId) -> History {
-        History::read(&self.panes[pane].emulator())
-    }
-
-    /// Copy mode on the focused pane, its cursor where the child's is.
-    pub(super) fn enter_copy_mode(&mut self) {
-        let pane = self.focus;
-        let Some(copy) = self.new_copy_mode(pane, false) else {
-            return;
-        };
-        self.mode = Mode::Copy(Box::new(copy));
-    }
-
-    fn new_copy_mode(&self, pane: PaneId, from_mouse: bool) -> Option<CopyMode> {
-        let emulator = self.panes.get(pane)?.emulator();
-        let view = View::of(&emulator);
-        let (row, col) = emulator.cursor_position();
-        let live_top = view.dropped + view.kept as u64;
-        let cursor = if view.offset == 0 {
-            (live_top + u64::from(row), col)
-        } else {
-            (view.line_at(view.rows / 2), 0)
-        };
-        Some(CopyMode {
-            pane,
-            cursor,
-            selection: None,
-            search: None,
-            prompt: None,
-            from_mouse,
-        })
-    }
-
-    /// A copy-mode action bound outside copy mode (`ctrl-] pageup`): enter, then do it.
-    pub(super) fn copy_mode_action(&mut self, action: Action) {
-        if !matches!(self.mode, Mode::Copy(_)) {
-            self.enter_copy_mode();
+    /// A key: the search prompt's while one is open, else the keymap's copy-mode action.
+    pub(super) fn on_key(
+        &mut self,
+        key: KeyEvent,
+        keymap: &Keymap,
+        emulator: &mut Emulator,
+    ) -> Outcome {
+        if self.prompt.is_some() {
+            return self.on_prompt_key(key, emulator);
         }
-        if let Mode::Copy(copy) = std::mem::replace(&mut self.mode, Mode::Normal) {
-            self.copy_action(copy, action);
+        match keymap.lookup(KeyMode::CopyMode, &key) {
+            Some(action) => self.act(action, emulator),
+            None => Outcome::Stay,
         }
     }
 
-    /// Leaves copy mode (if on) and brings the pane back to its live bottom.
-    pub(super) fn leave_copy_mode(&mut self) {
-        if let Mode::Copy(copy) = &self.mode {
-            let pane = copy.pane;
-            self.mode = Mode::Normal;
-            self.set_offset(pane, 0);
-            self.dirty = true;
-        }
-    }
-
-    pub(super) fn on_copy_key(&mut self, copy: Box<CopyMode>, key: KeyEvent) {
-        if copy.prompt.is_some() {
-            self.on_prompt_key(copy, key);
-            return;
-        }
-        if Chord::from_event(&key) == self.keymap.prefix() {
-            // App commands work from copy mode; the view stays where it was.
-            self.mode = Mode::Prefix;
-            return;
-        }
-        match self.keymap.lookup(KeyMode::CopyMode, &key) {
-            Some(action) => self.copy_action(copy, action),
-            None => self.mode = Mode::Copy(copy),
-        }
-    }
-
-    /// Carries out `action` in copy mode; puts the mode back unless it leaves.
-    fn copy_action(&mut self, mut copy: Box<CopyMode>, action: Action) {
-        let pane = copy.pane;
-        let view = self.view(pane);
-        let (line, col) = copy.cursor;
+    /// Carries out `action` on this pane's history.
+    pub(super) fn act(&mut self, action: Action, emulator: &mut Emulator) -> Outcome {
+        let view = View::of(emulator);
+        let (line, col) = self.cursor;
         let last_col = view.cols.saturating_sub(1);
         let page = u64::from(view.rows.saturating_sub(1).max(1));
         match action {
-            Action::CursorUp => self.move_cursor(&mut copy, line.saturating_sub(1), col),
-            Action::CursorDown => self.move_cursor(&mut copy, line + 1, col),
-            Action::CursorLeft => self.move_cursor(&mut copy, line, col.saturating_sub(1)),
-            Action::CursorRight => self.move_cursor(&mut copy, line, (col + 1).min(last_col)),
-            Action::LineStart => self.move_cursor(&mut copy, line, 0),
+            Action::CursorUp => self.move_cursor(emulator, line.saturating_sub(1), col),
+            Action::CursorDown => self.move_cursor(emulator, line + 1, col),
+            Action::CursorLeft => self.move_cursor(emulator, line, col.saturating_sub(1)),
+            Action::CursorRight => self.move_cursor(emulator, line, (col + 1).min(last_col)),
+            Action::LineStart => self.move_cursor(emulator, line, 0),
             Action::LineEnd => {
-                let end = self
-                    .visible_line(pane, line)
-                    .map_or(0, |text| scrollback::text_end(&text));
-                self.move_cursor(&mut copy, line, end.saturating_sub(1));
+                let end =
+                    visible_line(emulator, line).map_or(0, |text| scrollback::text_end(&text));
+                self.move_cursor(emulator, line, end.saturating_sub(1));
             }
             Action::PageUp => {
-                self.set_offset(pane, view.offset + page as usize);
+                emulator.set_view_offset(view.offset + page as usize);
                 let line = line.saturating_sub(page).max(view.first());
-                self.move_cursor(&mut copy, line, col);
+                self.move_cursor(emulator, line, col);
             }
             Action::PageDown => {
-                self.set_offset(pane, view.offset.saturating_sub(page as usize));
-                self.move_cursor(&mut copy, (line + page).min(view.last()), col);
+                emulator.set_view_offset(view.offset.saturating_sub(page as usize));
+                self.move_cursor(emulator, (line + page).min(view.last()), col);
             }
-            Action::HistoryTop => self.move_cursor(&mut copy, view.first(), 0),
-            Action::HistoryBottom => self.move_cursor(&mut copy, view.last(), 0),
+            Action::HistoryTop => self.move_cursor(emulator, view.first(), 0),
+            Action::HistoryBottom => self.move_cursor(emulator, view.last(), 0),
             Action::SearchForward | Action::SearchBackward => {
-                let backward = action == Action::SearchBackward;
-                copy.prompt = Some(Prompt {
+                self.prompt = Some(Prompt {
                     search: Search {
                         query: String::new(),
-                        backward,
+                        backward: action == Action::SearchBackward,
                         matches: Vec::new(),
                         current: None,
                         searched: 0,
                     },
-                    history: self.read_history(pane),
-                    origin: (copy.cursor, view.offset),
-                    before: copy.search.take(),
+                    history: History::read(emulator),
+                    origin: (self.cursor, view.offset),
+                    before: self.search.take(),
                 });
             }
             Action::SearchNext | Action::SearchPrev => {
-                self.next_match(&mut copy, action == Action::SearchPrev);
+                return self.next_match(emulator, action == Action::SearchPrev);
             }
             Action::BeginSelection | Action::BeginLineSelection => {
                 let whole_lines = action == Action::BeginLineSelection;
-                copy.selection = match copy.selection {
+                self.selection = match self.selection {
                     Some(s) if s.whole_lines == whole_lines => None,
                     Some(s) => Some(Selection { whole_lines, ..s }),
                     None => Some(Selection {
-                        anchor: copy.cursor,
+                        anchor: self.cursor,
                         whole_lines,
                     }),
                 };
             }
             Action::CopySelection => {
-                if self.copy_selection(&copy) {
-                    self.mode = Mode::Copy(copy);
-                    self.leave_copy_mode();
-                    return;
-                }
+                return match self.selected_text(emulator) {
+                    Some(text) => Outcome::Copy(text),
+                    None => Outcome::Say("nothing selected: v or V starts a selection".into()),
+                };
             }
-            Action::Cancel => {
-                self.mode = Mode::Copy(copy);
-                self.leave_copy_mode();
-                return;
-            }
-            other => {
-                // Any other command (help, quit, focus...) leaves copy mode first.
-                self.mode = Mode::Copy(copy);
-                self.leave_copy_mode();
-                self.perform(other);
-                return;
-            }
+            Action::Cancel => return Outcome::Leave,
+            // Any other command (help, quit, focus...) leaves copy mode first.
+            other => return Outcome::Perform(other),
         }
-        self.mode = Mode::Copy(copy);
-        self.dirty = true;
+        Outcome::Stay
+    }
+
+    /// The selected text, if something is selected.
+    pub(super) fn selected_text(&self, emulator: &Emulator) -> Option<String> {
+        let selection = self.selection?;
+        let history = History::read(emulator);
+        Some(history.text_between(selection.anchor, self.cursor, selection.whole_lines))
     }
 
     /// Puts the cursor on `line` (clamped to the history) and scrolls it into view.
-    fn move_cursor(&self, copy: &mut CopyMode, line: LineId, col: u16) {
-        let view = self.view(copy.pane);
+    fn move_cursor(&mut self, emulator: &mut Emulator, line: LineId, col: u16) {
+        let view = View::of(emulator);
         let line = line.clamp(view.first(), view.last());
-        copy.cursor = (line, col.min(view.cols.saturating_sub(1)));
+        self.cursor = (line, col.min(view.cols.saturating_sub(1)));
         let offset = view.offset_showing(line);
         if offset != view.offset {
-            self.set_offset(copy.pane, offset);
+            emulator.set_view_offset(offset);
         }
     }
 
-    /// The text of `line` if it is on screen now.
-    fn visible_line(&self, pane: PaneId, line: LineId) -> Option<String> {
-        let emulator = self.panes[pane].emulator();
-        let row = View::of(&emulator).row_of(line)?;
-        emulator.view_row_text(row)
-    }
-
-    fn on_prompt_key(&mut self, mut copy: Box<CopyMode>, key: KeyEvent) {
-        let Some(mut prompt) = copy.prompt.take() else {
-            self.mode = Mode::Copy(copy);
-            return;
+    fn on_prompt_key(&mut self, key: KeyEvent, emulator: &mut Emulator) -> Outcome {
+        let Some(mut prompt) = self.prompt.take() else {
+            return Outcome::Stay;
         };
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match key.code {
             KeyCode::Esc => {
-                self.cancel_prompt(&mut copy, prompt);
-                self.mode = Mode::Copy(copy);
-                return;
+                self.cancel_prompt(emulator, prompt);
+                return Outcome::Stay;
             }
             KeyCode::Enter => {
-                if prompt.search.current.is_none() && !prompt.search.query.is_empty() {
-                    let Search {
-                        query, searched, ..
-                    } = &prompt.search;
-                    self.set_notice(format!("{query:?} not found in the last {searched} lines"));
-                }
-                if !prompt.search.query.is_empty() {
-                    copy.search = Some(prompt.search);
+                let Search {
+                    query,
+                    searched,
+                    current,
+                    ..
+                } = &prompt.search;
+                let outcome = if current.is_none() && !query.is_empty() {
+                    Outcome::Say(format!("{query:?} not found in the last {searched} lines"))
                 } else {
-                    copy.search = prompt.before;
-                }
-                self.mode = Mode::Copy(copy);
-                return;
+                    Outcome::Stay
+                };
+                self.search = if query.is_empty() {
+                    prompt.before
+                } else {
+                    Some(prompt.search)
+                };
+                return outcome;
             }
             KeyCode::Backspace if prompt.search.query.is_empty() => {
-                self.cancel_prompt(&mut copy, prompt);
-                self.mode = Mode::Copy(copy);
-                return;
+                self.cancel_prompt(emulator, prompt);
+                return Outcome::Stay;
             }
             KeyCode::Backspace => {
                 prompt.search.query.pop();
@@ -299,168 +260,82 @@ impl App {
             KeyCode::Char(c) if plain => prompt.search.query.push(c),
             _ => {}
         }
-        self.search_as_typed(&mut copy, &mut prompt);
-        copy.prompt = Some(prompt);
-        self.mode = Mode::Copy(copy);
+        self.search_as_typed(emulator, &mut prompt);
+        self.prompt = Some(prompt);
+        Outcome::Stay
     }
 
-    fn cancel_prompt(&self, copy: &mut CopyMode, prompt: Prompt) {
+    fn cancel_prompt(&mut self, emulator: &mut Emulator, prompt: Prompt) {
         let (cursor, offset) = prompt.origin;
-        copy.cursor = cursor;
-        copy.search = prompt.before;
-        self.set_offset(copy.pane, offset);
+        self.cursor = cursor;
+        self.search = prompt.before;
+        emulator.set_view_offset(offset);
     }
 
     /// Incremental search: the first match from where the search opened, in its
     /// direction (wrapping); the view goes back there while nothing matches.
-    fn search_as_typed(&self, copy: &mut CopyMode, prompt: &mut Prompt) {
+    fn search_as_typed(&mut self, emulator: &mut Emulator, prompt: &mut Prompt) {
         let search = &mut prompt.search;
         search.matches = scrollback::search(&prompt.history, &search.query);
         search.searched = prompt.history.lines.len();
         let (from, offset) = prompt.origin;
         search.current = pick(&search.matches, from, search.backward, true);
         match search.current.map(|i| search.matches[i]) {
-            Some(hit) => self.show_match(copy, hit),
+            Some(hit) => self.show_match(emulator, hit),
             None => {
-                copy.cursor = from;
-                self.set_offset(copy.pane, offset);
+                self.cursor = from;
+                emulator.set_view_offset(offset);
             }
         }
     }
 
     /// `n` / `N`: the next match after the cursor, in (or against) the direction.
-    fn next_match(&mut self, copy: &mut CopyMode, reverse: bool) {
-        let Some(search) = copy.search.as_mut() else {
-            self.set_notice("no search yet: / or ? starts one");
-            return;
+    fn next_match(&mut self, emulator: &mut Emulator, reverse: bool) -> Outcome {
+        let Some(search) = self.search.as_mut() else {
+            return Outcome::Say("no search yet: / or ? starts one".into());
         };
         let backward = search.backward != reverse;
-        search.current = pick(&search.matches, copy.cursor, backward, false);
+        search.current = pick(&search.matches, self.cursor, backward, false);
         match search.current.map(|i| search.matches[i]) {
-            Some(hit) => self.show_match(copy, hit),
-            None => {
-                let text = format!("{:?} not found", search.query);
-                self.set_notice(text);
+            Some(hit) => {
+                self.show_match(emulator, hit);
+                Outcome::Stay
             }
+            None => Outcome::Say(format!("{:?} not found", search.query)),
         }
     }
 
     /// Puts the cursor on a match, centring it when it was out of view.
-    fn show_match(&self, copy: &mut CopyMode, hit: Match) {
-        copy.cursor = (hit.line, hit.start);
-        let view = self.view(copy.pane);
+    fn show_match(&mut self, emulator: &mut Emulator, hit: Match) {
+        self.cursor = (hit.line, hit.start);
+        let view = View::of(emulator);
         if view.row_of(hit.line).is_none() {
-            self.set_offset(copy.pane, view.offset_for(hit.line, view.rows / 2));
+            emulator.set_view_offset(view.offset_for(hit.line, view.rows / 2));
         }
     }
 
-    /// Copies the selection; false (with a notice) when there is none.
-    fn copy_selection(&mut self, copy: &CopyMode) -> bool {
-        let Some(selection) = copy.selection else {
-            self.set_notice("nothing selected: v or V starts a selection");
-            return false;
-        };
-        let history = self.read_history(copy.pane);
-        let text = history.text_between(selection.anchor, copy.cursor, selection.whole_lines);
-        self.copy_text(&text);
-        true
+    /// A mouse press at `spot`: the cursor goes there and any selection is dropped.
+    fn press(&mut self, spot: Spot) {
+        self.selection = None;
+        self.cursor = spot;
     }
 
-    /// Sends `text` to the clipboard and says where it went.
-    fn copy_text(&mut self, text: &str) {
-        let chars = text.chars().count();
-        match self.clipboard.copy(text) {
-            Copied::System => self.set_notice(format!("copied {chars} characters")),
-            Copied::Osc52(bytes) => {
-                self.host_out.extend_from_slice(&bytes);
-                self.set_notice(format!("copied {chars} characters (through the terminal)"));
-            }
-            Copied::Nowhere(why) => self.set_notice(format!("not copied: {why}")),
+    /// A drag to `spot` from `from`: the selection runs from there to here.
+    fn drag_to(&mut self, from: Spot, spot: Spot) {
+        self.cursor = spot;
+        if self.selection.is_none() {
+            self.selection = Some(Selection {
+                anchor: from,
+                whole_lines: false,
+            });
         }
     }
+}
 
-    /// Mouse selection in panes whose child does not take the mouse (or with Shift):
-    /// press, drag, release copies. Returns whether the event was used.
-    pub(super) fn on_selection_mouse(
-        &mut self,
-        pane: PaneId,
-        inner: Rect,
-        mouse: &MouseEvent,
-    ) -> bool {
-        if !matches!(self.mode, Mode::Normal | Mode::Copy(_)) {
-            return false;
-        }
-        let view = self.view(pane);
-        let row = mouse.row.clamp(inner.y, inner.bottom().saturating_sub(1)) - inner.y;
-        let col = mouse.column.clamp(inner.x, inner.right().saturating_sub(1)) - inner.x;
-        let spot = (view.line_at(row), col);
-        match (mouse.kind, self.drag) {
-            (MouseEventKind::Down(MouseButton::Left), _) => {
-                if !inner.contains((mouse.column, mouse.row).into()) {
-                    return false;
-                }
-                self.drag = Some(Drag::Select { pane, from: spot });
-                if let Mode::Copy(copy) = &mut self.mode
-                    && copy.pane == pane
-                {
-                    copy.selection = None;
-                    copy.cursor = spot;
-                    self.dirty = true;
-                }
-                true
-            }
-            (MouseEventKind::Drag(MouseButton::Left), Some(Drag::Select { pane: p, from }))
-                if p == pane =>
-            {
-                // Dragging past the top or bottom edge scrolls.
-                if mouse.row < inner.y {
-                    self.set_offset(pane, view.offset + 1);
-                } else if mouse.row >= inner.bottom() {
-                    self.set_offset(pane, view.offset.saturating_sub(1));
-                }
-                let spot = (self.view(pane).line_at(row), col);
-                let entered = match &self.mode {
-                    Mode::Copy(copy) => copy.pane == pane,
-                    _ => false,
-                };
-                if !entered {
-                    self.leave_copy_mode();
-                    match self.new_copy_mode(pane, true) {
-                        Some(copy) => self.mode = Mode::Copy(Box::new(copy)),
-                        None => return true,
-                    }
-                }
-                if let Mode::Copy(copy) = &mut self.mode {
-                    copy.cursor = spot;
-                    if copy.selection.is_none() {
-                        copy.selection = Some(Selection {
-                            anchor: from,
-                            whole_lines: false,
-                        });
-                    }
-                }
-                self.dirty = true;
-                true
-            }
-            (MouseEventKind::Up(MouseButton::Left), Some(Drag::Select { .. })) => {
-                self.drag = None;
-                if let Mode::Copy(copy) = std::mem::replace(&mut self.mode, Mode::Normal) {
-                    let copied = copy.selection.is_some() && self.copy_selection(&copy);
-                    let leave = copy.from_mouse && copied;
-                    self.mode = Mode::Copy(copy);
-                    if leave {
-                        self.leave_copy_mode();
-                    }
-                }
-                self.dirty = true;
-                true
-            }
-            _ => false,
-        }
-    }
-
+impl CopyMode {
     /// What the status line says in copy mode.
-    pub(super) fn copy_status(&self, copy: &CopyMode) -> String {
+    pub(super) fn status(&self) -> String {
+        let copy = self;
         if let Some(prompt) = &copy.prompt {
             let search = &prompt.search;
             let sign = if search.backward { '?' } else { '/' };
@@ -491,13 +366,14 @@ impl App {
 
     /// Paints the cursor, the selection and every visible search match over a pane that
     /// is in copy mode. `emulator` is the pane's, locked by the caller.
-    pub(super) fn draw_copy_marks(
+    pub(super) fn draw_marks(
         &self,
         buf: &mut Buffer,
         inner: Rect,
         emulator: &Emulator,
-        copy: &CopyMode,
+        theme: &Theme,
     ) {
+        let copy = self;
         let view = View::of(emulator);
         let search = copy
             .prompt
@@ -505,7 +381,7 @@ impl App {
             .map(|p| &p.search)
             .or(copy.search.as_ref());
         let current = search.and_then(|s| s.current.map(|i| s.matches[i]));
-        let hit = visible(self.theme.search_match);
+        let hit = visible(theme.search_match);
         let mut marks = Marks::new(buf, inner, view);
         if let Some(search) = search {
             let top = view.top();
@@ -529,7 +405,7 @@ impl App {
             } else {
                 (copy.cursor, selection.anchor)
             };
-            let style = visible(self.theme.selection);
+            let style = visible(theme.selection);
             for line in start.0..=end.0 {
                 let (from, to) = if selection.whole_lines {
                     (0, u16::MAX)
@@ -553,6 +429,175 @@ impl App {
             col + 1,
             Style::new().add_modifier(Modifier::REVERSED),
         );
+    }
+}
+
+/// The text of `line` if it is on screen now.
+fn visible_line(emulator: &Emulator, line: LineId) -> Option<String> {
+    let row = View::of(emulator).row_of(line)?;
+    emulator.view_row_text(row)
+}
+
+impl App {
+    fn view(&self, pane: PaneId) -> View {
+        View::of(&self.panes[pane].emulator())
+    }
+
+    fn set_offset(&self, pane: PaneId, offset: usize) {
+        self.panes[pane].emulator().set_view_offset(offset);
+    }
+
+    /// Copy mode on the current pane, its cursor where the child's is.
+    pub(super) fn enter_copy_mode(&mut self) {
+        let pane = self.focus.pane();
+        let Some(pane_ref) = self.panes.get(pane) else {
+            return;
+        };
+        let copy = CopyMode::enter(pane, &pane_ref.emulator(), false);
+        self.mode = Mode::Copy(Box::new(copy));
+    }
+
+    /// A copy-mode action bound outside copy mode (`ctrl-] pageup`): enter, then do it.
+    pub(super) fn copy_mode_action(&mut self, action: Action) {
+        if !matches!(self.mode, Mode::Copy(_)) {
+            self.enter_copy_mode();
+        }
+        let Mode::Copy(copy) = &mut self.mode else {
+            return;
+        };
+        let outcome = copy.act(action, &mut self.panes[copy.pane].emulator());
+        self.copy_outcome(outcome);
+    }
+
+    /// Leaves copy mode (if on) and brings the pane back to its live bottom.
+    pub(super) fn leave_copy_mode(&mut self) {
+        if let Mode::Copy(copy) = &self.mode {
+            let pane = copy.pane;
+            self.mode = Mode::Normal;
+            self.set_offset(pane, 0);
+            self.dirty = true;
+        }
+    }
+
+    /// A key while copy mode has the keyboard.
+    pub(super) fn on_copy_key(&mut self, key: KeyEvent) {
+        let Mode::Copy(copy) = &mut self.mode else {
+            return;
+        };
+        if !copy.is_prompting() && Chord::from_event(&key) == self.keymap.prefix() {
+            // App commands work from copy mode; the view stays where it was.
+            self.mode = Mode::Prefix;
+            return;
+        }
+        let outcome = copy.on_key(key, &self.keymap, &mut self.panes[copy.pane].emulator());
+        self.copy_outcome(outcome);
+    }
+
+    /// Carries out what copy mode answered.
+    fn copy_outcome(&mut self, outcome: Outcome) {
+        self.dirty = true;
+        match outcome {
+            Outcome::Stay => {}
+            Outcome::Say(text) => self.set_notice(text),
+            Outcome::Leave => self.leave_copy_mode(),
+            Outcome::Copy(text) => {
+                self.copy_text(&text);
+                self.leave_copy_mode();
+            }
+            Outcome::Perform(action) => {
+                self.leave_copy_mode();
+                self.perform(action);
+            }
+        }
+    }
+
+    /// Sends `text` to the clipboard and says where it went.
+    fn copy_text(&mut self, text: &str) {
+        let chars = text.chars().count();
+        match self.clipboard.copy(text) {
+            Copied::System => self.set_notice(format!("copied {chars} characters")),
+            Copied::Osc52(bytes) => {
+                self.host_out.extend_from_slice(&bytes);
+                self.set_notice(format!("copied {chars} characters (through the terminal)"));
+            }
+            Copied::Nowhere(why) => self.set_notice(format!("not copied: {why}")),
+        }
+    }
+
+    /// Mouse selection in panes whose child does not take the mouse (or with Shift):
+    /// press, drag, release copies. Returns whether the event was used.
+    pub(super) fn on_selection_mouse(
+        &mut self,
+        pane: PaneId,
+        inner: Rect,
+        mouse: &MouseEvent,
+    ) -> bool {
+        if !self.overlays.is_empty() || matches!(self.mode, Mode::Prefix) {
+            return false;
+        }
+        let view = self.view(pane);
+        let row = mouse.row.clamp(inner.y, inner.bottom().saturating_sub(1)) - inner.y;
+        let col = mouse.column.clamp(inner.x, inner.right().saturating_sub(1)) - inner.x;
+        let spot = (view.line_at(row), col);
+        match (mouse.kind, self.drag) {
+            (MouseEventKind::Down(MouseButton::Left), _) => {
+                if !inner.contains((mouse.column, mouse.row).into()) {
+                    return false;
+                }
+                self.drag = Some(Drag::Select { pane, from: spot });
+                if let Mode::Copy(copy) = &mut self.mode
+                    && copy.pane == pane
+                {
+                    copy.press(spot);
+                    self.dirty = true;
+                }
+                true
+            }
+            (MouseEventKind::Drag(MouseButton::Left), Some(Drag::Select { pane: p, from }))
+                if p == pane =>
+            {
+                // Dragging past the top or bottom edge scrolls.
+                if mouse.row < inner.y {
+                    self.set_offset(pane, view.offset + 1);
+                } else if mouse.row >= inner.bottom() {
+                    self.set_offset(pane, view.offset.saturating_sub(1));
+                }
+                let spot = (self.view(pane).line_at(row), col);
+                let entered = match &self.mode {
+                    Mode::Copy(copy) => copy.pane == pane,
+                    _ => false,
+                };
+                if !entered {
+                    self.leave_copy_mode();
+                    let copy = CopyMode::enter(pane, &self.panes[pane].emulator(), true);
+                    self.mode = Mode::Copy(Box::new(copy));
+                }
+                if let Mode::Copy(copy) = &mut self.mode {
+                    copy.drag_to(from, spot);
+                }
+                self.dirty = true;
+                true
+            }
+            (MouseEventKind::Up(MouseButton::Left), Some(Drag::Select { .. })) => {
+                self.drag = None;
+                let selected = match &self.mode {
+                    Mode::Copy(copy) => {
+                        let text = copy.selected_text(&self.panes[copy.pane].emulator());
+                        text.map(|text| (text, copy.from_mouse))
+                    }
+                    _ => None,
+                };
+                if let Some((text, from_mouse)) = selected {
+                    self.copy_text(&text);
+                    if from_mouse {
+                        self.leave_copy_mode();
+                    }
+                }
+                self.dirty = true;
+                true
+            }
+            _ => false,
+        }
     }
 }
 

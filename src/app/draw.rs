@@ -5,10 +5,10 @@ use std::time::{Instant, SystemTime};
 use ratatui::Terminal;
 use ratatui::layout::Rect;
 
-use super::{App, Layers, Mode};
+use super::{App, Layers, Mode, overlay};
 use crate::action::Action;
 use crate::host_colours::{self, ColourDepth};
-use crate::keymap::{Keymap, Mode as KeyMode};
+use crate::keymap::Mode as KeyMode;
 use crate::layout;
 use crate::pane::emulator::Damage;
 use crate::rally_end::{EndReason, minutes};
@@ -57,7 +57,7 @@ impl App {
         let layers = Layers {
             rects: rects.clone(),
             covered: self.ended.is_some()
-                || matches!(self.mode, Mode::Help | Mode::NoteEditor { .. }),
+                || self.overlays.iter().any(overlay::Overlay::covers_panes),
             size: area,
         };
         let whole = canvas.is_whole() || layers.covered || self.layers.as_ref() != Some(&layers);
@@ -101,7 +101,7 @@ impl App {
                             let buf = canvas.buffer_mut();
                             draw_view(buf, inner, &emulator, &mut links);
                             if let Some(copy) = copying {
-                                self.draw_copy_marks(buf, inner, &emulator, copy);
+                                copy.draw_marks(buf, inner, &emulator, &self.theme);
                             }
                             canvas.damage(inner);
                         }
@@ -123,8 +123,13 @@ impl App {
                     if emulator.view_offset() > 0 {
                         scroll = Some((emulator.view_offset(), emulator.history_len()));
                     }
-                    if id == self.focus
-                        && matches!(self.mode, Mode::Normal | Mode::Prefix | Mode::PassTo)
+                    if id == self.focus.pane()
+                        && !self.focus.is_scratchpad()
+                        && matches!(self.mode, Mode::Normal | Mode::Prefix)
+                        && self
+                            .overlays
+                            .iter()
+                            .all(overlay::Overlay::keeps_pane_cursor)
                         && let Some(position) = cursor_position(inner, &emulator)
                     {
                         cursor = Some((position, emulator.cursor_shape()));
@@ -154,7 +159,7 @@ impl App {
                 command: &pane.command,
                 state,
                 running: pane.status().is_running(),
-                focused: id == self.focus,
+                focused: id == self.focus.pane() && !self.focus.is_scratchpad(),
                 badge: self.badge(id),
                 zoomed: self.zoomed,
             };
@@ -230,28 +235,9 @@ impl App {
             };
             ui::draw_banner(buf, banner_area, &self.banner(reason), &self.theme);
         }
-        self.draw_overlay(buf, area);
-        if let Mode::NoteEditor { editor, .. } = &self.mode {
-            let popup = ui::popup_area(area, 80, 14);
-            let to = self
-                .panes
-                .get(self.note_target())
-                .map_or("?", |p| p.name.as_str());
-            let inner = ui::draw_popup(
-                buf,
-                popup,
-                &format!("handoff note to {to}"),
-                "ctrl-s sends · esc cancels",
-                &self.theme,
-            );
-            ratatui::widgets::Widget::render(&**editor, inner, buf);
-        }
-    }
-
-    fn note_target(&self) -> usize {
-        match &self.mode {
-            Mode::NoteEditor { to, .. } => *to,
-            _ => 0,
+        let names: Vec<&str> = self.panes.iter().map(|p| p.name.as_str()).collect();
+        for overlay in &self.overlays {
+            overlay.render(buf, area, &self.theme, &self.keymap, &names);
         }
     }
 
@@ -277,15 +263,13 @@ impl App {
             baton = format!("{baton} · since {}", clock_time(since));
         }
         let prefix = self.keymap.prefix();
+        let overlay_status = self.overlays.last().and_then(overlay::Overlay::status);
         let message = match &self.mode {
+            _ if overlay_status.is_some() => overlay_status,
             Mode::Prefix => Some(format!("{prefix} …")),
-            Mode::PassTo => Some("pass the baton to pane number…".to_string()),
-            Mode::ConfirmQuit => {
-                Some("children are still running: quit and stop them? y/n".to_string())
-            }
             Mode::Copy(copy) => Some(match &self.notice {
                 Some((text, _)) if !copy.is_prompting() => text.clone(),
-                _ => self.copy_status(copy),
+                _ => copy.status(),
             }),
             _ => self
                 .notice
@@ -324,35 +308,6 @@ impl App {
             self.baton.turn()
         )
     }
-
-    fn draw_overlay(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
-        if let Mode::Help = self.mode {
-            ui::draw_help(buf, area, &help_sections(&self.keymap), &self.theme);
-        }
-    }
-}
-
-/// The help overlay's sections: every binding of the keymap, by mode, and nothing else.
-fn help_sections(keymap: &Keymap) -> Vec<(String, Vec<(String, String)>)> {
-    KeyMode::ALL
-        .into_iter()
-        .map(|mode| {
-            let title = match mode {
-                KeyMode::Normal => "without a prefix".to_string(),
-                KeyMode::Prefix => format!("after the prefix {}", keymap.prefix()),
-                KeyMode::NoteEditor => "in the note editor".to_string(),
-                KeyMode::Scratchpad => "in the scratchpad".to_string(),
-                KeyMode::CopyMode => "in copy mode".to_string(),
-            };
-            let rows = keymap
-                .bindings(mode)
-                .into_iter()
-                .map(|(chord, action)| (chord.to_string(), action.desc()))
-                .collect::<Vec<_>>();
-            (title, rows)
-        })
-        .filter(|(_, rows)| !rows.is_empty())
-        .collect()
 }
 
 /// A link's address and its cells (x, y, cell) as the frame drew them.
@@ -412,64 +367,5 @@ impl App {
         {
             panic!("test panic inside rendering (RALLISH_TEST_PANIC_ON)");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(keymap: &Keymap) -> Vec<(String, String)> {
-        let mut rows: Vec<_> = help_sections(keymap)
-            .into_iter()
-            .flat_map(|(_, rows)| rows)
-            .collect();
-        rows.sort();
-        rows
-    }
-
-    fn bindings(keymap: &Keymap) -> Vec<(String, String)> {
-        let mut all: Vec<_> = KeyMode::ALL
-            .into_iter()
-            .flat_map(|mode| keymap.bindings(mode))
-            .map(|(chord, action)| (chord.to_string(), action.desc()))
-            .collect();
-        all.sort();
-        all
-    }
-
-    #[test]
-    fn help_lists_exactly_the_active_keymap() {
-        let user = "inherits = \"tmux\"\n[normal]\n\"alt-n\" = \"pass_next\"\n\
-                    [copy_mode]\nq = \"cancel\"\n[prefix]\nz = \"none\"\n";
-        let keymaps = [
-            Keymap::builtin("default").and_then(Result::ok),
-            Keymap::builtin("tmux").and_then(Result::ok),
-            Keymap::parse_str(user, "user.toml").ok(),
-        ];
-        let mut seen = Vec::new();
-        for keymap in keymaps.into_iter().map(Option::unwrap) {
-            assert_eq!(rows(&keymap), bindings(&keymap));
-            seen.push(help_sections(&keymap));
-        }
-        // Switching keymaps changes the overlay.
-        assert_ne!(seen[0], seen[1]);
-        assert_ne!(seen[1], seen[2]);
-        let titles: Vec<_> = seen[2].iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            titles,
-            [
-                "without a prefix",
-                "after the prefix ctrl-b",
-                "in the note editor",
-                "in the scratchpad",
-                "in copy mode"
-            ]
-        );
-        assert!(
-            !rows(&Keymap::parse_str(user, "u").unwrap())
-                .iter()
-                .any(|(c, _)| c == "z")
-        );
     }
 }

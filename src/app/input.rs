@@ -4,13 +4,12 @@
 
 use std::time::Instant;
 
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::overlay::{Outcome, Overlay};
 use super::{App, Mode};
-use crate::action::Action;
+use crate::action::{Action, Group};
 use crate::baton::{Event as BatonEvent, PassedBy};
 use crate::keymap::{Chord, Mode as KeyMode};
 use crate::layout;
@@ -35,7 +34,7 @@ impl App {
                 } else {
                     b"\x1b[O"
                 };
-                if let Some(pane) = self.panes.get(self.focus)
+                if let Some(pane) = self.panes.get(self.focus.pane())
                     && pane.emulator().focus_events()
                 {
                     pane.write(report.to_vec());
@@ -44,51 +43,53 @@ impl App {
         }
     }
 
+    /// A key goes to the top overlay, else after the prefix to the keymap, else to copy
+    /// mode, the scratchpad or the holder's child, whichever has it.
     fn on_key(&mut self, key: KeyEvent) {
-        match std::mem::replace(&mut self.mode, Mode::Normal) {
+        self.dirty = true;
+        if let Some(overlay) = self.overlays.last_mut() {
+            let outcome = overlay.on_key(key, &self.keymap);
+            if outcome != Outcome::Stay {
+                self.overlays.pop();
+            }
+            self.overlay_outcome(outcome);
+            return;
+        }
+        match self.mode {
+            Mode::Prefix => {
+                self.mode = Mode::Normal;
+                match self.keymap.lookup(KeyMode::Prefix, &key) {
+                    Some(action) => self.perform(action),
+                    None => self.set_notice(format!(
+                        "{} is not bound after the prefix",
+                        Chord::from_event(&key)
+                    )),
+                }
+            }
+            Mode::Copy(_) => self.on_copy_key(key),
+            Mode::Normal if self.focus.is_scratchpad() => self.on_scratch_key(key),
             Mode::Normal => self.on_normal_key(key),
-            Mode::Prefix => match self.keymap.lookup(KeyMode::Prefix, &key) {
-                Some(action) => self.perform(action),
-                None => self.set_notice(format!(
-                    "{} is not bound after the prefix",
-                    Chord::from_event(&key)
-                )),
-            },
-            Mode::PassTo => match key.code {
-                KeyCode::Char(c @ '1'..='9') => self.perform(Action::PassTo(c as u8 - b'0')),
-                _ => self.set_notice("pass cancelled"),
-            },
-            Mode::ConfirmQuit => match key.code {
-                KeyCode::Char('y' | 'Y') => self.quitting = true,
-                _ => self.set_notice("still here"),
-            },
-            Mode::Help => {}
-            Mode::Copy(copy) => self.on_copy_key(copy, key),
-            Mode::Scratchpad => self.on_scratch_key(key),
-            Mode::NoteEditor { to, mut editor } => {
-                match self.keymap.lookup(KeyMode::NoteEditor, &key) {
-                    Some(Action::SendNote) => {
-                        let note = editor.lines().join("\n");
-                        if !self.person_sends(to, &note) {
-                            self.pass_by_key(Some(to), note);
-                        }
-                    }
-                    Some(Action::Cancel) => {
-                        if !self.person_cancelled() {
-                            self.set_notice("note discarded");
-                        }
-                    }
-                    _ => {
-                        editor.input(key);
-                        self.mode = Mode::NoteEditor { to, editor };
-                    }
+        }
+    }
+
+    /// Carries out what an overlay answered.
+    fn overlay_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Stay | Outcome::Close => {}
+            Outcome::Say(text) => self.set_notice(text),
+            Outcome::Perform(action) => self.perform(action),
+            Outcome::Quit => self.quitting = true,
+            Outcome::SendNote { to, note } => {
+                if !self.person_sends(to, &note) {
+                    self.pass_by_key(Some(to), note);
+                }
+            }
+            Outcome::DiscardNote => {
+                if !self.person_cancelled() {
+                    self.set_notice("note discarded");
                 }
             }
         }
-        if matches!(self.mode, Mode::Normal) && self.scratch.has_keyboard() {
-            self.mode = Mode::Scratchpad;
-        }
-        self.dirty = true;
     }
 
     fn on_normal_key(&mut self, key: KeyEvent) {
@@ -107,21 +108,21 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
-        match &mut self.mode {
-            Mode::NoteEditor { editor, .. } => {
-                editor.insert_str(text);
-            }
-            Mode::Scratchpad => self.scratch_insert(text),
-            _ => {
-                // A paste is input: it ends copy mode, as typing would.
-                self.leave_copy_mode();
-                if let Some(pane) = self.input_target() {
-                    let bytes = keys::encode_paste(text, self.input_modes(pane));
-                    self.send_to_child(pane, bytes);
-                }
-            }
-        }
         self.dirty = true;
+        if let Some(overlay) = self.overlays.last_mut() {
+            overlay.on_paste(text);
+            return;
+        }
+        if self.focus.is_scratchpad() {
+            self.scratch_insert(text);
+            return;
+        }
+        // A paste is input: it ends copy mode, as typing would.
+        self.leave_copy_mode();
+        if let Some(pane) = self.input_target() {
+            let bytes = keys::encode_paste(text, self.input_modes(pane));
+            self.send_to_child(pane, bytes);
+        }
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) {
@@ -138,10 +139,10 @@ impl App {
             return;
         };
         if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
-            && id != self.focus
+            && id != self.focus.pane()
         {
             self.leave_copy_mode();
-            self.focus = id;
+            self.focus_pane(id);
             self.seen(id);
             self.dirty = true;
             return;
@@ -184,7 +185,7 @@ impl App {
     /// The pane typing goes to: the focused pane, if it holds the baton. Otherwise
     /// explains who does and how to take it.
     fn input_target(&mut self) -> Option<PaneId> {
-        let focus = self.focus;
+        let focus = self.focus.pane();
         if self.baton.holder() == Some(focus) {
             return self.panes[focus].status().is_running().then_some(focus);
         }
@@ -254,17 +255,26 @@ impl App {
         self.apply_layout();
     }
 
+    /// Carries out an action: each group goes to the part of the app that owns it.
     pub(super) fn perform(&mut self, action: Action) {
-        self.scratch_before_action(action);
-        if self.scratch_action(action) {
-            self.dirty = true;
-            return;
+        self.dirty = true;
+        match action.group() {
+            Group::Scratchpad => self.scratch_action(action),
+            Group::Copy => self.copy_mode_action(action),
+            Group::Panes => self.pane_action(action),
+            Group::Baton => self.baton_action(action),
+            // The note editor and the quit question read these keys themselves.
+            Group::Note => {}
+            Group::App => self.app_action(action),
         }
+    }
+
+    fn pane_action(&mut self, action: Action) {
         match action {
             Action::FocusPane(n) => {
                 let id = usize::from(n) - 1;
                 if id < self.panes.len() {
-                    self.focus = id;
+                    self.focus_pane(id);
                     self.seen(id);
                     if self.zoomed {
                         self.apply_layout();
@@ -274,8 +284,9 @@ impl App {
                 }
             }
             Action::FocusNext => {
-                self.focus = (self.focus + 1) % self.panes.len().max(1);
-                self.seen(self.focus);
+                let next = (self.focus.pane() + 1) % self.panes.len().max(1);
+                self.focus_pane(next);
+                self.seen(next);
                 if self.zoomed {
                     self.apply_layout();
                 }
@@ -291,28 +302,25 @@ impl App {
                 self.apply_layout();
                 self.set_notice(format!("layout: {}", self.layout.name()));
             }
-            Action::Quit => {
-                if self.panes.iter().any(|p| p.status().is_running()) {
-                    self.mode = Mode::ConfirmQuit;
-                } else {
-                    self.quitting = true;
-                }
+            Action::ResizeLeft | Action::ResizeRight | Action::ResizeUp | Action::ResizeDown => {
+                self.resize_split(action);
             }
-            Action::SendPrefix => {
-                if let Some(pane) = self.input_target() {
-                    let prefix = self.keymap.prefix();
-                    let key = KeyEvent::new(prefix.code, prefix.modifiers);
-                    let bytes = keys::encode_key(&key, self.input_modes(pane)).unwrap_or_default();
-                    self.send_to_child(pane, bytes);
-                }
-            }
+            Action::CopyMode => self.enter_copy_mode(),
+            other => unreachable!("{other:?} is not a pane action"),
+        }
+    }
+
+    fn baton_action(&mut self, action: Action) {
+        match action {
             Action::PassNext => self.pass_by_key(None, String::new()),
             Action::PassTo(n) => self.pass_by_key(Some(usize::from(n) - 1), String::new()),
-            Action::PassToPrompt => self.mode = Mode::PassTo,
+            Action::PassToPrompt => self.overlays.push(Overlay::PassTo),
             Action::PassWithNote => self.open_note_editor(),
             Action::TakeBaton => {
+                let pane = self.focus.pane();
+                self.focus_pane(pane);
                 let event = BatonEvent::Take {
-                    pane: self.focus,
+                    pane,
                     by: PassedBy::Key,
                 };
                 let _ = self.apply_baton(event);
@@ -328,38 +336,32 @@ impl App {
                 };
                 let _ = self.apply_baton(event);
             }
-            Action::Help => self.mode = Mode::Help,
-            Action::Cancel | Action::SendNote => {}
-            Action::ToggleRecording => self.toggle_recording(),
-            Action::CopyMode => self.enter_copy_mode(),
-            Action::ResizeLeft | Action::ResizeRight | Action::ResizeUp | Action::ResizeDown => {
-                self.resize_split(action);
-            }
-            Action::CursorUp
-            | Action::CursorDown
-            | Action::CursorLeft
-            | Action::CursorRight
-            | Action::LineStart
-            | Action::LineEnd
-            | Action::PageUp
-            | Action::PageDown
-            | Action::HistoryTop
-            | Action::HistoryBottom
-            | Action::SearchForward
-            | Action::SearchBackward
-            | Action::SearchNext
-            | Action::SearchPrev
-            | Action::BeginSelection
-            | Action::BeginLineSelection
-            | Action::CopySelection => self.copy_mode_action(action),
-            Action::ToggleScratchpad
-            | Action::ScratchCopy
-            | Action::ScratchPaste
-            | Action::ScratchSearch
-            | Action::ScratchGrow
-            | Action::ScratchShrink
-            | Action::ScratchMove => {}
+            other => unreachable!("{other:?} is not a baton action"),
         }
-        self.dirty = true;
+    }
+
+    fn app_action(&mut self, action: Action) {
+        match action {
+            Action::Quit => {
+                if self.panes.iter().any(|p| p.status().is_running()) {
+                    self.overlays.push(Overlay::ConfirmQuit);
+                } else {
+                    self.quitting = true;
+                }
+            }
+            Action::SendPrefix => {
+                if let Some(pane) = self.input_target() {
+                    let prefix = self.keymap.prefix();
+                    let key = KeyEvent::new(prefix.code, prefix.modifiers);
+                    let bytes = keys::encode_key(&key, self.input_modes(pane)).unwrap_or_default();
+                    self.send_to_child(pane, bytes);
+                }
+            }
+            Action::Help => self.overlays.push(Overlay::Help),
+            Action::ToggleRecording => self.toggle_recording(),
+            // Outside the modes that read them, these mean nothing.
+            Action::Cancel | Action::Confirm => {}
+            other => unreachable!("{other:?} is not an app action"),
+        }
     }
 }

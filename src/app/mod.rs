@@ -7,7 +7,9 @@ mod copy_mode;
 mod delivery;
 mod draw;
 mod ending;
+mod focus;
 mod input;
+mod overlay;
 mod persist;
 mod person;
 mod rally;
@@ -19,6 +21,8 @@ mod scratch_sync;
 mod signals;
 #[cfg(test)]
 mod tests;
+
+use focus::Focus;
 
 pub use attention::NotifyConfig;
 pub use person::Person;
@@ -101,25 +105,13 @@ pub struct SessionStart {
     pub record: crate::resume::SessionRecord,
 }
 
-/// What the keyboard is doing right now.
+/// What the keyboard is doing right now, under any overlay.
 enum Mode {
     Normal,
     /// The prefix chord was pressed; the next chord is an app command.
     Prefix,
-    /// `p` was pressed; waiting for a pane number.
-    PassTo,
-    /// Quit was asked while children run.
-    ConfirmQuit,
-    /// Writing a handoff note for the pane named.
-    NoteEditor {
-        to: PaneId,
-        editor: Box<ratatui_textarea::TextArea<'static>>,
-    },
-    Help,
     /// Scrolling, searching and selecting in a pane's history.
     Copy(Box<copy_mode::CopyMode>),
-    /// The scratchpad panel has the keyboard.
-    Scratchpad,
 }
 
 pub struct App {
@@ -138,9 +130,11 @@ pub struct App {
     drag: Option<copy_mode::Drag>,
     clipboard: crate::clipboard::Clipboard,
     zoomed: bool,
-    focus: PaneId,
+    focus: Focus,
     baton: Baton,
     mode: Mode,
+    /// What covers the panes or takes the keys, topmost last.
+    overlays: Vec<overlay::Overlay>,
     notice: Option<(String, Instant)>,
     keymap: Keymap,
     theme: Theme,
@@ -538,9 +532,10 @@ impl App {
             drag: None,
             clipboard: crate::clipboard::Clipboard::new(config.clipboard),
             zoomed: false,
-            focus: config.first,
+            focus: Focus::Pane(config.first),
             baton,
             mode: Mode::Normal,
+            overlays: Vec::new(),
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
@@ -632,7 +627,7 @@ impl App {
         if self.zoomed {
             return (0..count)
                 .map(|id| {
-                    if id == self.focus {
+                    if id == self.focus.pane() {
                         area
                     } else {
                         Rect::default()

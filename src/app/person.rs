@@ -5,9 +5,8 @@
 
 use std::time::Instant;
 
-use ratatui_textarea::TextArea;
-
-use super::{App, Mode};
+use super::App;
+use super::overlay::{NoteEditor, Overlay};
 use crate::baton::{Event as BatonEvent, PassedBy};
 use crate::pane::PaneId;
 use crate::session::{LogLine, unix_now};
@@ -87,12 +86,8 @@ impl App {
 
     /// The note editor for the person's note to `to`, holding the note that reached them.
     fn open_person_editor(&mut self, to: PaneId, note: &str) {
-        let mut editor = TextArea::new(note.lines().map(str::to_string).collect());
-        editor.set_placeholder_text("your note for the next agent");
-        self.mode = Mode::NoteEditor {
-            to,
-            editor: Box::new(editor),
-        };
+        let editor = NoteEditor::new(to, note, "your note for the next agent");
+        self.overlays.push(Overlay::NoteEditor(editor));
     }
 
     /// `ctrl-] n` during the person's turn: the editor again, for the note it waits on.

@@ -3,9 +3,8 @@
 
 use std::time::Instant;
 
-use ratatui_textarea::TextArea;
-
-use super::{App, Mode};
+use super::App;
+use super::overlay::{NoteEditor, Overlay};
 use crate::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
 use crate::control::protocol::{ErrorCode, HookEvent, Op, PaneInfo, Response, StatusInfo};
 use crate::control::server::ControlRequest;
@@ -157,12 +156,8 @@ impl App {
             self.set_notice("there is no other live pane to pass to");
             return;
         };
-        let mut editor = TextArea::default();
-        editor.set_placeholder_text("what should the next agent do?");
-        self.mode = Mode::NoteEditor {
-            to,
-            editor: Box::new(editor),
-        };
+        let editor = NoteEditor::new(to, "", "what should the next agent do?");
+        self.overlays.push(Overlay::NoteEditor(editor));
     }
 
     /// The opening note of a rally goes to the first holder; it goes in once that

@@ -85,16 +85,11 @@ impl Scratch {
     pub(super) fn split(&self, area: Rect) -> (Rect, Rect) {
         self.panel.split(area)
     }
-
-    pub(super) fn has_keyboard(&self) -> bool {
-        self.panel.visible && self.panel.focused
-    }
 }
 
 impl App {
     /// A key while the panel has the keyboard.
     pub(super) fn on_scratch_key(&mut self, key: KeyEvent) {
-        self.mode = Mode::Scratchpad;
         if self.scratch.panel.searching() {
             match self.keymap.lookup(KeyMode::Scratchpad, &key) {
                 Some(Action::ScratchSearch) => self.scratch.panel.search_start_or_next(),
@@ -107,7 +102,7 @@ impl App {
             return;
         }
         match self.keymap.lookup(KeyMode::Scratchpad, &key) {
-            Some(Action::Cancel) => self.scratch_focus(false),
+            Some(Action::Cancel) => self.focus_scratchpad(false),
             Some(action) => self.perform(action),
             None => {
                 if self.scratch.panel.input(key) {
@@ -124,41 +119,21 @@ impl App {
         }
     }
 
-    fn scratch_focus(&mut self, focused: bool) {
-        self.scratch.panel.set_focus(focused);
-        self.mode = if focused && self.scratch.panel.visible {
-            Mode::Scratchpad
-        } else {
-            Mode::Normal
-        };
-        self.dirty = true;
-    }
-
-    /// Called before every action: moving the focus to a pane takes it from the panel.
-    pub(super) fn scratch_before_action(&mut self, action: Action) {
-        if matches!(
-            action,
-            Action::FocusPane(_) | Action::FocusNext | Action::TakeBaton
-        ) {
-            self.scratch.panel.set_focus(false);
-        }
-    }
-
-    /// The scratchpad's actions; `true` when `action` was one.
-    pub(super) fn scratch_action(&mut self, action: Action) -> bool {
+    /// The scratchpad's actions.
+    pub(super) fn scratch_action(&mut self, action: Action) {
         let panel = &mut self.scratch.panel;
         match action {
             Action::ToggleScratchpad => {
                 if !panel.visible {
                     panel.visible = true;
-                    self.scratch_focus(true);
+                    self.focus_scratchpad(true);
                     self.apply_layout();
-                } else if panel.focused {
+                } else if self.focus.is_scratchpad() {
                     panel.visible = false;
-                    self.scratch_focus(false);
+                    self.focus_scratchpad(false);
                     self.apply_layout();
                 } else {
-                    self.scratch_focus(true);
+                    self.focus_scratchpad(true);
                 }
             }
             Action::ScratchCopy => self.scratch_copy(),
@@ -169,7 +144,7 @@ impl App {
                     self.apply_layout();
                 }
                 self.scratch.panel.search_start_or_next();
-                self.scratch_focus(true);
+                self.focus_scratchpad(true);
             }
             Action::ScratchGrow | Action::ScratchShrink => {
                 panel.resize(action == Action::ScratchGrow);
@@ -179,9 +154,8 @@ impl App {
                 panel.toggle_placement();
                 self.apply_layout();
             }
-            _ => return false,
+            other => unreachable!("{other:?} is not a scratchpad action"),
         }
-        true
     }
 
     fn scratch_copy(&mut self) {
@@ -212,7 +186,7 @@ impl App {
                     self.scratch.panel.visible = true;
                     self.apply_layout();
                 }
-                self.scratch_focus(true);
+                self.focus_scratchpad(true);
                 self.scratch_insert(&text);
             }
             _ => self.set_notice(
@@ -227,14 +201,14 @@ impl App {
         let rect = self.scratch_rect();
         if !rect.contains(Position::new(mouse.column, mouse.row)) {
             if let MouseEventKind::Down(_) = mouse.kind
-                && self.scratch.panel.focused
+                && self.focus.is_scratchpad()
             {
-                self.scratch_focus(false);
+                self.focus_scratchpad(false);
             }
             return false;
         }
         match mouse.kind {
-            MouseEventKind::Down(MouseButton::Left) => self.scratch_focus(true),
+            MouseEventKind::Down(MouseButton::Left) => self.focus_scratchpad(true),
             MouseEventKind::ScrollUp => self.scratch.panel.scroll(-3),
             MouseEventKind::ScrollDown => self.scratch.panel.scroll(3),
             _ => {}

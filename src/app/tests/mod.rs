@@ -96,7 +96,7 @@ fn help_lists_the_keymap_and_any_key_closes_it() {
     let mut h = two_panes();
     h.keys("ctrl-] ?");
     let screen = h.wait_for("after the prefix ctrl-]");
-    assert!(screen.contains("focus pane 1"), "{screen}");
+    assert!(screen.contains("1-9         focus pane N"), "{screen}");
     h.type_text("q");
     h.wait_for_gone("after the prefix ctrl-]");
     // The key that closed help went nowhere else.
@@ -163,4 +163,19 @@ fn the_host_resizing_resizes_every_pane() {
     assert_ne!(before, after);
     assert_eq!(h.rows().len(), 40);
     assert!(h.screen().contains("AAA"));
+}
+
+#[test]
+fn copy_mode_selects_and_copies_a_line_then_leaves() {
+    let mut h = Harness::start(&["--pane", "a=printf 'alpha\\nbeta\\n'; exec cat"]);
+    h.wait_for("beta");
+    h.keys("ctrl-] [ k k V y");
+    let status = status_line(&h);
+    assert!(status.contains("copied"), "{status}");
+    assert!(!h.screen().contains("· copy"), "{}", h.screen());
+    // Without a selection, y only says so and copy mode stays.
+    h.keys("ctrl-] [ y");
+    let status = status_line(&h);
+    assert!(status.contains("nothing selected"), "{status}");
+    assert!(h.screen().contains("· copy"), "{}", h.screen());
 }
