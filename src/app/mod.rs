@@ -24,11 +24,11 @@ mod tests;
 
 use focus::Focus;
 
+pub use crate::scratchpad::sync::ScratchEvent;
 pub use attention::NotifyConfig;
 pub use person::Person;
 pub use recording::RecordConfig;
 pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
-pub use scratch_panel::ScratchEvent;
 
 use std::time::{Duration, Instant};
 
@@ -184,7 +184,7 @@ pub struct App {
     /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
     host_out: Vec<u8>,
     review: Option<review::Review>,
-    scratch: scratch_panel::Scratch,
+    scratch: crate::scratchpad::sync::Scratchpad,
     persist: persist::Persist,
 }
 
@@ -511,7 +511,7 @@ impl App {
         let started = resumed
             .and_then(|r| now.checked_sub(Duration::from_secs_f64(r.budget.seconds.max(0.0))))
             .unwrap_or(now);
-        let mut scratch = scratch_panel::Scratch::new(config.scratchpad, &session.dir);
+        let mut scratch = crate::scratchpad::sync::Scratchpad::new(config.scratchpad, &session.dir);
         if let Some(r) = resumed {
             scratch.panel.visible = r.scratchpad.visible;
             scratch.panel.placement = r.scratchpad.placement;

@@ -1,91 +1,16 @@
-//! The scratchpad panel in the running app: its state, the keys while it has the
-//! keyboard, its actions (show, copy, paste, search, size), the mouse over it, and
-//! where it is drawn. Saving and the agents' requests are in `scratch_sync`.
-
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::time::Instant;
+//! The scratchpad panel in the running app: the keys while it has the keyboard, its
+//! actions (show, copy, paste, search, size), the mouse over it, and where it is drawn.
+//! The text and its file belong to [`crate::scratchpad::sync::Scratchpad`].
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use tokio::sync::mpsc::UnboundedSender;
 
 use super::{App, Mode};
 use crate::action::Action;
 use crate::clipboard::Copied;
 use crate::keymap::{Chord, Mode as KeyMode};
-use crate::scratchpad::panel::{Changer, Panel};
-use crate::scratchpad::store::{self, Done, FileMeta};
-use crate::scratchpad::summarize::SummaryError;
-use crate::scratchpad::{self, ARCHIVE_NAME, FILE_NAME, Settings};
-
-/// News for the app from the scratchpad's threads.
-#[derive(Debug)]
-pub enum ScratchEvent {
-    Store(Done),
-    Summary {
-        marker: String,
-        result: Result<String, SummaryError>,
-    },
-}
-
-pub(super) struct Scratch {
-    pub(super) panel: Panel,
-    pub(super) settings: Settings,
-    pub(super) path: PathBuf,
-    pub(super) archive: PathBuf,
-    pub(super) tx: Option<UnboundedSender<ScratchEvent>>,
-    pub(super) worker: Option<store::Worker>,
-    /// The text the file holds, as far as we know: the base of every merge.
-    pub(super) saved: String,
-    pub(super) saved_meta: Option<FileMeta>,
-    /// The save on its way to the disk: its tag and text.
-    pub(super) in_flight: Option<(u64, String)>,
-    pub(super) next_tag: u64,
-    /// First and last unsaved change.
-    pub(super) pending: Option<(Instant, Instant)>,
-    pub(super) last_disk_check: Option<Instant>,
-    /// A look at the file that output asked for while it was too soon after the last.
-    pub(super) disk_check_due: Option<Instant>,
-    pub(super) summarizing: bool,
-    /// What each pane last read through the socket: the base of its next write.
-    pub(super) reads: HashMap<String, String>,
-    /// The last save error told to the person, so each is told once.
-    pub(super) told: Option<String>,
-}
-
-impl Scratch {
-    pub(super) fn new(settings: Settings, session_dir: &std::path::Path) -> Scratch {
-        Scratch {
-            panel: Panel::new(),
-            settings,
-            path: session_dir.join(FILE_NAME),
-            archive: session_dir.join(ARCHIVE_NAME),
-            tx: None,
-            worker: None,
-            saved: String::new(),
-            saved_meta: None,
-            in_flight: None,
-            next_tag: 1,
-            pending: None,
-            last_disk_check: None,
-            disk_check_due: None,
-            summarizing: false,
-            reads: HashMap::new(),
-            told: None,
-        }
-    }
-
-    pub(super) fn path(&self) -> &std::path::Path {
-        &self.path
-    }
-
-    /// The panes' share of `area`, and the panel's.
-    pub(super) fn split(&self, area: Rect) -> (Rect, Rect) {
-        self.panel.split(area)
-    }
-}
+use crate::scratchpad::panel::Changer;
 
 impl App {
     /// A key while the panel has the keyboard.
@@ -114,9 +39,14 @@ impl App {
 
     /// A bracketed paste while the panel has the keyboard.
     pub(super) fn scratch_insert(&mut self, text: &str) {
-        if self.scratch.panel.insert(&scratchpad::clean(text)) {
-            self.scratch_changed(Changer::Person);
-        }
+        self.scratch.insert(text);
+        self.scratch_news();
+    }
+
+    /// The person changed the text.
+    fn scratch_changed(&mut self, who: Changer) {
+        self.scratch.changed(who);
+        self.scratch_news();
     }
 
     /// The scratchpad's actions.

@@ -7,6 +7,7 @@
 //!   agent changes the text.
 //! - [`store`]: atomic saves and archive appends, on a worker thread.
 //! - [`summarize`]: the optional command that summarises compacted text.
+//! - [`sync`]: the [`sync::Scratchpad`] itself, the panel and its file kept in step.
 
 pub mod compact;
 pub mod durable;
@@ -14,6 +15,7 @@ pub mod merge;
 pub mod panel;
 pub mod store;
 pub mod summarize;
+pub mod sync;
 
 use std::time::Duration;
 
