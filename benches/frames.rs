@@ -12,12 +12,12 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rallish_tui::layout::{self, LayoutKind};
 use rallish_tui::pane::Emulator;
 use rallish_tui::pane::emulator::Damage;
-use rallish_tui::theme::Theme;
 use rallish_tui::ui::canvas::Canvas;
+use rallish_tui::ui::layout::{self, LayoutKind};
 use rallish_tui::ui::screen::{draw_screen, draw_stretch};
+use rallish_tui::ui::theme::Theme;
 use rallish_tui::ui::{self, BatonBadge, PaneFrame};
 use ratatui::backend::{Backend as _, CrosstermBackend};
 use ratatui::buffer::Buffer;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::layout::LayoutKind;
+use crate::ui::layout::LayoutKind;
 
 #[derive(Debug, Parser)]
 #[command(

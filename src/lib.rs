@@ -7,53 +7,40 @@ compile_error!(
      groups. On Windows, run it inside WSL (Windows Subsystem for Linux)."
 );
 
-pub mod action;
-pub mod activity;
 pub mod agents;
 pub mod app;
-pub mod baton;
-pub mod check;
 pub mod cli;
-pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod control;
-pub mod delivery;
-pub mod demo_agent;
-pub mod doctor;
-pub mod host_colours;
-pub mod host_palette;
-pub mod keymap;
-pub mod layout;
+pub mod host;
+pub mod input;
 pub mod local_time;
 pub mod logging;
-pub mod note;
 pub mod pane;
-pub mod paths;
 pub mod preset;
-pub mod rally_end;
+pub mod rally;
 pub mod recorder;
-pub mod resume;
-pub mod review;
 pub mod scratchpad;
-pub mod scrollback;
 pub mod session;
-pub mod terminal;
-pub mod theme;
-pub mod toml_source;
 pub mod ui;
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
+use crate::config::paths;
+use crate::rally::{baton, end as rally_end, note, review};
+use crate::session::resume;
+use crate::ui::layout;
+
 use crate::app::{AppConfig, NotifyConfig, RecordConfig};
 use crate::cli::RallyArgs;
 use crate::config::{Config, Found};
-use crate::keymap::Keymap;
+use crate::input::keymap::Keymap;
 use crate::pane::PaneSpec;
 use crate::preset::Preset;
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// Checks every input, then runs the rally. Errors here happen before the screen is
 /// touched, so they print plainly (and the binary exits 2).

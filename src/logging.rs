@@ -12,7 +12,7 @@ const LOG_QUEUE_LINES: usize = 1024;
 /// lines are written. Level from `RALLISH_LOG` (e.g. `debug`), else `level` (the
 /// config's `log_level`).
 pub fn init(dir: &Path, level: &str) -> Option<WorkerGuard> {
-    crate::paths::private_dir(dir).ok()?;
+    crate::config::paths::private_dir(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, "rallish-tui.log");
     // The default queue holds 128,000 lines, allocated and touched up front: ~4 MB of
     // RSS and ~5 ms of page faults at start-up, for a log that writes a few lines a

@@ -37,21 +37,21 @@ fn main() -> ExitCode {
         Some(Command::Status { json }) => exit(rallish_tui::control::client::status(json)),
         Some(Command::Scratch { command }) => exit(rallish_tui::commands::scratch(command)),
         Some(Command::Hook { event }) => exit(hook(event)),
-        Some(Command::Sessions) => exit(rallish_tui::resume::list_command()),
+        Some(Command::Sessions) => exit(rallish_tui::session::resume::list_command()),
         Some(Command::DemoAgent {
             name,
             work_ms,
             no_pass,
         }) => {
-            let options = rallish_tui::demo_agent::DemoOptions {
+            let options = rallish_tui::commands::demo_agent::DemoOptions {
                 work_ms,
                 auto_pass: !no_pass,
             };
-            exit(rallish_tui::demo_agent::run(&name, options))
+            exit(rallish_tui::commands::demo_agent::run(&name, options))
         }
         Some(Command::Presets { command }) => exit(rallish_tui::commands::presets(&command)),
-        Some(Command::Check { files }) => exit(rallish_tui::check::run(&files)),
-        Some(Command::Doctor { json }) => exit(rallish_tui::doctor::run(json)),
+        Some(Command::Check { files }) => exit(rallish_tui::commands::check::run(&files)),
+        Some(Command::Doctor { json }) => exit(rallish_tui::commands::doctor::run(json)),
         Some(Command::Config { command }) => exit(rallish_tui::commands::config(&command)),
         Some(Command::Completions { shell }) => exit(rallish_tui::commands::completions(shell)),
         None => match rallish_tui::start(cli.rally) {

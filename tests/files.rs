@@ -8,10 +8,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{TempDir, binary};
-use rallish_tui::check::{self, Kind};
-use rallish_tui::keymap::Keymap;
+use rallish_tui::commands::check::{self, Kind};
+use rallish_tui::input::keymap::Keymap;
 use rallish_tui::preset::Preset;
-use rallish_tui::theme::Theme;
+use rallish_tui::ui::theme::Theme;
 
 fn toml_files(dir: &str) -> Vec<(String, std::path::PathBuf)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);

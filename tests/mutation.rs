@@ -10,9 +10,9 @@ mod common;
 use common::rng::Rng;
 use rallish_tui::config::Config;
 use rallish_tui::control::protocol::parse_request;
-use rallish_tui::keymap::Keymap;
+use rallish_tui::input::keymap::Keymap;
 use rallish_tui::preset::Preset;
-use rallish_tui::theme::Theme;
+use rallish_tui::ui::theme::Theme;
 
 const INTERESTING: &[&[u8]] = &[
     b"\"",

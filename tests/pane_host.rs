@@ -201,8 +201,8 @@ fn a_host_without_truecolor_gets_256_colours_only_and_children_see_its_colorterm
     );
     tui.wait_for_text("ON BLUE C=[] P=[]");
     let colours = sgr_colours(&tui.raw_output());
-    let orange = rallish_tui::host_colours::nearest_256(255, 128, 0);
-    let blue = rallish_tui::host_colours::nearest_256(10, 20, 200);
+    let orange = rallish_tui::host::colours::nearest_256(255, 128, 0);
+    let blue = rallish_tui::host::colours::nearest_256(10, 20, 200);
     assert!(colours.contains(&format!("38;5;{orange}")), "{colours:?}");
     assert!(colours.contains(&format!("48;5;{blue}")), "{colours:?}");
     let direct: Vec<_> = colours.iter().filter(|c| c.contains(";2;")).collect();

@@ -6,10 +6,10 @@
 //!   asks as the user configured.
 //! - `--settings` with hooks that call `rallish-tui hook`: `UserPromptSubmit` says a
 //!   prompt was taken (so a note that went in is known to have arrived, see
-//!   [`crate::delivery`]), `Stop` that the turn ended (with the last message, which
+//!   [`crate::rally::delivery`]), `Stop` that the turn ended (with the last message, which
 //!   `on_turn_end = "pass"` hands on), `PermissionRequest` that it shows a permission
 //!   prompt (at once; its `Notification` for one comes seconds later) and `Notification`
-//!   that it waits on a dialog or has waited for input (see [`crate::activity`]). Ours
+//!   that it waits on a dialog or has waited for input (see [`crate::pane::activity`]). Ours
 //!   decide nothing: claude asks the person as it would without them. claude merges these
 //!   with the user's own settings and hooks; it does not replace them.
 

@@ -1,6 +1,6 @@
 //! Scroll / copy mode on one pane (`ctrl-] [`), holder or not: a cursor over the pane's
 //! history, incremental search with every match highlighted, character and line
-//! selections copied through [`crate::clipboard`]. A mouse drag selects in any mode.
+//! selections copied through [`crate::host::clipboard`]. A mouse drag selects in any mode.
 //!
 //! The view itself is the emulator's view offset, so the border's `[-N/M]` indicator and
 //! the wheel work the same in and out of copy mode. Positions are history
@@ -12,15 +12,15 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use super::{App, Mode};
-use crate::action::Action;
-use crate::clipboard::Copied;
-use crate::keymap::Keymap;
-use crate::keymap::{Chord, Mode as KeyMode};
-use crate::layout::Divider;
+use crate::host::clipboard::Copied;
+use crate::input::action::Action;
+use crate::input::keymap::Keymap;
+use crate::input::keymap::{Chord, Mode as KeyMode};
+use crate::pane::history::{self, History, LineId, Match, View};
 use crate::pane::{Emulator, PaneId};
-use crate::scrollback::{self, History, LineId, Match, View};
-use crate::theme::Theme;
+use crate::ui::layout::Divider;
 use crate::ui::marks::Marks;
+use crate::ui::theme::Theme;
 
 /// A cell of a pane's history: (line, column).
 type Spot = (LineId, u16);
@@ -145,8 +145,7 @@ impl CopyMode {
             Action::CursorRight => self.move_cursor(emulator, line, (col + 1).min(last_col)),
             Action::LineStart => self.move_cursor(emulator, line, 0),
             Action::LineEnd => {
-                let end =
-                    visible_line(emulator, line).map_or(0, |text| scrollback::text_end(&text));
+                let end = visible_line(emulator, line).map_or(0, |text| history::text_end(&text));
                 self.move_cursor(emulator, line, end.saturating_sub(1));
             }
             Action::PageUp => {
@@ -276,7 +275,7 @@ impl CopyMode {
     /// direction (wrapping); the view goes back there while nothing matches.
     fn search_as_typed(&mut self, emulator: &mut Emulator, prompt: &mut Prompt) {
         let search = &mut prompt.search;
-        search.matches = scrollback::search(&prompt.history, &search.query);
+        search.matches = history::search(&prompt.history, &search.query);
         search.searched = prompt.history.lines.len();
         let (from, offset) = prompt.origin;
         search.current = pick(&search.matches, from, search.backward, true);

@@ -1,12 +1,12 @@
-//! Handoff notes on their way into panes: the app side of [`crate::delivery`]. Notes are
+//! Handoff notes on their way into panes: the app side of [`crate::rally::delivery`]. Notes are
 //! queued here, go in when their pane is ready, and what became of each is told to the
 //! person and written to `log.jsonl`.
 
 use std::time::Instant;
 
 use super::App;
-use crate::delivery::{Delivery, Readiness, Step};
 use crate::pane::PaneId;
+use crate::rally::delivery::{Delivery, Readiness, Step};
 use crate::session::{LogLine, unix_now};
 
 /// One pane's inbox: the note on its way in, and what decides when it may go.
@@ -52,7 +52,7 @@ impl App {
         self.activity[pane].typed();
         let inbox = &mut self.inboxes[pane];
         let had = inbox.draft;
-        inbox.draft = crate::delivery::draft_after(bytes, had);
+        inbox.draft = crate::rally::delivery::draft_after(bytes, had);
         if had && !inbox.draft {
             self.drive_delivery(pane, Instant::now());
         }
@@ -128,7 +128,7 @@ impl App {
                 enter_after,
             } => {
                 // The mode the delay was chosen for, not a second reading of it.
-                let injection = crate::note::injection(&text, bracketed);
+                let injection = crate::rally::note::injection(&text, bracketed);
                 if injection.body.is_empty() {
                     self.panes[pane].write(injection.enter);
                 } else {

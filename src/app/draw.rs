@@ -6,15 +6,15 @@ use ratatui::Terminal;
 use ratatui::layout::Rect;
 
 use super::{App, Layers, Mode, overlay};
-use crate::action::Action;
-use crate::host_colours::{self, ColourDepth};
-use crate::keymap::Mode as KeyMode;
-use crate::layout;
+use crate::host::backend::Host;
+use crate::host::colours::{self, ColourDepth};
+use crate::host::terminal::{BEGIN_SYNC, END_SYNC};
+use crate::input::action::Action;
+use crate::input::keymap::Mode as KeyMode;
 use crate::pane::emulator::Damage;
-use crate::rally_end::{EndReason, minutes};
-use crate::terminal::{BEGIN_SYNC, END_SYNC};
+use crate::rally::end::{EndReason, minutes};
 use crate::ui::canvas::Canvas;
-use crate::ui::host::Host;
+use crate::ui::layout;
 use crate::ui::screen::{LinkRun, cursor_position, draw_stretch, draw_view};
 use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
 
@@ -138,7 +138,7 @@ impl App {
                 None => skipped = true,
             }
             let mut state = match self.activity[id].state(now) {
-                crate::activity::State::Exited => pane.status().label(),
+                crate::pane::activity::State::Exited => pane.status().label(),
                 activity => match self.activity[id].spinner(now) {
                     Some(spinner) => format!("{} {spinner}", activity.name()),
                     None => activity.name().to_string(),
@@ -196,7 +196,7 @@ impl App {
         // Last, so that nothing drawn (pane, theme or overlay) escapes it.
         if self.host_colours == ColourDepth::Palette256 {
             for (_, _, cell) in &mut updates {
-                host_colours::fit_cell(cell);
+                colours::fit_cell(cell);
             }
         }
         let links = link_cells(canvas.buffer_mut(), &links);

@@ -9,12 +9,12 @@ use ratatui::layout::{Position, Rect};
 
 use super::overlay::{Outcome, Overlay};
 use super::{App, Mode};
-use crate::action::{Action, Group};
-use crate::baton::{Event as BatonEvent, PassedBy};
-use crate::keymap::{Chord, Mode as KeyMode};
-use crate::layout;
+use crate::input::action::{Action, Group};
+use crate::input::keymap::{Chord, Mode as KeyMode};
 use crate::pane::PaneId;
 use crate::pane::keys::{self, InputModes};
+use crate::rally::baton::{Event as BatonEvent, PassedBy};
+use crate::ui::layout;
 
 /// Lines the mouse wheel scrolls a pane's history.
 const WHEEL_LINES: usize = 3;
@@ -297,7 +297,7 @@ impl App {
             }
             Action::CycleLayout => {
                 self.layout = self.layout.next();
-                self.splits = crate::layout::Splits::default();
+                self.splits = crate::ui::layout::Splits::default();
                 self.zoomed = false;
                 self.apply_layout();
                 self.set_notice(format!("layout: {}", self.layout.name()));

@@ -2,22 +2,22 @@
 //! an `Action` or bytes for the holder's child; pane output marks the screen dirty; a
 //! dirty screen is drawn at most once per frame, and an idle app never wakes.
 
-mod attention;
+mod activity;
+mod baton;
 mod copy_mode;
 mod delivery;
 mod draw;
-mod ending;
+mod end;
 mod focus;
 mod input;
 mod overlay;
-mod persist;
 mod person;
-mod rally;
 mod recording;
 mod resize;
 mod review;
 mod scratch_panel;
 mod scratch_sync;
+mod session;
 mod signals;
 #[cfg(test)]
 mod tests;
@@ -25,7 +25,7 @@ mod tests;
 use focus::Focus;
 
 pub use crate::scratchpad::sync::ScratchEvent;
-pub use attention::NotifyConfig;
+pub use activity::NotifyConfig;
 pub use person::Person;
 pub use recording::RecordConfig;
 pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
@@ -41,18 +41,18 @@ use ratatui::layout::Rect;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::baton::{Baton, Routing};
 use crate::control::server::ControlRequest;
-use crate::keymap::Keymap;
-use crate::layout::{self, LayoutKind};
+use crate::host::backend::Host;
+use crate::host::terminal::{HostWriter, TerminalGuard};
+use crate::input::keymap::Keymap;
 use crate::pane::{Pane, PaneId, PaneSignal, PaneSpec};
-use crate::rally_end::{EndReason, Rules};
+use crate::rally::baton::{Baton, Routing};
+use crate::rally::end::{EndReason, Rules};
 use crate::session::Session;
-use crate::terminal::{HostWriter, TerminalGuard};
-use crate::theme::Theme;
 use crate::ui::StatusLine;
 use crate::ui::canvas::Canvas;
-use crate::ui::host::Host;
+use crate::ui::layout::{self, LayoutKind};
+use crate::ui::theme::Theme;
 
 /// Shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -102,7 +102,7 @@ pub struct AppConfig {
 pub struct SessionStart {
     pub resuming: bool,
     /// For a new session, its static part (panes, rules); resuming, all of it.
-    pub record: crate::resume::SessionRecord,
+    pub record: crate::session::resume::SessionRecord,
 }
 
 /// What the keyboard is doing right now, under any overlay.
@@ -128,7 +128,7 @@ pub struct App {
     splits: layout::Splits,
     /// A mouse drag in progress (a divider, or a selection).
     drag: Option<copy_mode::Drag>,
-    clipboard: crate::clipboard::Clipboard,
+    clipboard: crate::host::clipboard::Clipboard,
     zoomed: bool,
     focus: Focus,
     baton: Baton,
@@ -139,7 +139,7 @@ pub struct App {
     keymap: Keymap,
     theme: Theme,
     /// What the host terminal shows; frames are fitted to it before they go out.
-    host_colours: crate::host_colours::ColourDepth,
+    host_colours: crate::host::colours::ColourDepth,
     note_template: String,
     kickoff: Option<String>,
     pass_command: String,
@@ -155,7 +155,7 @@ pub struct App {
     ended: Option<EndReason>,
     /// The turn already flagged as over its timeout.
     overdue_turn: Option<u32>,
-    checks: ending::Checks,
+    checks: end::Checks,
     session: Session,
     socket_path: std::path::PathBuf,
     /// Where passes from sandboxed agents wait (see [`crate::control::spool`]).
@@ -179,13 +179,13 @@ pub struct App {
     full_redraw: bool,
     /// Recorder trouble already reported, so each problem is told once.
     recorder_trouble: Option<String>,
-    activity: Vec<crate::activity::Activity>,
+    activity: Vec<crate::pane::activity::Activity>,
     notify: NotifyConfig,
     /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
     host_out: Vec<u8>,
     review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
-    persist: persist::Persist,
+    persist: session::Persist,
 }
 
 /// What decides whether a frame can keep the last one's picture: where the panes are,
@@ -217,8 +217,8 @@ pub(super) enum Input {
     Terminal(crossterm::event::Event),
     Pane(PaneSignal),
     Control(ControlRequest),
-    CheckDone(ending::CheckDone),
-    DiffDone(crate::review::DiffDone),
+    CheckDone(end::CheckDone),
+    DiffDone(crate::rally::review::DiffDone),
     Scratch(ScratchEvent),
     /// The moment [`App::next_wakeup`] asked for has come.
     Timer,
@@ -229,8 +229,8 @@ pub(super) enum Input {
 pub(super) struct Channels {
     pane: mpsc::UnboundedReceiver<PaneSignal>,
     control: mpsc::Receiver<ControlRequest>,
-    check: mpsc::UnboundedReceiver<ending::CheckDone>,
-    diff: mpsc::UnboundedReceiver<crate::review::DiffDone>,
+    check: mpsc::UnboundedReceiver<end::CheckDone>,
+    diff: mpsc::UnboundedReceiver<crate::rally::review::DiffDone>,
     scratch: mpsc::UnboundedReceiver<ScratchEvent>,
 }
 
@@ -238,8 +238,8 @@ pub(super) struct Channels {
 pub(super) struct Senders {
     pane: mpsc::UnboundedSender<PaneSignal>,
     control: mpsc::Sender<ControlRequest>,
-    check: mpsc::UnboundedSender<ending::CheckDone>,
-    diff: mpsc::UnboundedSender<crate::review::DiffDone>,
+    check: mpsc::UnboundedSender<end::CheckDone>,
+    diff: mpsc::UnboundedSender<crate::rally::review::DiffDone>,
     scratch: mpsc::UnboundedSender<ScratchEvent>,
 }
 
@@ -272,7 +272,7 @@ impl Channels {
 pub(super) type StopReason = &'static str;
 
 async fn run_async(config: AppConfig) -> anyhow::Result<()> {
-    let state_dir = crate::paths::state_dir();
+    let state_dir = crate::config::paths::state_dir();
     let session = if config.session.resuming {
         let id = &config.session.record.id;
         Session::open(&state_dir, id).with_context(|| format!("opening session {id}"))?
@@ -300,8 +300,8 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         &senders,
     )?;
     let guard = TerminalGuard::enter().context("preparing the terminal")?;
-    crate::pane::emulator::set_host_colours(crate::host_palette::ask(
-        crate::host_palette::TIME_LIMIT,
+    crate::pane::emulator::set_host_colours(crate::host::palette::ask(
+        crate::host::palette::TIME_LIMIT,
     ));
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     app.open_scratchpad(senders.scratch.clone());
@@ -315,7 +315,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let hangup = crate::terminal::hangup();
+    let hangup = crate::host::terminal::hangup();
     let stop = async move {
         tokio::select! {
             _ = sigterm.recv() => "SIGTERM",
@@ -351,7 +351,7 @@ pub(super) enum Ended {
 /// Says why the loop lost its terminal. Input, drawing and the hangup watcher race to
 /// notice a terminal that went away; whichever wins, a hangup is logged as one.
 fn log_terminal_gone(what: &str, err: &dyn std::fmt::Display) {
-    if crate::terminal::wait_for_hangup(Some(Duration::ZERO)) {
+    if crate::host::terminal::wait_for_hangup(Some(Duration::ZERO)) {
         tracing::info!("the terminal hung up");
     } else {
         tracing::warn!(%err, "{what}");
@@ -479,7 +479,7 @@ impl App {
         size: Rect,
         senders: &Senders,
     ) -> anyhow::Result<App> {
-        let checks = ending::Checks::new(senders.check.clone());
+        let checks = end::Checks::new(senders.check.clone());
         let diff_tx = senders.diff.clone();
         let pane_tx = &senders.pane;
         let layout = config
@@ -505,7 +505,7 @@ impl App {
             review::Review::start(review, diff_tx)
         });
         if resumed.is_some_and(|r| r.paused) {
-            let _ = baton.apply(crate::baton::Event::Pause, now);
+            let _ = baton.apply(crate::rally::baton::Event::Pause, now);
         }
         // A resumed rally's deadline counts the time its earlier runs used.
         let started = resumed
@@ -517,7 +517,7 @@ impl App {
             scratch.panel.placement = r.scratchpad.placement;
             scratch.panel.percent = r.scratchpad.percent;
         }
-        let persist = persist::Persist::new(config.session.record, &session.id, now);
+        let persist = session::Persist::new(config.session.record, &session.id, now);
         let spool_dir = crate::control::spool::create(&session.id)
             .inspect_err(|err| tracing::warn!(%err, "no spool for sandboxed agents' passes"))
             .ok();
@@ -530,7 +530,7 @@ impl App {
             layout,
             splits: layout::Splits::default(),
             drag: None,
-            clipboard: crate::clipboard::Clipboard::new(config.clipboard),
+            clipboard: crate::host::clipboard::Clipboard::new(config.clipboard),
             zoomed: false,
             focus: Focus::Pane(config.first),
             baton,
@@ -539,7 +539,7 @@ impl App {
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
-            host_colours: crate::host_colours::ColourDepth::of_host(),
+            host_colours: crate::host::colours::ColourDepth::of_host(),
             note_template: config.note_template,
             kickoff: config.task.clone(),
             pass_command: config.pass_command,
@@ -569,7 +569,10 @@ impl App {
             pane_recordings: Vec::new(),
             full_redraw: false,
             recorder_trouble: None,
-            activity: vec![crate::activity::Activity::new(config.idle_after); config.panes.len()],
+            activity: vec![
+                crate::pane::activity::Activity::new(config.idle_after);
+                config.panes.len()
+            ],
             notify: config.notify,
             host_out: Vec::new(),
             review,

@@ -8,11 +8,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
-use crate::action::Action;
-use crate::keymap::{Chord, Keymap, Mode as KeyMode};
+use crate::input::action::Action;
+use crate::input::keymap::{Chord, Keymap, Mode as KeyMode};
 use crate::pane::PaneId;
-use crate::theme::Theme;
 use crate::ui;
+use crate::ui::theme::Theme;
 
 pub(super) enum Overlay {
     /// Every binding of the keymap; any key closes it.

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use super::App;
 use super::overlay::{NoteEditor, Overlay};
-use crate::baton::{Event as BatonEvent, PassedBy};
 use crate::pane::PaneId;
+use crate::rally::baton::{Event as BatonEvent, PassedBy};
 use crate::session::{LogLine, unix_now};
 
 /// The person's seat, by pane index.
@@ -44,7 +44,7 @@ impl App {
         };
         let from_name = self.panes[from].name.clone();
         let to_name = self.panes[to].name.clone();
-        let note = crate::note::sanitize(&note);
+        let note = crate::rally::note::sanitize(&note);
         self.mark(&format!(
             "turn {}: {from_name} -> {person}",
             self.baton.turn()

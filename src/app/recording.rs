@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::host::terminal::Tap;
 use crate::recorder::{CastFormat, CastMeta, Recorder};
-use crate::terminal::Tap;
 
 /// What the person asked to record.
 #[derive(Debug, Clone, Default)]

@@ -5,8 +5,8 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::App;
 use super::copy_mode::Drag;
-use crate::action::Action;
-use crate::layout::{self, Axis, Divider};
+use crate::input::action::Action;
+use crate::ui::layout::{self, Axis, Divider};
 
 /// Cells one key press moves a divider.
 const STEP: u16 = 2;

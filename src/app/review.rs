@@ -1,5 +1,5 @@
 //! The pair review in the running app: each turn's start is recorded, and a handoff note
-//! waits for the turn's diff (computed on [`crate::review`]'s worker) before it is typed
+//! waits for the turn's diff (computed on [`crate::rally::review`]'s worker) before it is typed
 //! into the next holder. The diff pane, if any, is shown the same diff.
 
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
 use crate::pane::PaneId;
-use crate::review::{Changes, DiffDone, Reviewer};
+use crate::rally::review::{Changes, DiffDone, Reviewer};
 
 /// What the rally's review needs from the preset.
 #[derive(Debug, Clone)]

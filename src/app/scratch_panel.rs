@@ -7,9 +7,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use super::{App, Mode};
-use crate::action::Action;
-use crate::clipboard::Copied;
-use crate::keymap::{Chord, Mode as KeyMode};
+use crate::host::clipboard::Copied;
+use crate::input::action::Action;
+use crate::input::keymap::{Chord, Mode as KeyMode};
 use crate::scratchpad::panel::Changer;
 
 impl App {

@@ -13,7 +13,7 @@ use crate::scratchpad::sync::ScratchEvent;
 impl App {
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
-        store::remove_stale_temps(&self.session.dir.join(crate::resume::FILE_NAME));
+        store::remove_stale_temps(&self.session.dir.join(crate::session::resume::FILE_NAME));
         self.scratch.open(tx, &self.theme);
     }
 

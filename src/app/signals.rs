@@ -1,5 +1,5 @@
 //! What agents say about themselves, in the running app: a hook's word moves the pane's
-//! [`crate::activity`] state, every state change goes to `log.jsonl`, a permission prompt
+//! [`crate::pane::activity`] state, every state change goes to `log.jsonl`, a permission prompt
 //! asks for the person, and a turn that ends without a pass is flagged or passed on
 //! (`on_turn_end`).
 
@@ -8,11 +8,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::App;
-use crate::activity::{Attention, Signal, Transition};
-use crate::baton::PassedBy;
 use crate::control::protocol::HookEvent;
 use crate::pane::PaneId;
-use crate::rally_end::OnTurnEnd;
+use crate::pane::activity::{Attention, Signal, Transition};
+use crate::rally::baton::PassedBy;
+use crate::rally::end::OnTurnEnd;
 use crate::session::unix_now;
 
 /// A `log.jsonl` line for one pane's state change.
@@ -41,7 +41,7 @@ impl App {
         let now = Instant::now();
         let note = self.last_note(id);
         if let (Some(input), Some(note)) = (&input, note)
-            && crate::note::embeds(input, note)
+            && crate::rally::note::embeds(input, note)
         {
             // A turn around the note, not the note's own: codex makes the thread's
             // title from the first prompt in a hidden turn, and says when that ends.
@@ -49,7 +49,7 @@ impl App {
             return;
         }
         let answered_note = match (&input, note) {
-            (Some(input), Some(note)) => crate::note::same_text(input, note),
+            (Some(input), Some(note)) => crate::rally::note::same_text(input, note),
             _ => true,
         };
         if event == HookEvent::TurnEnded && input.is_some() && answered_note {

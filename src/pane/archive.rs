@@ -22,7 +22,7 @@ pub struct Archive {
     rows: VecDeque<ArchivedRow>,
     capacity: usize,
     /// Rows that fell off the top (or were erased) so far: what numbers history lines
-    /// (see [`crate::scrollback::LineId`]).
+    /// (see [`crate::pane::history::LineId`]).
     dropped: u64,
 }
 

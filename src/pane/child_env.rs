@@ -1,7 +1,7 @@
 //! The environment a hosted child starts with. It runs in this app's emulator, not in
 //! the person's terminal, so what names that terminal is taken away; what says how many
 //! colours the person sees (`COLORTERM`) is passed through as it is, since the frames
-//! are fitted to the host's depth anyway (see [`crate::host_colours`]).
+//! are fitted to the host's depth anyway (see [`crate::host::colours`]).
 
 use portable_pty::CommandBuilder;
 

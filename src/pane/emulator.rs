@@ -60,7 +60,7 @@ impl EventListener for Answers {
     }
 }
 
-/// The host terminal's own colours, when it told us (see [`crate::host_colours`]); the
+/// The host terminal's own colours, when it told us (see [`crate::host::colours`]); the
 /// children's OSC 10/11 queries get these, and no answer when unknown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HostColours {
@@ -687,7 +687,7 @@ impl Handler for Tap<'_> {
         let colour = match index {
             i if i == NamedColor::Foreground as usize => host.foreground,
             i if i == NamedColor::Background as usize => host.background,
-            i if i < 256 => Some(crate::host_colours::palette_rgb(i as u8)),
+            i if i < 256 => Some(crate::host::colours::palette_rgb(i as u8)),
             _ => None,
         };
         // Unknown colours are not answered (as tmux does): an invented answer makes a

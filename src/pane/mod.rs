@@ -2,9 +2,11 @@
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
 
+pub mod activity;
 pub mod archive;
 pub mod child_env;
 pub mod emulator;
+pub mod history;
 pub mod keys;
 pub mod priority;
 pub mod process_tree;

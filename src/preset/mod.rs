@@ -8,11 +8,11 @@ mod schema;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::baton::Routing;
+use crate::config::toml_source::{self, FileError, Source};
 use crate::config::{self, Found};
-use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
-use crate::toml_source::{self, FileError, Source};
+use crate::rally::baton::Routing;
+use crate::rally::end::{ExitCondition, OnTurnEnd, Rules};
+use crate::ui::layout::LayoutKind;
 
 pub use schema::check_role_name;
 

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 
 use super::{DIFF_PANE, Preset, Review, Role};
-use crate::baton::Routing;
-use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, OnTurnEnd};
-use crate::toml_source::{FileError, Keys, Source, quote_key};
+use crate::config::toml_source::{FileError, Keys, Source, quote_key};
+use crate::rally::baton::Routing;
+use crate::rally::end::{ExitCondition, OnTurnEnd};
+use crate::ui::layout::LayoutKind;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -372,7 +372,9 @@ pub(super) fn validate(
         summarize_command: file.scratchpad.summarize_command,
         layout: file.layout,
         review: file.review.map(|r| Review {
-            max_diff_lines: r.max_diff_lines.unwrap_or(crate::review::DEFAULT_MAX_LINES),
+            max_diff_lines: r
+                .max_diff_lines
+                .unwrap_or(crate::rally::review::DEFAULT_MAX_LINES),
             diff_pane: r.diff_pane,
         }),
     })

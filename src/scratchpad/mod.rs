@@ -61,7 +61,7 @@ impl Default for Settings {
 /// Text as the scratchpad keeps it: `\r\n` becomes `\n`, and escape sequences and other
 /// control characters (which an agent could send to mess with the screen) are dropped.
 pub fn clean(text: &str) -> String {
-    crate::note::sanitize(text)
+    crate::rally::note::sanitize(text)
 }
 
 /// One append as it lands in the file: `[HH:MM:SS author] first line`, the other lines

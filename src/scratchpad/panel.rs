@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::merge::{self, Hunk};
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// Where the panel goes relative to the panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

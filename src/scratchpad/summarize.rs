@@ -102,7 +102,7 @@ pub fn summarize(
         None => return Err(SummaryError::Failed(None)),
     }
     let text = String::from_utf8_lossy(&out);
-    let text = crate::note::sanitize(text.trim());
+    let text = crate::rally::note::sanitize(text.trim());
     if text.is_empty() {
         return Err(SummaryError::Empty);
     }

@@ -21,7 +21,7 @@ use super::store::{self, Done, FileMeta, Job};
 use super::summarize::{self, SummaryError};
 use super::{ARCHIVE_NAME, FILE_NAME, Settings, compact, merge};
 use crate::control::protocol::{ErrorCode, Response};
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// A save waits for this much quiet after the last change...
 const SAVE_QUIET: Duration = Duration::from_millis(200);

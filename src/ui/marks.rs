@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::scrollback::{LineId, View};
+use crate::pane::history::{LineId, View};
 
 /// Paints cells of history lines where they show in a pane's inner area.
 pub struct Marks<'a> {
@@ -44,7 +44,7 @@ mod tests {
 
     use super::*;
     use crate::pane::Emulator;
-    use crate::scrollback::{History, search};
+    use crate::pane::history::{History, search};
     use crate::ui::screen::draw_view;
 
     /// 5,000 numbered lines through a 10-row pane, as `seq 1 5000` would print them.

@@ -1,9 +1,10 @@
 //! Drawing only: every function here reads a view of the app and paints a buffer.
 
 pub mod canvas;
-pub mod host;
+pub mod layout;
 pub mod marks;
 pub mod screen;
+pub mod theme;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -11,7 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget};
 
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// A pane's place in the rally, as its border shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -213,7 +213,7 @@ impl Tui {
                     screen.lock().unwrap().process(&buf[..n]);
                     let mut raw = raw.lock().unwrap();
                     raw.extend_from_slice(&buf[..n]);
-                    // The host palette question (src/host_palette.rs), answered as a
+                    // The host palette question (src/host/palette.rs), answered as a
                     // terminal with that background would.
                     if let Some(background) = &background
                         && !answered

@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::super::{App, Channels, Input, Senders};
-use crate::keymap::Chord;
+use crate::input::keymap::Chord;
 
 /// How long a test waits for the screen to show what it expects.
 const PATIENCE: Duration = Duration::from_secs(10);

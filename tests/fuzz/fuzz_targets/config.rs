@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use rallish_tui::config::Config;
-use rallish_tui::keymap::{Chord, Keymap, Mode};
-use rallish_tui::theme::{SLOTS, Theme};
+use rallish_tui::input::keymap::{Chord, Keymap, Mode};
+use rallish_tui::ui::theme::{SLOTS, Theme};
 use rallish_tui_fuzz::assert_points_into;
 
 const ORIGIN: &str = "fuzz.toml";

@@ -1,6 +1,6 @@
 //! Checks the fuzz targets share.
 
-use rallish_tui::toml_source::FileError;
+use rallish_tui::config::toml_source::FileError;
 
 /// A fault in a file must point at a place in that file: the person is told
 /// `origin:line:column`, so both numbers are 1-based and inside the text (one past a

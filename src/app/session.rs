@@ -5,9 +5,9 @@
 use std::time::Instant;
 
 use super::App;
-use crate::resume::{self, SessionRecord};
 use crate::scratchpad::panel::Placement;
 use crate::scratchpad::store::{self, Job};
+use crate::session::resume::{self, SessionRecord};
 use crate::session::unix_now;
 
 /// What `session.toml` says that changes while the rally runs.

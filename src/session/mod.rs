@@ -1,7 +1,9 @@
 //! A rally's files on disk: `sessions/<id>/` under the state dir, with the handoff log
 //! `log.jsonl` (one JSON object a line, appended and flushed per event, so a kill -9
 //! loses at most the event being written), the scratchpad (see [`crate::scratchpad`]) and
-//! the record `--resume` reads (see [`crate::resume`]).
+//! the record `--resume` reads (see [`crate::session::resume`]).
+
+pub mod resume;
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -45,7 +47,7 @@ impl Session {
     pub fn create(state_dir: &Path) -> io::Result<Session> {
         let id = new_id();
         let dir = state_dir.join("sessions").join(&id);
-        crate::paths::private_dir(&dir)?;
+        crate::config::paths::private_dir(&dir)?;
         let log = OpenOptions::new()
             .create(true)
             .append(true)

@@ -11,10 +11,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use crate::baton::Routing;
-use crate::layout::LayoutKind;
-use crate::rally_end::{ExitCondition, OnTurnEnd, Rules};
+use crate::rally::baton::Routing;
+use crate::rally::end::{ExitCondition, OnTurnEnd, Rules};
 use crate::scratchpad::panel::Placement;
+use crate::ui::layout::LayoutKind;
 
 /// The record's file name in the session directory.
 pub const FILE_NAME: &str = "session.toml";
@@ -276,7 +276,7 @@ pub fn find(state_dir: &Path, which: &str) -> anyhow::Result<SessionRecord> {
 
 /// `rallish-tui sessions`.
 pub fn list_command() -> i32 {
-    let records = list(&crate::paths::state_dir());
+    let records = list(&crate::config::paths::state_dir());
     if records.is_empty() {
         println!("no sessions yet");
         return 0;

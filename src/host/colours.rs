@@ -157,7 +157,7 @@ fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theme::{SLOTS, Theme};
+    use crate::ui::theme::{SLOTS, Theme};
 
     /// The distance from `(r, g, b)` to the nearest of entries 16-255, by trying each.
     fn nearest_distance(r: u8, g: u8, b: u8) -> u32 {

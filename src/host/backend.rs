@@ -7,7 +7,7 @@ use std::io::{self, Write as _};
 
 use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
 
-use crate::terminal::HostWriter;
+use crate::host::terminal::HostWriter;
 
 pub trait Host: Backend {
     /// Bytes outside the cells, in the frame's order.

@@ -19,7 +19,7 @@ pub enum ExitCondition {
 }
 
 /// What happens when the baton holder ends its turn without passing the baton (its
-/// agent said so: see [`crate::activity::Signal::TurnEnded`]).
+/// agent said so: see [`crate::pane::activity::Signal::TurnEnded`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnTurnEnd {

@@ -11,13 +11,13 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use toml::de::DeTable;
 
-use crate::action::Action;
-use crate::toml_source::{self, FileError, Source, in_file_order, quote_key};
+use crate::config::toml_source::{self, FileError, Source, in_file_order, quote_key};
+use crate::input::action::Action;
 
 /// Embedded keymaps, by the name `inherits` and `--keymap` use.
 const BUILTINS: &[(&str, &str)] = &[
-    ("default", include_str!("../keymaps/default.toml")),
-    ("tmux", include_str!("../keymaps/tmux.toml")),
+    ("default", include_str!("../../keymaps/default.toml")),
+    ("tmux", include_str!("../../keymaps/tmux.toml")),
 ];
 
 /// The prefix when no file in the inheritance chain sets `prefix_key`.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::note::sanitize;
+use crate::rally::note::sanitize;
 
 /// A pane's index in the list given to [`Baton::new`].
 pub type PaneId = usize;

@@ -4,8 +4,8 @@
 use std::time::Instant;
 
 use super::App;
-use crate::activity::{Attention, State};
 use crate::pane::PaneId;
+use crate::pane::activity::{Attention, State};
 
 /// How the app tells the person outside its own screen.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ impl App {
     pub(super) fn tell_person(&mut self, name: &str, reason: &str, visible: bool) {
         if self.notify.desktop && (!self.host_focused || !visible) {
             let body = format!("{name} {reason}");
-            let body = crate::note::sanitize(&body).replace([';', '\n'], " ");
+            let body = crate::rally::note::sanitize(&body).replace([';', '\n'], " ");
             self.host_out
                 .extend_from_slice(format!("\x1b]777;notify;rallish-tui;{body}\x1b\\").as_bytes());
             self.host_out

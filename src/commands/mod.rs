@@ -1,6 +1,10 @@
 //! The small subcommands: `presets list|show`, `config path`, `completions`, `scratch`.
 //! Each prints and returns an exit code.
 
+pub mod check;
+pub mod demo_agent;
+pub mod doctor;
+
 use clap::CommandFactory as _;
 
 use std::io::Read as _;

@@ -11,15 +11,15 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 
-use crate::toml_source::{self, FileError, Keys, Source, quote_key};
+use crate::config::toml_source::{self, FileError, Keys, Source, quote_key};
 
 /// Embedded themes, by the name `--theme` and `inherits` use.
 const BUILTINS: &[(&str, &str)] = &[
-    ("default", include_str!("../themes/default.toml")),
-    ("light", include_str!("../themes/light.toml")),
+    ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../themes/high-contrast.toml"),
+        include_str!("../../themes/high-contrast.toml"),
     ),
 ];
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::agents::AGENTS;
-use crate::check::{self, Kind};
+use crate::commands::check::{self, Kind};
 use crate::config;
 
 /// How long `X --version` may take.
@@ -341,8 +341,8 @@ fn terminal() -> TerminalStatus {
     let colorterm = var("COLORTERM");
     let colours = if var("NO_COLOR").is_some() {
         "off (NO_COLOR)"
-    } else if crate::host_colours::ColourDepth::of_host()
-        == crate::host_colours::ColourDepth::TrueColor
+    } else if crate::host::colours::ColourDepth::of_host()
+        == crate::host::colours::ColourDepth::TrueColor
     {
         "24-bit"
     } else {
@@ -364,7 +364,7 @@ fn clipboard() -> ClipboardStatus {
     let wayland_display = var("WAYLAND_DISPLAY");
     ClipboardStatus {
         system: cfg!(target_os = "macos") || display.is_some() || wayland_display.is_some(),
-        over_ssh: crate::clipboard::over_ssh(),
+        over_ssh: crate::host::clipboard::over_ssh(),
         display,
         wayland_display,
     }
@@ -373,7 +373,7 @@ fn clipboard() -> ClipboardStatus {
 fn runtime_dir() -> DirStatus {
     let path = crate::control::runtime_dir();
     let probe = path.join(format!(".doctor-{}", std::process::id()));
-    let result = crate::paths::private_dir(&path)
+    let result = crate::config::paths::private_dir(&path)
         .and_then(|()| std::fs::write(&probe, b"ok"))
         .and_then(|()| std::fs::remove_file(&probe));
     DirStatus {

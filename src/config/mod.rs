@@ -2,19 +2,22 @@
 //! key has a default and the file itself is optional. The same directory holds the user's
 //! `presets/`, `themes/` and `keymaps/`; `RALLISH_CONFIG_DIR` moves all of it (tests do).
 
+pub mod paths;
+pub mod toml_source;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::recorder::CastFormat;
-use crate::toml_source::{self, FileError, Source};
+use toml_source::{FileError, Source};
 
 /// The user's configuration directory.
 pub fn config_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("RALLISH_CONFIG_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    if let Some(dir) = crate::paths::xdg_on_macos("XDG_CONFIG_HOME") {
+    if let Some(dir) = crate::config::paths::xdg_on_macos("XDG_CONFIG_HOME") {
         return dir;
     }
     directories::ProjectDirs::from("", "", "rallish-tui")
@@ -43,7 +46,7 @@ pub struct Config {
     /// The scratchpad's cap and compaction, unless the preset sets them.
     pub scratchpad: ScratchpadDefaults,
     /// A turn that ends without a pass, unless the preset says.
-    pub on_turn_end: crate::rally_end::OnTurnEnd,
+    pub on_turn_end: crate::rally::end::OnTurnEnd,
 }
 
 /// `[scratchpad]`: how big the shared scratchpad may grow and how it is compacted.
@@ -80,7 +83,7 @@ impl Default for Config {
             clipboard: ClipboardMode::Auto,
             recording: RecordingDefaults::default(),
             scratchpad: ScratchpadDefaults::default(),
-            on_turn_end: crate::rally_end::OnTurnEnd::Flag,
+            on_turn_end: crate::rally::end::OnTurnEnd::Flag,
         }
     }
 }

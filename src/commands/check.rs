@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
+use crate::config::toml_source::{self, FileError};
 use crate::config::{self, Config};
-use crate::keymap::{Keymap, Mode};
+use crate::input::keymap::{Keymap, Mode};
 use crate::preset::Preset;
-use crate::theme::Theme;
-use crate::toml_source::{self, FileError};
+use crate::ui::theme::Theme;
 
 /// What a file is meant to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use super::App;
 use super::overlay::{NoteEditor, Overlay};
-use crate::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
 use crate::control::protocol::{ErrorCode, HookEvent, Op, PaneInfo, Response, StatusInfo};
 use crate::control::server::ControlRequest;
-use crate::note;
 use crate::pane::PaneId;
+use crate::rally::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
+use crate::rally::note;
 use crate::session::{LogLine, unix_now};
 
 impl App {
@@ -101,7 +101,7 @@ impl App {
         to: &str,
         turn: u32,
         note: &str,
-        changes: &crate::review::Changes,
+        changes: &crate::rally::review::Changes,
     ) -> String {
         let turn = turn.to_string();
         note::render_template(
@@ -161,14 +161,14 @@ impl App {
     }
 
     /// The opening note of a rally goes to the first holder; it goes in once that
-    /// agent is ready for it (see [`crate::delivery`]).
+    /// agent is ready for it (see [`crate::rally::delivery`]).
     pub(super) fn kickoff(&mut self) {
         let Some(pane) = self.baton.holder() else {
             return;
         };
         if let Some(text) = self.kickoff.take() {
             let name = self.panes[pane].name.clone();
-            let changes = crate::review::Changes::default();
+            let changes = crate::rally::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
             self.inject(pane, &text);
         }

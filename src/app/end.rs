@@ -9,9 +9,9 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
-use crate::baton::{Event as BatonEvent, PassedBy, Refusal};
 use crate::pane::PaneId;
-use crate::rally_end::{EndReason, Progress, minutes, rally_end};
+use crate::rally::baton::{Event as BatonEvent, PassedBy, Refusal};
+use crate::rally::end::{EndReason, Progress, minutes, rally_end};
 use crate::session::{LogLine, unix_now};
 
 /// An exit command that finished.
@@ -217,7 +217,7 @@ impl App {
         if self.notify.bell {
             self.host_out.push(0x07);
         }
-        self.raise_attention(holder, crate::activity::Attention::TurnTimeout);
+        self.raise_attention(holder, crate::pane::activity::Attention::TurnTimeout);
         let name = self.panes[holder].name.clone();
         let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
         tracing::info!(pane = %name, turn, "turn ran over its timeout");

@@ -1,0 +1,9 @@
+//! The person's terminal: entering and leaving full-screen mode ([`terminal`]), where
+//! frames go ([`backend`]), the colours it shows ([`colours`], [`palette`]) and its
+//! clipboard ([`clipboard`]).
+
+pub mod backend;
+pub mod clipboard;
+pub mod colours;
+pub mod palette;
+pub mod terminal;
