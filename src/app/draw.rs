@@ -5,7 +5,7 @@ use std::time::{Instant, SystemTime};
 use ratatui::Terminal;
 use ratatui::layout::Rect;
 
-use super::{App, Layers, Mode, overlay};
+use super::{App, Focus, Layers, Mode, overlay};
 use crate::host::backend::Host;
 use crate::host::colours::{self, ColourDepth};
 use crate::host::terminal::{BEGIN_SYNC, END_SYNC};
@@ -36,6 +36,7 @@ impl App {
         // still queued for us.
         let size = terminal.size()?;
         self.resize_to(size.width, size.height);
+        #[cfg(feature = "test-hooks")]
         self.test_panic_trigger();
         for pane in &self.panes {
             pane.take_dirty();
@@ -123,13 +124,7 @@ impl App {
                     if emulator.view_offset() > 0 {
                         scroll = Some((emulator.view_offset(), emulator.history_len()));
                     }
-                    if id == self.focus.pane()
-                        && !self.focus.is_scratchpad()
-                        && matches!(self.mode, Mode::Normal | Mode::Prefix)
-                        && self
-                            .overlays
-                            .iter()
-                            .all(overlay::Overlay::keeps_pane_cursor)
+                    if self.shows_cursor_of(id)
                         && let Some(position) = cursor_position(inner, &emulator)
                     {
                         cursor = Some((position, emulator.cursor_shape()));
@@ -137,32 +132,7 @@ impl App {
                 }
                 None => skipped = true,
             }
-            let mut state = match self.activity[id].state(now) {
-                crate::pane::activity::State::Exited => pane.status().label(),
-                activity => match self.activity[id].spinner(now) {
-                    Some(spinner) => format!("{} {spinner}", activity.name()),
-                    None => activity.name().to_string(),
-                },
-            };
-            if let Some(why) = self.activity[id].attention() {
-                state = format!("{state} · ⚑ {}", why.reason());
-            }
-            if copying.is_some() {
-                state = format!("{state} · copy");
-            }
-            if let Some((back, len)) = scroll {
-                state = format!("{state} · [-{back}/{len}]");
-            }
-            let pane_frame = PaneFrame {
-                number: id + 1,
-                name: &pane.name,
-                command: &pane.command,
-                state,
-                running: pane.status().is_running(),
-                focused: id == self.focus.pane() && !self.focus.is_scratchpad(),
-                badge: self.badge(id),
-                zoomed: self.zoomed,
-            };
+            let pane_frame = self.pane_frame(id, now, copying.is_some(), scroll);
             // A border is painted again only when something on it changed.
             let key = format!("{pane_frame:?}");
             if self.borders.get(&id) != Some(&key) {
@@ -224,6 +194,57 @@ impl App {
         self.dirty = skipped;
         self.last_frame = Some(now);
         Ok(())
+    }
+
+    /// Whether the frame shows pane `id`'s own cursor: the keyboard is in it, in no mode
+    /// of the app's own, and nothing covers it.
+    fn shows_cursor_of(&self, id: usize) -> bool {
+        self.focus == Focus::Pane(id)
+            && matches!(self.mode, Mode::Normal | Mode::Prefix)
+            && self
+                .overlays
+                .iter()
+                .all(overlay::Overlay::keeps_pane_cursor)
+    }
+
+    /// What pane `id`'s border says: its state (with a spinner while it works, a flag
+    /// when it needs the person, copy mode, how far back the view is) and its place in
+    /// the rally.
+    fn pane_frame(
+        &self,
+        id: usize,
+        now: Instant,
+        copying: bool,
+        scroll: Option<(usize, usize)>,
+    ) -> PaneFrame<'_> {
+        let pane = &self.panes[id];
+        let activity = &self.activity[id];
+        let mut state = match activity.state(now) {
+            crate::pane::activity::State::Exited => pane.status().label(),
+            state => match activity.spinner(now) {
+                Some(spinner) => format!("{} {spinner}", state.name()),
+                None => state.name().to_string(),
+            },
+        };
+        if let Some(why) = activity.attention() {
+            state = format!("{state} · ⚑ {}", why.reason());
+        }
+        if copying {
+            state = format!("{state} · copy");
+        }
+        if let Some((back, len)) = scroll {
+            state = format!("{state} · [-{back}/{len}]");
+        }
+        PaneFrame {
+            number: id + 1,
+            name: &pane.name,
+            command: &pane.command,
+            state,
+            running: pane.status().is_running(),
+            focused: self.focus == Focus::Pane(id),
+            badge: self.badge(id),
+            zoomed: self.zoomed,
+        }
     }
 
     /// The ended banner, the help overlay and the note editor, over everything else.
@@ -351,8 +372,9 @@ fn clock_time(at: SystemTime) -> String {
     crate::local_time::hms(crate::local_time::unix_secs(at)).unwrap_or_else(|| "?".into())
 }
 
+#[cfg(feature = "test-hooks")]
 impl App {
-    /// Hidden, for the fault tests only: with `RALLISH_TEST_PANIC_ON=<text>` in the
+    /// Only in builds with the `test-hooks` feature, for the fault tests: with `RALLISH_TEST_PANIC_ON=<text>` in the
     /// environment, rendering panics once a pane shows that text, so the tests can check
     /// that a panic restores the terminal and leaves no orphan.
     fn test_panic_trigger(&self) {
