@@ -28,6 +28,20 @@ impl Default for NotifyConfig {
     }
 }
 
+/// What the app knows of and owes the host terminal outside frames.
+pub(super) struct HostState {
+    /// The host terminal's size.
+    pub(super) size: ratatui::layout::Rect,
+    /// The host's clipboard, or OSC 52 through it.
+    pub(super) clipboard: crate::host::clipboard::Clipboard,
+    /// The host window has the focus (as it last said).
+    pub(super) focused: bool,
+    /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
+    pub(super) out: Vec<u8>,
+    /// How the person is told that a pane needs them.
+    pub(super) notify: NotifyConfig,
+}
+
 impl App {
     /// Notes output from a pane and picks up the bells its child rang.
     pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
@@ -38,8 +52,8 @@ impl App {
             .try_emulator()
             .map_or(0, |mut e| std::mem::take(&mut e.requests_mut().bells));
         if bells > 0 {
-            if self.notify.bell {
-                self.host_out.push(0x07);
+            if self.host.notify.bell {
+                self.host.out.push(0x07);
             }
             self.raise_attention(id, Attention::Bell);
         }
@@ -73,15 +87,17 @@ impl App {
     /// A desktop notification ("NAME REASON") when the person may not see the screen
     /// (`visible`: what it is about is on it), and the notify command.
     pub(super) fn tell_person(&mut self, name: &str, reason: &str, visible: bool) {
-        if self.notify.desktop && (!self.host_focused || !visible) {
+        if self.host.notify.desktop && (!self.host.focused || !visible) {
             let body = format!("{name} {reason}");
             let body = crate::rally::note::sanitize(&body).replace([';', '\n'], " ");
-            self.host_out
+            self.host
+                .out
                 .extend_from_slice(format!("\x1b]777;notify;rallish-tui;{body}\x1b\\").as_bytes());
-            self.host_out
+            self.host
+                .out
                 .extend_from_slice(format!("\x1b]9;rallish-tui: {body}\x1b\\").as_bytes());
         }
-        if let Some(command) = &self.notify.command {
+        if let Some(command) = &self.host.notify.command {
             let spawned = std::process::Command::new("sh")
                 .arg("-c")
                 .arg(format!("{command} \"$1\" \"$2\""))

@@ -12,12 +12,36 @@ use crate::rally::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refus
 use crate::rally::note;
 use crate::session::{LogLine, unix_now};
 
+/// What the handoff notes say and carry.
+pub(super) struct NoteSetup {
+    /// The template every note is written from.
+    pub(super) template: String,
+    /// The opening note, until the first holder has it.
+    pub(super) kickoff: Option<String>,
+    /// What a note tells an agent to run to pass the baton.
+    pub(super) pass_command: String,
+    /// The preset's task, `{task}` in the template.
+    pub(super) task: String,
+    /// Where a pass that names no target goes, by pane.
+    pub(super) next: std::collections::HashMap<PaneId, PaneId>,
+}
+
+/// How agents reach the app.
+pub(super) struct ControlSetup {
+    /// The control socket.
+    pub(super) socket_path: std::path::PathBuf,
+    /// Where passes from sandboxed agents wait (see [`crate::control::spool`]).
+    pub(super) spool_dir: Option<std::path::PathBuf>,
+    /// Control-socket tokens by pane name.
+    pub(super) tokens: std::collections::HashMap<String, String>,
+}
+
 impl App {
     /// Environment each child gets so it can talk back to the app.
     pub(super) fn rally_env(&mut self, _id: PaneId, name: &str) -> Vec<(String, String)> {
         let token = crate::control::token::new_token();
-        self.tokens.insert(name.to_string(), token.clone());
-        let spool = self.spool_dir.as_ref().map(|dir| {
+        self.control.tokens.insert(name.to_string(), token.clone());
+        let spool = self.control.spool_dir.as_ref().map(|dir| {
             (
                 crate::control::spool::ENV_SPOOL.to_string(),
                 dir.display().to_string(),
@@ -26,7 +50,7 @@ impl App {
         let mut env = vec![
             (
                 "RALLISH_SOCKET".into(),
-                self.socket_path.display().to_string(),
+                self.control.socket_path.display().to_string(),
             ),
             ("RALLISH_PANE".into(), name.to_string()),
             ("RALLISH_TOKEN".into(), token),
@@ -105,18 +129,18 @@ impl App {
     ) -> String {
         let turn = turn.to_string();
         note::render_template(
-            &self.note_template,
+            &self.notes.template,
             &[
                 ("from", from),
                 ("to", to),
                 ("turn", &turn),
                 ("note", note),
-                ("task", &self.task),
+                ("task", &self.notes.task),
                 (
                     "scratchpad_path",
                     &crate::preset::shell_quote(&self.scratch.path().display().to_string()),
                 ),
-                ("pass_command", &self.pass_command),
+                ("pass_command", &self.notes.pass_command),
                 ("diff_stat", &changes.stat),
                 ("diff", &changes.diff),
             ],
@@ -166,7 +190,7 @@ impl App {
         let Some(pane) = self.baton.holder() else {
             return;
         };
-        if let Some(text) = self.kickoff.take() {
+        if let Some(text) = self.notes.kickoff.take() {
             let name = self.panes[pane].name.clone();
             let changes = crate::rally::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
@@ -180,9 +204,12 @@ impl App {
             peer_pid,
             reply,
         } = request;
-        let authentic =
-            crate::control::token::authenticate(&self.tokens, &request.pane, &request.token)
-                .and_then(|()| self.check_provenance(&request.pane, peer_pid));
+        let authentic = crate::control::token::authenticate(
+            &self.control.tokens,
+            &request.pane,
+            &request.token,
+        )
+        .and_then(|()| self.check_provenance(&request.pane, peer_pid));
         // An agent that speaks to us is at work: whatever note went in was taken. Not
         // the end of a turn, though: that may be the end of the turn before the note.
         let ends_turn = matches!(
@@ -260,7 +287,7 @@ impl App {
         };
         match self.pass(from, to, note, PassedBy::Agent) {
             Ok(()) if self.baton.is_ended() => {
-                let reason = self.ended.as_ref().map(ToString::to_string);
+                let reason = self.end.reason.as_ref().map(ToString::to_string);
                 Response::ok(format!("the rally ended: {}", reason.unwrap_or_default()))
             }
             Ok(()) => {

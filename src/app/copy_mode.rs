@@ -513,10 +513,10 @@ impl App {
     /// Sends `text` to the clipboard and says where it went.
     fn copy_text(&mut self, text: &str) {
         let chars = text.chars().count();
-        match self.clipboard.copy(text) {
+        match self.host.clipboard.copy(text) {
             Copied::System => self.set_notice(format!("copied {chars} characters")),
             Copied::Osc52(bytes) => {
-                self.host_out.extend_from_slice(&bytes);
+                self.host.out.extend_from_slice(&bytes);
                 self.set_notice(format!("copied {chars} characters (through the terminal)"));
             }
             Copied::Nowhere(why) => self.set_notice(format!("not copied: {why}")),
@@ -538,12 +538,12 @@ impl App {
         let row = mouse.row.clamp(inner.y, inner.bottom().saturating_sub(1)) - inner.y;
         let col = mouse.column.clamp(inner.x, inner.right().saturating_sub(1)) - inner.x;
         let spot = (view.line_at(row), col);
-        match (mouse.kind, self.drag) {
+        match (mouse.kind, self.tiling.drag) {
             (MouseEventKind::Down(MouseButton::Left), _) => {
                 if !inner.contains((mouse.column, mouse.row).into()) {
                     return false;
                 }
-                self.drag = Some(Drag::Select { pane, from: spot });
+                self.tiling.drag = Some(Drag::Select { pane, from: spot });
                 if let Mode::Copy(copy) = &mut self.mode
                     && copy.pane == pane
                 {
@@ -578,7 +578,7 @@ impl App {
                 true
             }
             (MouseEventKind::Up(MouseButton::Left), Some(Drag::Select { .. })) => {
-                self.drag = None;
+                self.tiling.drag = None;
                 let selected = match &self.mode {
                     Mode::Copy(copy) => {
                         let text = copy.selected_text(&self.panes[copy.pane].emulator());

@@ -27,6 +27,26 @@ const HINTS: &[(Action, &str)] = &[
     (Action::Quit, "quit"),
 ];
 
+/// What the last frames left behind, so the next one paints only what changed.
+pub(super) struct Frames {
+    /// The pane that last received a keystroke, and when: its echo is drawn at once.
+    pub(super) last_keystroke: Option<(crate::pane::PaneId, Instant)>,
+    /// The picture on the host and what changed in it (see [`Canvas`]).
+    pub(super) canvas: Canvas,
+    /// What covered the panes and where they were in the last frame.
+    pub(super) layers: Option<Layers>,
+    /// Each pane's border as last painted (its title's text and looks).
+    pub(super) borders: std::collections::HashMap<usize, String>,
+    /// The status line as last painted.
+    pub(super) status: Option<StatusLine>,
+    /// When the last frame went out.
+    pub(super) last: Option<Instant>,
+    /// The next frame must repaint everything (a recording just started).
+    pub(super) whole: bool,
+    /// What the host terminal shows; frames are fitted to it before they go out.
+    pub(super) colours: ColourDepth,
+}
+
 impl App {
     pub(super) fn render<B: Host>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()>
     where
@@ -44,10 +64,10 @@ impl App {
         let now = Instant::now();
         let area = Rect::new(0, 0, size.width, size.height);
         // Out of `self` while painting, so the painters can borrow the rest of it.
-        let mut canvas = std::mem::replace(&mut self.canvas, Canvas::new(Rect::default()));
+        let mut canvas = std::mem::replace(&mut self.frames.canvas, Canvas::new(Rect::default()));
         canvas.resize(area);
         self.check_recorders();
-        let clear_host = std::mem::take(&mut self.full_redraw);
+        let clear_host = std::mem::take(&mut self.frames.whole);
         if clear_host {
             // A recording must open on a whole picture: clear the host and send it all.
             canvas.forget_shown();
@@ -57,18 +77,19 @@ impl App {
         // changes, every cell is painted again, as ratatui would.
         let layers = Layers {
             rects: rects.clone(),
-            covered: self.ended.is_some()
+            covered: self.end.reason.is_some()
                 || self.overlays.iter().any(overlay::Overlay::covers_panes),
             size: area,
         };
-        let whole = canvas.is_whole() || layers.covered || self.layers.as_ref() != Some(&layers);
+        let whole =
+            canvas.is_whole() || layers.covered || self.frames.layers.as_ref() != Some(&layers);
         if whole {
             canvas.buffer_mut().reset();
             canvas.invalidate();
-            self.borders.clear();
-            self.status_drawn = None;
+            self.frames.borders.clear();
+            self.frames.status = None;
         }
-        self.layers = Some(layers);
+        self.frames.layers = Some(layers);
         let mut cursor = None;
         let mut skipped = false;
         let mut links = Vec::new();
@@ -135,16 +156,16 @@ impl App {
             let pane_frame = self.pane_frame(id, now, copying.is_some(), scroll);
             // A border is painted again only when something on it changed.
             let key = format!("{pane_frame:?}");
-            if self.borders.get(&id) != Some(&key) {
+            if self.frames.borders.get(&id) != Some(&key) {
                 ui::draw_pane_frame(canvas.buffer_mut(), *rect, &pane_frame, &self.theme);
                 for edge in layout::edges(*rect) {
                     canvas.damage(edge);
                 }
-                self.borders.insert(id, key);
+                self.frames.borders.insert(id, key);
             }
         }
         let status = self.status_line(now);
-        if self.status_drawn.as_ref() != Some(&status) {
+        if self.frames.status.as_ref() != Some(&status) {
             let status_area = Rect {
                 y: area.bottom().saturating_sub(1),
                 height: area.height.min(1),
@@ -152,7 +173,7 @@ impl App {
             };
             ui::draw_status(canvas.buffer_mut(), status_area, &status, &self.theme);
             canvas.damage(status_area);
-            self.status_drawn = Some(status);
+            self.frames.status = Some(status);
         }
         let scratch = self.scratch_rect();
         if scratch.area() > 0 {
@@ -164,13 +185,13 @@ impl App {
         }
         let mut updates = canvas.updates();
         // Last, so that nothing drawn (pane, theme or overlay) escapes it.
-        if self.host_colours == ColourDepth::Palette256 {
+        if self.frames.colours == ColourDepth::Palette256 {
             for (_, _, cell) in &mut updates {
                 colours::fit_cell(cell);
             }
         }
         let links = link_cells(canvas.buffer_mut(), &links);
-        self.canvas = canvas;
+        self.frames.canvas = canvas;
         let backend = terminal.backend_mut();
         if clear_host {
             backend.raw(b"\x1b[0m\x1b[2J")?;
@@ -188,11 +209,11 @@ impl App {
         }
         backend.raw(END_SYNC)?;
         // Bells and notifications go after the frame, never inside it.
-        backend.raw(&std::mem::take(&mut self.host_out))?;
+        backend.raw(&std::mem::take(&mut self.host.out))?;
         backend.commit()?;
         // A pane skipped because its reader held it is drawn in the next frame.
         self.dirty = skipped;
-        self.last_frame = Some(now);
+        self.frames.last = Some(now);
         Ok(())
     }
 
@@ -243,13 +264,13 @@ impl App {
             running: pane.status().is_running(),
             focused: self.focus == Focus::Pane(id),
             badge: self.badge(id),
-            zoomed: self.zoomed,
+            zoomed: self.tiling.zoomed,
         }
     }
 
     /// The ended banner, the help overlay and the note editor, over everything else.
     fn draw_covering_layers(&self, buf: &mut ratatui::buffer::Buffer, area: Rect) {
-        if let Some(reason) = &self.ended {
+        if let Some(reason) = &self.end.reason {
             let banner_area = Rect {
                 height: area.height.min(1),
                 ..area
@@ -275,7 +296,7 @@ impl App {
 
     fn status_line(&self, now: Instant) -> StatusLine {
         let mut baton = self.baton_summary();
-        if self.screen_recording.is_on() {
+        if self.recording.screen.is_on() {
             baton = format!("● REC  {baton}");
         }
         if let Some(in_turn) = self.baton.time_in_turn(now) {
@@ -306,7 +327,7 @@ impl App {
             })
             .collect();
         let alert = self.overdue(now).then(|| {
-            let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
+            let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
             format!("over {limit}")
         });
         StatusLine {

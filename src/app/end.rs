@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::App;
 use crate::pane::PaneId;
 use crate::rally::baton::{Event as BatonEvent, PassedBy, Refusal};
+use crate::rally::end::Rules;
 use crate::rally::end::{EndReason, Progress, minutes, rally_end};
 use crate::session::{LogLine, unix_now};
 
@@ -91,6 +92,20 @@ impl Checks {
     }
 }
 
+/// When the rally ends, and how it is watched.
+pub(super) struct EndWatch {
+    /// Budget and exit conditions.
+    pub(super) rules: Rules,
+    /// Why the rally ended, once it has; the banner shows it.
+    pub(super) reason: Option<EndReason>,
+    /// The turn already flagged as over its timeout.
+    pub(super) overdue_turn: Option<u32>,
+    /// The exit conditions' commands running now.
+    pub(super) checks: Checks,
+    /// When the rally started, counting a resumed one's earlier runs.
+    pub(super) started: Instant,
+}
+
 impl App {
     /// A pass from `from`: first asks whether finishing this turn ends the rally (then the
     /// note goes nowhere and the baton is parked), else moves the baton and starts the
@@ -104,9 +119,9 @@ impl App {
     ) -> Result<(), Refusal> {
         if self.baton.holder() == Some(from) {
             let name = self.panes[from].name.clone();
-            let mut progress = Progress::new(self.started, self.baton.turn());
+            let mut progress = Progress::new(self.end.started, self.baton.turn());
             progress.pass = Some((&name, &note));
-            if let Some(reason) = rally_end(&self.rules, &progress, Instant::now()) {
+            if let Some(reason) = rally_end(&self.end.rules, &progress, Instant::now()) {
                 self.end_rally(reason, &note);
                 return Ok(());
             }
@@ -119,22 +134,23 @@ impl App {
             return Ok(());
         }
         let to = to.or_else(|| {
-            self.next
+            self.notes
+                .next
                 .get(&from)
                 .copied()
                 .filter(|&p| self.baton.is_alive(p))
         });
         self.apply_baton(BatonEvent::Pass { from, to, note, by })?;
         let log = self.session.dir.join("exit-commands.log");
-        let commands: Vec<String> = self.rules.commands().map(str::to_string).collect();
+        let commands: Vec<String> = self.end.rules.commands().map(str::to_string).collect();
         for command in commands {
-            self.checks.start(&command, &log);
+            self.end.checks.start(&command, &log);
         }
         Ok(())
     }
 
     pub(super) fn on_check_done(&mut self, done: CheckDone) {
-        self.checks.finished(done.pid);
+        self.end.checks.finished(done.pid);
         tracing::info!(command = %done.command, code = ?done.code, "exit command finished");
         if self.baton.is_ended() {
             return;
@@ -147,9 +163,9 @@ impl App {
             ));
             return;
         }
-        let mut progress = Progress::new(self.started, self.baton.turn().saturating_sub(1));
+        let mut progress = Progress::new(self.end.started, self.baton.turn().saturating_sub(1));
         progress.command_succeeded = Some(&done.command);
-        if let Some(reason) = rally_end(&self.rules, &progress, Instant::now()) {
+        if let Some(reason) = rally_end(&self.end.rules, &progress, Instant::now()) {
             self.end_rally(reason, "");
         }
     }
@@ -185,12 +201,12 @@ impl App {
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing the end of the rally to the log failed");
         }
-        self.checks.stop_all();
+        self.end.checks.stop_all();
         self.set_notice(format!("rally ended: {reason}"));
         self.mark(&format!("rally ended: {reason}"));
-        self.ended = Some(reason);
-        if self.notify.bell {
-            self.host_out.push(0x07);
+        self.end.reason = Some(reason);
+        if self.host.notify.bell {
+            self.host.out.push(0x07);
         }
         self.apply_layout();
     }
@@ -200,8 +216,8 @@ impl App {
         if self.baton.is_ended() {
             return;
         }
-        let progress = Progress::new(self.started, self.baton.turn().saturating_sub(1));
-        if let Some(reason) = rally_end(&self.rules, &progress, now) {
+        let progress = Progress::new(self.end.started, self.baton.turn().saturating_sub(1));
+        if let Some(reason) = rally_end(&self.end.rules, &progress, now) {
             self.end_rally(reason, "");
             return;
         }
@@ -210,18 +226,18 @@ impl App {
             return;
         };
         let turn = self.baton.turn();
-        if !self.rules.is_overdue(in_turn) || self.overdue_turn == Some(turn) {
+        if !self.end.rules.is_overdue(in_turn) || self.end.overdue_turn == Some(turn) {
             return;
         }
-        self.overdue_turn = Some(turn);
-        if self.notify.bell {
-            self.host_out.push(0x07);
+        self.end.overdue_turn = Some(turn);
+        if self.host.notify.bell {
+            self.host.out.push(0x07);
         }
         self.raise_attention(holder, crate::pane::activity::Attention::TurnTimeout);
         let name = self.panes[holder].name.clone();
-        let limit = self.rules.turn_timeout.map(minutes).unwrap_or_default();
+        let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
         tracing::info!(pane = %name, turn, "turn ran over its timeout");
-        if self.rules.auto_pass_on_timeout {
+        if self.end.rules.auto_pass_on_timeout {
             let note = format!("{name}'s turn ran over its {limit} timeout.");
             let _ = self.pass(holder, None, note, PassedBy::Timeout);
         } else {
@@ -234,12 +250,12 @@ impl App {
         if self.baton.is_ended() {
             return None;
         }
-        let deadline = self.rules.deadline_at(self.started);
+        let deadline = self.end.rules.deadline_at(self.end.started);
         let timeout = self
             .baton
             .time_in_turn(now)
-            .filter(|_| self.overdue_turn != Some(self.baton.turn()))
-            .and_then(|in_turn| self.rules.turn_timeout_at(now, in_turn));
+            .filter(|_| self.end.overdue_turn != Some(self.baton.turn()))
+            .and_then(|in_turn| self.end.rules.turn_timeout_at(now, in_turn));
         match (deadline, timeout) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -252,6 +268,6 @@ impl App {
             && self
                 .baton
                 .time_in_turn(now)
-                .is_some_and(|t| self.rules.is_overdue(t))
+                .is_some_and(|t| self.end.rules.is_overdue(t))
     }
 }

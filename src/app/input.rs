@@ -28,8 +28,8 @@ impl App {
             Event::Mouse(mouse) => self.on_mouse(mouse),
             Event::Resize(cols, rows) => self.resize_to(cols, rows),
             Event::FocusGained | Event::FocusLost => {
-                self.host_focused = matches!(event, Event::FocusGained);
-                let report: &[u8] = if self.host_focused {
+                self.host.focused = matches!(event, Event::FocusGained);
+                let report: &[u8] = if self.host.focused {
                     b"\x1b[I"
                 } else {
                     b"\x1b[O"
@@ -228,8 +228,8 @@ impl App {
                 self.dirty = true;
             }
         }
-        if self.record.input
-            && let Some(recorder) = self.screen_recording.current()
+        if self.recording.config.input
+            && let Some(recorder) = self.recording.screen.current()
         {
             recorder.input(&bytes);
         }
@@ -238,18 +238,18 @@ impl App {
         self.panes[pane].write(bytes);
         let now = Instant::now();
         crate::pane::typing::typed_into(pane, now);
-        self.last_keystroke = Some((pane, now));
+        self.frames.last_keystroke = Some((pane, now));
     }
 
     /// The host terminal changed size: record it, then give every pane its new area.
     /// Called from the resize event and from the renderer, whichever learns first, so
     /// no frame of the new size ever precedes its `r` event in a recording.
     pub(super) fn resize_to(&mut self, cols: u16, rows: u16) {
-        if (cols, rows) == (self.size.width, self.size.height) {
+        if (cols, rows) == (self.host.size.width, self.host.size.height) {
             return;
         }
-        self.size = Rect::new(0, 0, cols, rows);
-        if let Some(recorder) = self.screen_recording.current() {
+        self.host.size = Rect::new(0, 0, cols, rows);
+        if let Some(recorder) = self.recording.screen.current() {
             recorder.resize(cols, rows);
         }
         self.apply_layout();
@@ -276,7 +276,7 @@ impl App {
                 if id < self.panes.len() {
                     self.focus_pane(id);
                     self.seen(id);
-                    if self.zoomed {
+                    if self.tiling.zoomed {
                         self.apply_layout();
                     }
                 } else {
@@ -287,20 +287,20 @@ impl App {
                 let next = (self.focus.pane() + 1) % self.panes.len().max(1);
                 self.focus_pane(next);
                 self.seen(next);
-                if self.zoomed {
+                if self.tiling.zoomed {
                     self.apply_layout();
                 }
             }
             Action::ToggleZoom => {
-                self.zoomed = !self.zoomed;
+                self.tiling.zoomed = !self.tiling.zoomed;
                 self.apply_layout();
             }
             Action::CycleLayout => {
-                self.layout = self.layout.next();
-                self.splits = crate::ui::layout::Splits::default();
-                self.zoomed = false;
+                self.tiling.kind = self.tiling.kind.next();
+                self.tiling.splits = crate::ui::layout::Splits::default();
+                self.tiling.zoomed = false;
                 self.apply_layout();
-                self.set_notice(format!("layout: {}", self.layout.name()));
+                self.set_notice(format!("layout: {}", self.tiling.kind.name()));
             }
             Action::ResizeLeft | Action::ResizeRight | Action::ResizeUp | Action::ResizeDown => {
                 self.resize_split(action);
@@ -329,7 +329,7 @@ impl App {
                 let event = if self.baton.is_paused() {
                     // Resuming during the person's turn gives the baton back without
                     // their note: that turn is over.
-                    self.person_turn = None;
+                    self.seat.turn = None;
                     BatonEvent::Resume
                 } else {
                     BatonEvent::Pause

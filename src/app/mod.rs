@@ -43,16 +43,17 @@ use tokio::sync::mpsc;
 
 use crate::control::server::ControlRequest;
 use crate::host::backend::Host;
+use crate::host::colours::ColourDepth;
 use crate::host::terminal::{HostWriter, TerminalGuard};
 use crate::input::keymap::Keymap;
 use crate::pane::{Pane, PaneId, PaneSignal, PaneSpec};
 use crate::rally::baton::{Baton, Routing};
-use crate::rally::end::{EndReason, Rules};
+use crate::rally::end::Rules;
 use crate::session::Session;
-use crate::ui::StatusLine;
 use crate::ui::canvas::Canvas;
 use crate::ui::layout::{self, LayoutKind};
 use crate::ui::theme::Theme;
+use recording::ScreenRecording;
 
 /// Shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);
@@ -116,20 +117,6 @@ enum Mode {
 
 pub struct App {
     panes: Vec<Pane>,
-    /// The picture on the host and what changed in it (see [`Canvas`]).
-    canvas: Canvas,
-    /// What covered the panes and where they were in the last frame.
-    layers: Option<Layers>,
-    /// Each pane's border as last painted (its title's text and looks).
-    borders: std::collections::HashMap<usize, String>,
-    status_drawn: Option<StatusLine>,
-    layout: LayoutKind,
-    /// Where the person moved the dividers of this layout.
-    splits: layout::Splits,
-    /// A mouse drag in progress (a divider, or a selection).
-    drag: Option<copy_mode::Drag>,
-    clipboard: crate::host::clipboard::Clipboard,
-    zoomed: bool,
     focus: Focus,
     baton: Baton,
     mode: Mode,
@@ -138,54 +125,31 @@ pub struct App {
     notice: Option<(String, Instant)>,
     keymap: Keymap,
     theme: Theme,
-    /// What the host terminal shows; frames are fitted to it before they go out.
-    host_colours: crate::host::colours::ColourDepth,
-    note_template: String,
-    kickoff: Option<String>,
-    pass_command: String,
     /// Each pane's handoff note on its way in, in pane order.
     inboxes: Vec<delivery::Inbox>,
-    task: String,
-    rules: Rules,
-    next: std::collections::HashMap<PaneId, PaneId>,
-    person: Option<Person>,
-    /// The person's turn: the pane whose pass reached them, and the pane their note is for.
-    person_turn: Option<(PaneId, PaneId)>,
-    /// Why the rally ended, once it has; the banner shows it.
-    ended: Option<EndReason>,
-    /// The turn already flagged as over its timeout.
-    overdue_turn: Option<u32>,
-    checks: end::Checks,
     session: Session,
-    socket_path: std::path::PathBuf,
-    /// Where passes from sandboxed agents wait (see [`crate::control::spool`]).
-    spool_dir: Option<std::path::PathBuf>,
-    size: Rect,
     dirty: bool,
-    last_frame: Option<Instant>,
-    /// The pane that last received a keystroke, and when.
-    last_keystroke: Option<(PaneId, Instant)>,
     quitting: bool,
-    host_focused: bool,
-    /// Control-socket tokens by pane name.
-    tokens: std::collections::HashMap<String, String>,
-    started: Instant,
-    record: RecordConfig,
-    title: String,
-    screen_recording: recording::ScreenRecording,
-    /// One cast per pane (`--record-panes`), in pane order.
-    pane_recordings: Vec<std::sync::Arc<crate::recorder::Recorder>>,
-    /// The next frame must repaint everything (a recording just started).
-    full_redraw: bool,
-    /// Recorder trouble already reported, so each problem is told once.
-    recorder_trouble: Option<String>,
     activity: Vec<crate::pane::activity::Activity>,
-    notify: NotifyConfig,
-    /// Bytes for the host terminal outside any frame (bell, notifications, OSC 52).
-    host_out: Vec<u8>,
     review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
     persist: session::Persist,
+    /// What the last frames left behind, so the next one paints only what changed.
+    frames: draw::Frames,
+    /// What is being recorded, and how.
+    recording: recording::Recording,
+    /// What the handoff notes say and carry.
+    notes: baton::NoteSetup,
+    /// How the panes share the screen.
+    tiling: resize::Tiling,
+    /// When the rally ends, and how it is watched.
+    end: end::EndWatch,
+    /// The person's seat in the rotation.
+    seat: person::PersonSeat,
+    /// How agents reach the app.
+    control: baton::ControlSetup,
+    /// What the app knows of and owes the host terminal outside frames.
+    host: activity::HostState,
 }
 
 /// What decides whether a frame can keep the last one's picture: where the panes are,
@@ -309,7 +273,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     terminal
         .backend_mut()
         .writer_mut()
-        .set_tap(Some(app.screen_recording.tap()));
+        .set_tap(Some(app.recording.screen.tap()));
     app.open_first_recording()?;
     tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
 
@@ -385,7 +349,7 @@ impl App {
         }
         // The opening frame (borders, no output yet) must not hold back the first real
         // one: startup is measured until the child's first line is visible.
-        self.last_frame = None;
+        self.frames.last = None;
         tokio::pin!(stop);
         loop {
             let wake = self.next_wakeup();
@@ -444,24 +408,25 @@ impl App {
 
     /// Stops everything the rally started and saves what it leaves behind.
     pub(super) async fn finish(&mut self, pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>) {
-        self.checks.stop_all();
+        self.end.checks.stop_all();
         self.shutdown(pane_rx).await;
         self.stop_recordings();
         self.persist_session(true);
         self.close_scratchpad();
-        let _ = std::fs::remove_file(&self.socket_path);
-        if let Some(spool) = &self.spool_dir {
+        let _ = std::fs::remove_file(&self.control.socket_path);
+        if let Some(spool) = &self.control.spool_dir {
             let _ = std::fs::remove_dir_all(spool);
         }
     }
 
     /// Starts the recording asked for on the command line or by the session settings.
     fn open_first_recording(&mut self) -> anyhow::Result<()> {
-        let first_cast = self
-            .record
-            .path
-            .clone()
-            .or_else(|| self.record.in_session.then(|| self.next_cast_path()));
+        let first_cast = self.recording.config.path.clone().or_else(|| {
+            self.recording
+                .config
+                .in_session
+                .then(|| self.next_cast_path())
+        });
         if let Some(path) = first_cast {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
@@ -523,15 +488,6 @@ impl App {
             .ok();
         let mut app = App {
             panes: Vec::with_capacity(config.panes.len()),
-            canvas: Canvas::new(Rect::default()),
-            layers: None,
-            borders: std::collections::HashMap::new(),
-            status_drawn: None,
-            layout,
-            splits: layout::Splits::default(),
-            drag: None,
-            clipboard: crate::host::clipboard::Clipboard::new(config.clipboard),
-            zoomed: false,
             focus: Focus::Pane(config.first),
             baton,
             mode: Mode::Normal,
@@ -539,45 +495,71 @@ impl App {
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
-            host_colours: crate::host::colours::ColourDepth::of_host(),
-            note_template: config.note_template,
-            kickoff: config.task.clone(),
-            pass_command: config.pass_command,
             inboxes: Vec::with_capacity(config.panes.len()),
-            task: config.task.unwrap_or_default(),
-            rules: config.rules,
-            next: config.next.into_iter().collect(),
-            person: config.person,
-            person_turn: None,
-            ended: None,
-            overdue_turn: None,
-            checks,
             session,
-            socket_path,
-            spool_dir,
-            size,
             dirty: true,
-            last_frame: None,
-            last_keystroke: None,
             quitting: false,
-            host_focused: true,
-            tokens: std::collections::HashMap::new(),
-            started,
-            record: config.record,
-            title: config.title,
-            screen_recording: recording::ScreenRecording::default(),
-            pane_recordings: Vec::new(),
-            full_redraw: false,
-            recorder_trouble: None,
             activity: vec![
                 crate::pane::activity::Activity::new(config.idle_after);
                 config.panes.len()
             ],
-            notify: config.notify,
-            host_out: Vec::new(),
             review,
             scratch,
             persist,
+
+            frames: draw::Frames {
+                last_keystroke: None,
+                canvas: Canvas::new(Rect::default()),
+                layers: None,
+                borders: std::collections::HashMap::new(),
+                status: None,
+                last: None,
+                whole: false,
+                colours: ColourDepth::of_host(),
+            },
+            recording: recording::Recording {
+                config: config.record,
+                title: config.title,
+                screen: ScreenRecording::default(),
+                panes: Vec::new(),
+                trouble: None,
+            },
+            notes: baton::NoteSetup {
+                template: config.note_template,
+                kickoff: config.task.clone(),
+                pass_command: config.pass_command,
+                task: config.task.unwrap_or_default(),
+                next: config.next.into_iter().collect(),
+            },
+            tiling: resize::Tiling {
+                kind: layout,
+                splits: layout::Splits::default(),
+                zoomed: false,
+                drag: None,
+            },
+            end: end::EndWatch {
+                rules: config.rules,
+                reason: None,
+                overdue_turn: None,
+                checks,
+                started,
+            },
+            seat: person::PersonSeat {
+                person: config.person,
+                turn: None,
+            },
+            control: baton::ControlSetup {
+                socket_path,
+                spool_dir,
+                tokens: std::collections::HashMap::new(),
+            },
+            host: activity::HostState {
+                size,
+                clipboard: crate::host::clipboard::Clipboard::new(config.clipboard),
+                focused: true,
+                out: Vec::new(),
+                notify: config.notify,
+            },
         };
         let rects = app.pane_rects();
         for (id, spec) in config.panes.iter().enumerate() {
@@ -608,11 +590,11 @@ impl App {
 
     /// Everything but the status line, and the banner once the rally has ended.
     fn main_area(&self) -> Rect {
-        let banner = u16::from(self.ended.is_some());
+        let banner = u16::from(self.end.reason.is_some());
         Rect {
-            y: self.size.y + banner,
-            height: self.size.height.saturating_sub(1 + banner),
-            ..self.size
+            y: self.host.size.y + banner,
+            height: self.host.size.height.saturating_sub(1 + banner),
+            ..self.host.size
         }
     }
 
@@ -627,7 +609,7 @@ impl App {
         // The rally's panes, counted before they are spawned too (their sizes come
         // from here).
         let count = self.activity.len();
-        if self.zoomed {
+        if self.tiling.zoomed {
             return (0..count)
                 .map(|id| {
                     if id == self.focus.pane() {
@@ -638,7 +620,7 @@ impl App {
                 })
                 .collect();
         }
-        layout::tile_split(area, count, self.layout, &self.splits)
+        layout::tile_split(area, count, self.tiling.kind, &self.tiling.splits)
     }
 
     /// Gives every PTY the size of its pane's inner area.
@@ -701,7 +683,7 @@ impl App {
             consider(at);
         }
         if self.dirty {
-            consider(self.last_frame.map_or_else(Instant::now, |at| at + FRAME));
+            consider(self.frames.last.map_or_else(Instant::now, |at| at + FRAME));
         }
         if let Some((_, until)) = &self.notice {
             consider(*until);
@@ -730,10 +712,12 @@ impl App {
         }
         let now = Instant::now();
         let echo = self
+            .frames
             .last_keystroke
             .is_some_and(|(_, at)| now.duration_since(at) < ECHO_WINDOW);
         let due = self
-            .last_frame
+            .frames
+            .last
             .is_none_or(|at| now.duration_since(at) >= FRAME);
         if due || echo {
             self.render(terminal)?;

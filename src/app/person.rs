@@ -21,6 +21,14 @@ pub struct Person {
     pub after: Vec<(PaneId, PaneId)>,
 }
 
+/// The person's seat in the rotation.
+pub(super) struct PersonSeat {
+    /// The person's role, when the rotation has one.
+    pub(super) person: Option<Person>,
+    /// The person's turn: the pane whose pass reached them, and the pane their note is for.
+    pub(super) turn: Option<(PaneId, PaneId)>,
+}
+
 impl App {
     /// Where a pass from `from` that names no target goes to the person first: the pane
     /// the person's note will be for. A pass the person makes themselves goes straight on.
@@ -28,7 +36,7 @@ impl App {
         if matches!(by, PassedBy::Key | PassedBy::Person) {
             return None;
         }
-        let person = self.person.as_ref()?;
+        let person = self.seat.person.as_ref()?;
         person
             .after
             .iter()
@@ -39,7 +47,7 @@ impl App {
     /// `from` passed with `note`, and the person comes next: the rally pauses until they
     /// send their note for `to`.
     pub(super) fn person_takes(&mut self, from: PaneId, to: PaneId, note: String, by: PassedBy) {
-        let Some(person) = self.person.as_ref().map(|p| p.name.clone()) else {
+        let Some(person) = self.seat.person.as_ref().map(|p| p.name.clone()) else {
             return;
         };
         let from_name = self.panes[from].name.clone();
@@ -68,10 +76,10 @@ impl App {
         if self.apply_baton(BatonEvent::Pause).is_err() {
             return;
         }
-        self.person_turn = Some((from, to));
+        self.seat.turn = Some((from, to));
         tracing::info!(from = %from_name, to = %to_name, "the person's turn");
-        if self.notify.bell {
-            self.host_out.push(0x07);
+        if self.host.notify.bell {
+            self.host.out.push(0x07);
         }
         self.tell_person(
             &person,
@@ -92,7 +100,7 @@ impl App {
 
     /// `ctrl-] n` during the person's turn: the editor again, for the note it waits on.
     pub(super) fn reopen_person_editor(&mut self) -> bool {
-        let Some((_, to)) = self.person_turn else {
+        let Some((_, to)) = self.seat.turn else {
             return false;
         };
         self.open_person_editor(to, "");
@@ -101,13 +109,13 @@ impl App {
 
     /// The note editor was sent: during the person's turn it ends it.
     pub(super) fn person_sends(&mut self, to: PaneId, note: &str) -> bool {
-        let Some((from, for_pane)) = self.person_turn else {
+        let Some((from, for_pane)) = self.seat.turn else {
             return false;
         };
         if for_pane != to {
             return false;
         }
-        self.person_turn = None;
+        self.seat.turn = None;
         if self.apply_baton(BatonEvent::Resume).is_err() {
             return true;
         }
@@ -120,7 +128,7 @@ impl App {
 
     /// The person closed the editor without sending: the rally keeps waiting.
     pub(super) fn person_cancelled(&mut self) -> bool {
-        let Some((_, to)) = self.person_turn else {
+        let Some((_, to)) = self.seat.turn else {
             return false;
         };
         let prefix = self.keymap.prefix();
@@ -133,8 +141,8 @@ impl App {
 
     /// "you hold the baton: write the note for b", for the status bar.
     pub(super) fn person_summary(&self) -> Option<String> {
-        let (_, to) = self.person_turn?;
-        let person = &self.person.as_ref()?.name;
+        let (_, to) = self.seat.turn?;
+        let person = &self.seat.person.as_ref()?.name;
         Some(format!(
             "{} {person} (you) holds the baton: write the note for {}",
             self.theme.baton_symbol, self.panes[to].name

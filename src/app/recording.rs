@@ -103,6 +103,20 @@ pub fn open(
     Recorder::create(path, config.format, meta)
 }
 
+/// What is being recorded, and how.
+pub(super) struct Recording {
+    /// What the person asked to record.
+    pub(super) config: RecordConfig,
+    /// A name for this rally in recordings (the preset, or "panes").
+    pub(super) title: String,
+    /// The whole screen's cast, while one runs.
+    pub(super) screen: ScreenRecording,
+    /// One cast per pane (`--record-panes`), in pane order.
+    pub(super) panes: Vec<std::sync::Arc<Recorder>>,
+    /// Recorder trouble already reported, so each problem is told once.
+    pub(super) trouble: Option<String>,
+}
+
 impl super::App {
     /// Opens `DIR/<pane>.cast` when per-pane recording is on.
     pub(super) fn open_pane_recording(
@@ -111,40 +125,47 @@ impl super::App {
         cols: u16,
         rows: u16,
     ) -> anyhow::Result<Option<Arc<Recorder>>> {
-        let Some(dir) = self.record.panes_dir.clone() else {
+        let Some(dir) = self.recording.config.panes_dir.clone() else {
             return Ok(None);
         };
         std::fs::create_dir_all(&dir)?;
-        let title = format!("{} · pane {name}", self.title);
+        let title = format!("{} · pane {name}", self.recording.title);
         let recorder = Arc::new(open(
             &dir.join(format!("{name}.cast")),
-            &self.record,
+            &self.recording.config,
             cols,
             rows,
             title,
         )?);
-        self.pane_recordings.push(recorder.clone());
+        self.recording.panes.push(recorder.clone());
         Ok(Some(recorder))
     }
 
     pub(super) fn start_recording(&mut self, path: &Path) -> anyhow::Result<()> {
-        let title = format!("rallish-tui {} · {}", self.session.id, self.title);
-        let recorder = open(path, &self.record, self.size.width, self.size.height, title)?;
-        self.screen_recording.start(recorder);
+        let title = format!("rallish-tui {} · {}", self.session.id, self.recording.title);
+        let recorder = open(
+            path,
+            &self.recording.config,
+            self.host.size.width,
+            self.host.size.height,
+            title,
+        )?;
+        self.recording.screen.start(recorder);
         // The cast must open on a whole picture, not on the diff against what came before.
-        self.full_redraw = true;
+        self.frames.whole = true;
         self.dirty = true;
         Ok(())
     }
 
     /// `ctrl-] r`: stop, or start a new cast in the session directory (or `--record`).
     pub(super) fn toggle_recording(&mut self) {
-        if let Some(path) = self.screen_recording.stop(None) {
+        if let Some(path) = self.recording.screen.stop(None) {
             self.set_notice(format!("recording saved: {}", path.display()));
             return;
         }
         let path = self
-            .record
+            .recording
+            .config
             .path
             .clone()
             .unwrap_or_else(|| self.next_cast_path());
@@ -157,7 +178,8 @@ impl super::App {
     /// A fresh cast file in the recording directory (or the session's).
     pub(super) fn next_cast_path(&self) -> PathBuf {
         let dir = self
-            .record
+            .recording
+            .config
             .dir
             .clone()
             .unwrap_or_else(|| self.session.dir.clone());
@@ -167,17 +189,17 @@ impl super::App {
 
     /// A marker in every cast (whole screen and per pane).
     pub(super) fn mark(&self, label: &str) {
-        if let Some(recorder) = self.screen_recording.current() {
+        if let Some(recorder) = self.recording.screen.current() {
             recorder.marker(label);
         }
-        for recorder in &self.pane_recordings {
+        for recorder in &self.recording.panes {
             recorder.marker(label);
         }
     }
 
     /// Says once when a recording drops data or stops on an error.
     pub(super) fn check_recorders(&mut self) {
-        let Some(recorder) = self.screen_recording.current() else {
+        let Some(recorder) = self.recording.screen.current() else {
             return;
         };
         let status = recorder.status();
@@ -189,8 +211,8 @@ impl super::App {
                 )
             })
         });
-        if trouble.is_some() && trouble != self.recorder_trouble {
-            self.recorder_trouble = trouble.clone();
+        if trouble.is_some() && trouble != self.recording.trouble {
+            self.recording.trouble = trouble.clone();
             if let Some(text) = trouble {
                 self.set_notice(text);
             }
@@ -198,8 +220,8 @@ impl super::App {
     }
 
     pub(super) fn stop_recordings(&mut self) {
-        self.screen_recording.stop(Some(0));
-        for recorder in std::mem::take(&mut self.pane_recordings) {
+        self.recording.screen.stop(Some(0));
+        for recorder in std::mem::take(&mut self.recording.panes) {
             finish(recorder, Some(0));
         }
     }

@@ -6,22 +6,35 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use super::App;
 use super::copy_mode::Drag;
 use crate::input::action::Action;
+use crate::ui::layout::LayoutKind;
 use crate::ui::layout::{self, Axis, Divider};
 
 /// Cells one key press moves a divider.
 const STEP: u16 = 2;
 
+/// How the panes share the screen.
+pub(super) struct Tiling {
+    /// The layout the panes are tiled in.
+    pub(super) kind: LayoutKind,
+    /// Where the person moved the dividers of this layout.
+    pub(super) splits: layout::Splits,
+    /// The current pane fills the screen.
+    pub(super) zoomed: bool,
+    /// A mouse drag in progress (a divider, or a selection).
+    pub(super) drag: Option<super::copy_mode::Drag>,
+}
+
 impl App {
     /// The dividers of the current layout (none while zoomed).
     fn dividers(&self) -> Vec<Divider> {
-        if self.zoomed {
+        if self.tiling.zoomed {
             return Vec::new();
         }
         layout::dividers(
             self.pane_area(),
             self.panes.len(),
-            self.layout,
-            &self.splits,
+            self.tiling.kind,
+            &self.tiling.splits,
         )
     }
 
@@ -35,7 +48,7 @@ impl App {
             Action::ResizeDown => (Axis::Rows, true),
             _ => return,
         };
-        if self.zoomed {
+        if self.tiling.zoomed {
             self.set_notice("unzoom to resize");
             return;
         }
@@ -65,13 +78,13 @@ impl App {
         } else {
             divider.at.saturating_sub(STEP)
         };
-        self.splits.move_divider(&divider, at);
+        self.tiling.splits.move_divider(&divider, at);
         self.apply_layout();
     }
 
     /// A press on a divider starts dragging it; returns whether the event was used.
     pub(super) fn on_divider_mouse(&mut self, mouse: &MouseEvent) -> bool {
-        match (mouse.kind, &self.drag) {
+        match (mouse.kind, &self.tiling.drag) {
             (MouseEventKind::Down(MouseButton::Left), _) => {
                 let hit = self
                     .dividers()
@@ -79,7 +92,7 @@ impl App {
                     .find(|d| d.hit(mouse.column, mouse.row));
                 match hit {
                     Some(divider) => {
-                        self.drag = Some(Drag::Divider(divider));
+                        self.tiling.drag = Some(Drag::Divider(divider));
                         true
                     }
                     None => false,
@@ -91,12 +104,12 @@ impl App {
                     Axis::Columns => mouse.column,
                     Axis::Rows => mouse.row,
                 };
-                self.splits.move_divider(&divider, at);
+                self.tiling.splits.move_divider(&divider, at);
                 self.apply_layout();
                 true
             }
             (MouseEventKind::Up(_), Some(Drag::Divider(_))) => {
-                self.drag = None;
+                self.tiling.drag = None;
                 true
             }
             _ => false,

@@ -99,10 +99,10 @@ impl App {
         } else {
             "the selection"
         };
-        match self.clipboard.copy(&text) {
+        match self.host.clipboard.copy(&text) {
             Copied::System => self.set_notice(format!("copied {what} to the clipboard")),
             Copied::Osc52(bytes) => {
-                self.host_out.extend_from_slice(&bytes);
+                self.host.out.extend_from_slice(&bytes);
                 self.set_notice(format!("copied {what} (through the terminal, OSC 52)"));
             }
             Copied::Nowhere(why) => self.set_notice(format!("not copied: {why}")),
@@ -110,7 +110,7 @@ impl App {
     }
 
     fn scratch_paste(&mut self) {
-        match self.clipboard.paste() {
+        match self.host.clipboard.paste() {
             Some(text) if !text.is_empty() => {
                 if !self.scratch.panel.visible {
                     self.scratch.panel.visible = true;
@@ -151,9 +151,9 @@ impl App {
     pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
         let requests = std::mem::take(&mut self.panes[id].emulator().requests_mut().clipboard);
         for (selection, payload) in requests {
-            match self.clipboard.forward(&selection, &payload) {
+            match self.host.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {
-                    self.host_out.extend_from_slice(&bytes);
+                    self.host.out.extend_from_slice(&bytes);
                     self.dirty = true;
                 }
                 Copied::System => {}

@@ -62,7 +62,7 @@ impl App {
             turn: self.baton.turn(),
             paused: self.baton.is_paused(),
             ended: self.baton.is_ended(),
-            layout: self.layout.name().to_string(),
+            layout: self.tiling.kind.name().to_string(),
             visible: panel.visible,
             placement: panel.placement,
             percent: panel.percent,

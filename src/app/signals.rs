@@ -85,8 +85,8 @@ impl App {
             return;
         }
         let name = self.panes[id].name.clone();
-        tracing::info!(pane = %name, how = ?self.rules.on_turn_end, "turn ended without a pass");
-        match self.rules.on_turn_end {
+        tracing::info!(pane = %name, how = ?self.end.rules.on_turn_end, "turn ended without a pass");
+        match self.end.rules.on_turn_end {
             OnTurnEnd::Flag => {
                 self.raise_attention(id, Attention::TurnEndedWithoutPass);
             }
