@@ -22,63 +22,6 @@ fn holder_is(tui: &Tui, right: bool) -> bool {
     })
 }
 
-#[test]
-fn a_note_written_in_the_editor_reaches_the_next_pane() {
-    let mut tui = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
-    tui.wait_for_text("baton · turn 1");
-    tui.chord(b"n");
-    tui.wait_for_text("handoff note to b");
-    tui.type_text("please review the parser");
-    tui.send(b"\x13"); // ctrl-s
-    tui.wait_for_gone("handoff note to b");
-    eventually("the note in pane b", || {
-        tui.region(RIGHT).contains("please review the parser")
-    });
-    assert!(
-        holder_is(&tui, true),
-        "baton did not move:\n{}",
-        tui.contents()
-    );
-    assert!(tui.contents().contains("turn 2"));
-    eventually("one log line", || tui.log_lines().len() == 1);
-    let line = &tui.log_lines()[0];
-    assert_eq!(
-        (
-            line["from"].as_str(),
-            line["to"].as_str(),
-            line["by"].as_str()
-        ),
-        (Some("a"), Some("b"), Some("key"))
-    );
-    assert_eq!(line["turn"], 2);
-    assert!(
-        line["note"]
-            .as_str()
-            .unwrap()
-            .contains("please review the parser")
-    );
-}
-
-#[test]
-fn pass_now_and_pass_to_a_numbered_pane() {
-    let mut tui = Tui::start(
-        &["--pane", "a=cat", "--pane", "b=cat", "--pane", "c=cat"],
-        120,
-        30,
-    );
-    tui.wait_for_text("baton · turn 1");
-    tui.chord(b"N");
-    tui.wait_for_text("baton: a -> b (turn 2)");
-    tui.chord(b"p");
-    tui.type_text("1");
-    tui.wait_for_text("baton: b -> a (turn 3)");
-    // Passing to yourself is refused and changes nothing.
-    tui.chord(b"p");
-    tui.type_text("1");
-    tui.wait_for_text("turn 3");
-    eventually("two log lines", || tui.log_lines().len() == 2);
-}
-
 /// A shell in pane a (holding the baton, at its prompt) and `cat` in pane b.
 fn shell_beside_cat() -> Tui {
     let tui = Tui::start_with_env(

@@ -1,42 +1,10 @@
 //! The pane host end to end: the real binary in a PTY, its screen read through vt100.
+//! What needs a real host terminal lives here (its replies, raw bytes, signals, exits);
+//! keys, focus and overlays are tested in-process (`src/app/tests`).
 
 mod common;
 
 use common::{Tui, eventually, process_alive};
-
-/// Two panes side by side in 100 columns: pane 1 is columns 0..50, pane 2 is 50..100.
-const LEFT: std::ops::Range<u16> = 0..50;
-const RIGHT: std::ops::Range<u16> = 50..100;
-
-#[test]
-fn typing_reaches_only_the_pane_holding_the_baton() {
-    let mut tui = Tui::start(&["--pane", "a=cat", "--pane", "b=cat"], 100, 30);
-    tui.wait_for_text("baton · turn 1");
-    tui.type_text("hello from the keyboard");
-    eventually("echo in pane a", || {
-        tui.region(LEFT).contains("hello from the keyboard")
-    });
-    assert!(
-        !tui.region(RIGHT).contains("hello"),
-        "pane b got input:\n{}",
-        tui.contents()
-    );
-
-    // Focus pane b: it is view-only, typing there is refused with a notice.
-    tui.chord(b"2");
-    tui.type_text("xyz");
-    tui.wait_for_text("b is view-only: a holds the baton");
-    assert!(!tui.region(RIGHT).contains("xyz"));
-
-    // Take the baton for pane b: now typing reaches it and not pane a.
-    tui.chord(b"t");
-    tui.wait_until("pane b to hold the baton", |s| {
-        s.contents_between(0, 50, 0, 100).contains("baton")
-    });
-    tui.type_text("now in b");
-    eventually("echo in pane b", || tui.region(RIGHT).contains("now in b"));
-    assert!(!tui.region(LEFT).contains("now in b"));
-}
 
 #[test]
 fn a_child_that_exits_shows_how_it_exited() {
@@ -234,30 +202,6 @@ fn answers_the_childs_terminal_queries() {
     tui.chord(b"q");
     tui.type_text("y");
     assert!(tui.wait_exit().is_some());
-}
-
-#[test]
-fn focus_and_zoom_by_keys() {
-    let mut tui = Tui::start(
-        &[
-            "--pane",
-            "a=echo AAA; exec cat",
-            "--pane",
-            "b=echo BBB; exec cat",
-        ],
-        100,
-        20,
-    );
-    tui.wait_for_text("BBB");
-    tui.chord(b"2");
-    tui.chord(b"z");
-    tui.wait_for_gone("AAA");
-    assert!(tui.contents().contains("zoom"));
-    tui.chord(b"z");
-    tui.wait_for_text("AAA");
-    tui.chord(b"o");
-    tui.chord(b"z");
-    tui.wait_for_gone("BBB");
 }
 
 /// A child's OSC 11 question gets the host terminal's real background (here a light

@@ -152,11 +152,56 @@ impl Harness {
         self.rows().join("\n")
     }
 
+    /// The text in columns `cols` of every row (one pane of a side-by-side layout).
+    pub fn region(&self, cols: std::ops::Range<usize>) -> String {
+        self.rows()
+            .iter()
+            .map(|row| {
+                row.chars()
+                    .skip(cols.start)
+                    .take(cols.len())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The session log's pass lines (`log.jsonl` without the state changes).
+    pub fn passes(&self) -> Vec<serde_json::Value> {
+        let log = self.app.session.dir.join("log.jsonl");
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|line| line["event"] != "state")
+            .collect()
+    }
+
     /// Waits until the screen shows `text`; panics with the screen when it does not.
     pub fn wait_for(&mut self, text: &str) -> String {
         self.wait_until(&format!("{text:?} on screen"), |screen| {
             screen.contains(text)
         })
+    }
+
+    /// Waits until columns `cols` show `text`.
+    pub fn wait_in(&mut self, cols: std::ops::Range<usize>, text: &str) -> String {
+        let what = format!("{text:?} in columns {cols:?}");
+        self.wait_until(&what, |_| true);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let region = self.region(cols.clone());
+            if region.contains(text) {
+                return region;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {PATIENCE:?} for {what}; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+            self.pump();
+        }
     }
 
     /// Waits until `text` is nowhere on the screen.

@@ -19,6 +19,10 @@ fn two_panes() -> Harness {
     h
 }
 
+/// Side by side on the harness's 100 columns.
+const LEFT: std::ops::Range<usize> = 0..50;
+const RIGHT: std::ops::Range<usize> = 50..100;
+
 fn status_line(h: &Harness) -> String {
     h.rows().last().cloned().unwrap_or_default()
 }
@@ -38,17 +42,20 @@ fn focus_and_zoom_by_keys() {
 #[test]
 fn typing_reaches_only_the_holder_and_a_viewer_is_told_why() {
     let mut h = two_panes();
-    h.type_text("hello");
-    h.wait_for("hello");
-    h.keys("ctrl-] 2").type_text("x");
+    h.type_text("hello from the keyboard");
+    h.wait_in(LEFT, "hello from the keyboard");
+    assert!(!h.region(RIGHT).contains("hello"), "{}", h.screen());
+    h.keys("ctrl-] 2").type_text("xyz");
     let status = status_line(&h);
     assert!(
         status.contains("b is view-only: a holds the baton; ctrl-] t takes it"),
         "{status}"
     );
-    // Taking the baton lets the keys through.
-    h.keys("ctrl-] t").type_text("mine");
-    h.wait_for("mine");
+    assert!(!h.screen().contains("xyz"));
+    // Taking the baton lets the keys through, to b and not to a.
+    h.keys("ctrl-] t").type_text("now in b");
+    h.wait_in(RIGHT, "now in b");
+    assert!(!h.region(LEFT).contains("now in b"), "{}", h.screen());
 }
 
 #[test]
@@ -61,9 +68,16 @@ fn pass_now_and_pass_to_a_numbered_pane() {
     assert!(status_line(&h).contains("pass the baton to pane number"));
     h.type_text("1");
     h.wait_for("baton: b -> a (turn 3)");
+    // Passing to yourself is refused and changes nothing.
+    h.keys("ctrl-] p").type_text("1");
+    assert!(h.screen().contains("turn 3"), "{}", h.screen());
     // Anything but a number cancels.
     h.keys("ctrl-] p").type_text("x");
     h.wait_for("pass cancelled");
+    let passes = h.passes();
+    assert_eq!(passes.len(), 2, "{passes:?}");
+    let last = (passes[1]["from"].as_str(), passes[1]["to"].as_str());
+    assert_eq!(last, (Some("b"), Some("a")));
 }
 
 #[test]
@@ -71,14 +85,24 @@ fn a_note_written_in_the_editor_reaches_the_next_pane() {
     let mut h = two_panes();
     h.keys("ctrl-] n");
     h.wait_for("handoff note to b");
-    h.type_text("look at the parser");
+    h.type_text("please review the parser");
     h.keys("ctrl-s");
     h.wait_for_gone("handoff note to b");
     h.wait_for("baton: a -> b (turn 2)");
     // cat echoes the note it was given.
-    h.wait_until("the note in pane b", |screen| {
-        screen.matches("look at the parser").count() >= 1
-    });
+    h.wait_in(RIGHT, "please review the parser");
+    let passes = h.passes();
+    assert_eq!(passes.len(), 1, "{passes:?}");
+    let pass = &passes[0];
+    let route = (
+        pass["from"].as_str(),
+        pass["to"].as_str(),
+        pass["by"].as_str(),
+    );
+    assert_eq!(route, (Some("a"), Some("b"), Some("key")));
+    assert_eq!(pass["turn"], 2);
+    let note = pass["note"].as_str().unwrap_or("");
+    assert!(note.contains("please review the parser"), "{note}");
 }
 
 #[test]
