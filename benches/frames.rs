@@ -112,7 +112,13 @@ impl Screen {
             },
             zoomed: false,
         };
-        ui::draw_pane_frame(buf, self.rects[id], &frame, &self.theme);
+        ui::draw_pane_frame(
+            buf,
+            self.rects[id],
+            &frame,
+            &self.theme,
+            ui::BorderPart::All,
+        );
     }
 
     /// Before: everything painted, the whole screen compared.

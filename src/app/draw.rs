@@ -16,7 +16,7 @@ use crate::rally::end::{EndReason, minutes};
 use crate::ui::canvas::Canvas;
 use crate::ui::layout;
 use crate::ui::screen::{LinkRun, cursor_position, draw_stretch, draw_view};
-use crate::ui::{self, BatonBadge, PaneFrame, StatusLine};
+use crate::ui::{self, BatonBadge, BorderPart, PaneFrame, StatusLine};
 
 /// The chords worth a place in the status line, in this order.
 const HINTS: &[(Action, &str)] = &[
@@ -27,6 +27,14 @@ const HINTS: &[(Action, &str)] = &[
     (Action::Quit, "quit"),
 ];
 
+/// A pane's border as last painted: what decides its lines' look (its place, its style)
+/// and everything it says.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct BorderDrawn {
+    look: (Rect, (bool, u8)),
+    title: String,
+}
+
 /// What the last frames left behind, so the next one paints only what changed.
 pub(super) struct Frames {
     /// The pane that last received a keystroke, and when: its echo is drawn at once.
@@ -36,7 +44,7 @@ pub(super) struct Frames {
     /// What covered the panes and where they were in the last frame.
     pub(super) layers: Option<Layers>,
     /// Each pane's border as last painted (its title's text and looks).
-    pub(super) borders: std::collections::HashMap<usize, String>,
+    pub(super) borders: std::collections::HashMap<usize, BorderDrawn>,
     /// The status line as last painted.
     pub(super) status: Option<StatusLine>,
     /// When the last frame went out.
@@ -154,14 +162,28 @@ impl App {
                 None => skipped = true,
             }
             let pane_frame = self.pane_frame(id, now, copying.is_some(), scroll);
-            // A border is painted again only when something on it changed.
-            let key = format!("{pane_frame:?}");
-            if self.frames.borders.get(&id) != Some(&key) {
-                ui::draw_pane_frame(canvas.buffer_mut(), *rect, &pane_frame, &self.theme);
-                for edge in layout::edges(*rect) {
-                    canvas.damage(edge);
+            // A border is painted again only when something on it changed, and only its
+            // top edge when that is all that changed (a spinner, a state, a turn).
+            let drawn = BorderDrawn {
+                look: (*rect, pane_frame.look()),
+                title: format!("{pane_frame:?}"),
+            };
+            let part = match self.frames.borders.get(&id) {
+                Some(before) if *before == drawn => None,
+                Some(before) if before.look == drawn.look => Some(BorderPart::Top),
+                _ => Some(BorderPart::All),
+            };
+            if let Some(part) = part {
+                let buf = canvas.buffer_mut();
+                ui::draw_pane_frame(buf, *rect, &pane_frame, &self.theme, part);
+                let [top, rest @ ..] = layout::edges(*rect);
+                canvas.damage(top);
+                if part == BorderPart::All {
+                    for edge in rest {
+                        canvas.damage(edge);
+                    }
                 }
-                self.frames.borders.insert(id, key);
+                self.frames.borders.insert(id, drawn);
             }
         }
         let status = self.status_line(now);

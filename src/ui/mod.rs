@@ -38,9 +38,21 @@ pub struct PaneFrame<'a> {
     pub zoomed: bool,
 }
 
-/// Draws a pane's border with its title line; returns nothing, the inner area is
-/// `layout::inner(rect)`.
-pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &Theme) {
+impl PaneFrame<'_> {
+    /// What decides the look of the border's lines (their style and weight), as opposed
+    /// to what its title says.
+    pub fn look(&self) -> (bool, u8) {
+        let badge = match self.badge {
+            BatonBadge::Holder { .. } => 0,
+            BatonBadge::Locked => 1,
+            BatonBadge::Parked => 2,
+        };
+        (self.focused, badge)
+    }
+}
+
+/// A pane's border as one block: its style, weight and titles.
+fn pane_block(rect: Rect, frame: &PaneFrame, theme: &Theme) -> (Block<'static>, Style, BorderType) {
     let border_style = match (frame.badge, frame.focused) {
         (BatonBadge::Holder { .. }, _) => theme.holder_border,
         (_, true) => theme.focused_border,
@@ -86,13 +98,69 @@ pub fn draw_pane_frame(buf: &mut Buffer, rect: Rect, frame: &PaneFrame, theme: &
     } else {
         BorderType::Plain
     };
-    Block::new()
+    let block = Block::new()
         .borders(Borders::ALL)
         .border_type(border_type)
         .border_style(border_style)
         .title(Line::from(title))
-        .title_top(Line::from(badge).right_aligned())
-        .render(rect, buf);
+        .title_top(Line::from(badge).right_aligned());
+    (block, border_style, border_type)
+}
+
+/// Draws a pane's border with its title line; returns nothing, the inner area is
+/// `layout::inner(rect)`.
+pub fn draw_pane_frame(
+    buf: &mut Buffer,
+    rect: Rect,
+    frame: &PaneFrame,
+    theme: &Theme,
+    part: BorderPart,
+) {
+    let (block, border_style, border_type) = pane_block(rect, frame, theme);
+    // A block paints (and restyles) every cell it encloses; a pane's border is only its
+    // edges, so the top and bottom rows are painted on a two-row strip and the sides
+    // cell by cell: the cost follows the border's length, not the pane's area.
+    let strip = Rect {
+        height: rect.height.min(2),
+        ..rect
+    };
+    let mut edges = Buffer::empty(strip);
+    block.render(strip, &mut edges);
+    copy_row(&edges, strip.y, buf, rect.y);
+    if rect.height < 2 || part == BorderPart::Top {
+        return;
+    }
+    copy_row(&edges, strip.y + 1, buf, rect.bottom() - 1);
+    let set = border_type.to_border_set();
+    for y in rect.y + 1..rect.bottom() - 1 {
+        for (x, symbol) in [
+            (rect.x, set.vertical_left),
+            (rect.right() - 1, set.vertical_right),
+        ] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.reset();
+                cell.set_symbol(symbol).set_style(border_style);
+            }
+        }
+    }
+}
+
+/// Which of a pane's border to paint: all of it, or only its top edge (where the title
+/// is), when nothing else about it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BorderPart {
+    All,
+    Top,
+}
+
+/// Copies row `from_y` of `from` over row `to_y` of `to`, where both buffers have it.
+fn copy_row(from: &Buffer, from_y: u16, to: &mut Buffer, to_y: u16) {
+    let area = from.area;
+    for x in area.left()..area.right() {
+        if let Some(cell) = to.cell_mut((x, to_y)) {
+            cell.clone_from(&from[(x, from_y)]);
+        }
+    }
 }
 
 /// The bottom line: who holds the baton, then a notice or prompt, then key hints.
@@ -211,4 +279,70 @@ fn truncate(text: &str, max: usize) -> String {
 /// A style for plain popup text (kept here so callers need no theme internals).
 pub fn popup_style(theme: &Theme) -> Style {
     theme.popup
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(state: &str, focused: bool, badge: BatonBadge) -> PaneFrame<'static> {
+        PaneFrame {
+            number: 1,
+            name: "a",
+            command: "claude --continue",
+            state: state.to_string(),
+            running: true,
+            focused,
+            badge,
+            zoomed: false,
+        }
+    }
+
+    const SCREEN: Rect = Rect::new(0, 0, 40, 12);
+    const PANE: Rect = Rect::new(2, 1, 30, 9);
+
+    #[test]
+    fn the_edges_alone_paint_what_a_block_over_the_pane_paints() {
+        let theme = Theme::builtin("default").unwrap().unwrap();
+        for (focused, badge) in [
+            (
+                true,
+                BatonBadge::Holder {
+                    turn: 3,
+                    max_turns: Some(20),
+                },
+            ),
+            (false, BatonBadge::Locked),
+            (true, BatonBadge::Parked),
+        ] {
+            let frame = frame("busy ⠴", focused, badge);
+            let mut block = Buffer::empty(SCREEN);
+            pane_block(PANE, &frame, &theme).0.render(PANE, &mut block);
+            let mut edges = Buffer::empty(SCREEN);
+            draw_pane_frame(&mut edges, PANE, &frame, &theme, BorderPart::All);
+            assert_eq!(edges, block, "{frame:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_title_on_the_top_edge_gives_the_whole_border_with_it() {
+        let theme = Theme::builtin("default").unwrap().unwrap();
+        let badge = BatonBadge::Holder {
+            turn: 3,
+            max_turns: None,
+        };
+        let mut updated = Buffer::empty(SCREEN);
+        draw_pane_frame(
+            &mut updated,
+            PANE,
+            &frame("busy ⠴", true, badge),
+            &theme,
+            BorderPart::All,
+        );
+        let idle = frame("idle", true, badge);
+        draw_pane_frame(&mut updated, PANE, &idle, &theme, BorderPart::Top);
+        let mut fresh = Buffer::empty(SCREEN);
+        draw_pane_frame(&mut fresh, PANE, &idle, &theme, BorderPart::All);
+        assert_eq!(updated, fresh);
+    }
 }
