@@ -19,6 +19,7 @@ pub mod local_time;
 pub mod logging;
 pub mod pane;
 pub mod preset;
+pub mod process;
 pub mod rally;
 pub mod recorder;
 pub mod scratchpad;
