@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod control;
+pub mod durable;
 pub mod host;
 pub mod input;
 pub mod local_time;

@@ -7,13 +7,13 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
 use crate::control::protocol::Response;
-use crate::scratchpad::store::{self, Job};
+use crate::durable::{self, Job};
 use crate::scratchpad::sync::ScratchEvent;
 
 impl App {
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
-        store::remove_stale_temps(&self.session.dir.join(crate::session::resume::FILE_NAME));
+        durable::remove_stale_temps(&self.session.dir.join(crate::session::resume::FILE_NAME));
         self.scratch.open(tx, &self.theme);
     }
 

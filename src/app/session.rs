@@ -1,12 +1,12 @@
 //! Keeps `session.toml` current: after every loop turn the few facts `--resume` needs
 //! (holder, turn, layout, the scratchpad panel) are compared with what was last written,
-//! and a change is saved atomically on the scratchpad's worker thread.
+//! and a change is saved atomically on the scratchpad's [`durable::Worker`].
 
 use std::time::Instant;
 
 use super::App;
+use crate::durable::{self, Job};
 use crate::scratchpad::panel::Placement;
-use crate::scratchpad::store::{self, Job};
 use crate::session::resume::{self, SessionRecord};
 use crate::session::unix_now;
 
@@ -97,7 +97,7 @@ impl App {
             expect: None,
             tag: 0,
         });
-        if !queued && let Err(err) = store::write_atomic(&path, text.as_bytes()) {
+        if !queued && let Err(err) = durable::write_atomic(&path, text.as_bytes()) {
             tracing::error!(%err, "writing the session record failed");
         }
     }
