@@ -433,9 +433,4 @@ impl Scratchpad {
             super::kib(self.settings.cap)
         )
     }
-
-    /// Queues a job on the scratchpad's writer; `false` when there is none.
-    pub fn worker_send(&self, job: Job) -> bool {
-        self.worker.as_ref().is_some_and(|w| w.send(job))
-    }
 }
