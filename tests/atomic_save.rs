@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rallish_tui::scratchpad::store::{remove_stale_temps, write_atomic};
+use rallish_tui::durable::{remove_stale_temps, write_atomic};
 
 /// Set in the child: the file to write, and the first version number.
 const ENV_PATH: &str = "RALLISH_TEST_WRITER_PATH";

@@ -10,6 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
 use crate::pane::PaneId;
+use crate::process::{self, Signal};
 use crate::rally::baton::{Event as BatonEvent, PassedBy, Refusal};
 use crate::rally::end::Rules;
 use crate::rally::end::{EndReason, Progress, minutes, rally_end};
@@ -54,10 +55,9 @@ impl Checks {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(command);
         cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let tx = self.tx.clone();
         let command = command.to_string();
-        match cmd.spawn() {
+        match process::spawn_group(&mut cmd) {
             Ok(mut child) => {
                 let pid = child.id();
                 self.running.push((pid, command.clone()));
@@ -84,10 +84,7 @@ impl Checks {
     /// Stops every running command and its children.
     pub(super) fn stop_all(&mut self) {
         for (pid, _) in self.running.drain(..) {
-            if let Ok(pgid) = libc::pid_t::try_from(pid) {
-                // SAFETY: signals a process group we started; no memory is involved.
-                unsafe { libc::kill(-pgid, libc::SIGTERM) };
-            }
+            process::signal_group(pid, Signal::Term);
         }
     }
 }

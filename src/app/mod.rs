@@ -269,7 +269,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     ));
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     app.open_scratchpad(senders.scratch.clone());
-    app.persist_session(true);
+    app.open_session_record();
     terminal
         .backend_mut()
         .writer_mut()
@@ -411,7 +411,7 @@ impl App {
         self.end.checks.stop_all();
         self.shutdown(pane_rx).await;
         self.stop_recordings();
-        self.persist_session(true);
+        self.close_session_record();
         self.close_scratchpad();
         let _ = std::fs::remove_file(&self.control.socket_path);
         if let Some(spool) = &self.control.spool_dir {

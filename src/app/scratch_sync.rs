@@ -7,13 +7,11 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
 use crate::control::protocol::Response;
-use crate::scratchpad::store::{self, Job};
 use crate::scratchpad::sync::ScratchEvent;
 
 impl App {
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
-        store::remove_stale_temps(&self.session.dir.join(crate::session::resume::FILE_NAME));
         self.scratch.open(tx, &self.theme);
     }
 
@@ -70,10 +68,5 @@ impl App {
         let response = self.scratch.write(pane, text, holder.as_deref());
         self.scratch_news();
         response
-    }
-
-    /// Queues a job on the scratchpad's writer; `false` when there is none.
-    pub(super) fn scratch_worker_send(&self, job: Job) -> bool {
-        self.scratch.worker_send(job)
     }
 }

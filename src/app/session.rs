@@ -1,12 +1,13 @@
 //! Keeps `session.toml` current: after every loop turn the few facts `--resume` needs
 //! (holder, turn, layout, the scratchpad panel) are compared with what was last written,
-//! and a change is saved atomically on the scratchpad's worker thread.
+//! and a change is saved atomically on a [`durable::Worker`] thread of its own.
 
+use std::sync::mpsc;
 use std::time::Instant;
 
 use super::App;
+use crate::durable::{self, Done, Job};
 use crate::scratchpad::panel::Placement;
-use crate::scratchpad::store::{self, Job};
 use crate::session::resume::{self, SessionRecord};
 use crate::session::unix_now;
 
@@ -29,6 +30,12 @@ pub(super) struct Persist {
     /// Seconds earlier runs of this session used.
     earlier_seconds: f64,
     started: Instant,
+    /// Saves off the loop's thread, from [`App::open_session_record`] to
+    /// [`App::close_session_record`]; without it saves are made in place.
+    worker: Option<durable::Worker>,
+    /// Errors of the worker's saves, and the last one told to the person.
+    failures: Option<mpsc::Receiver<String>>,
+    told: Option<String>,
 }
 
 impl Persist {
@@ -44,11 +51,53 @@ impl Persist {
             record,
             written: None,
             started,
+            worker: None,
+            failures: None,
+            told: None,
         }
     }
 }
 
 impl App {
+    /// Clears what a killed save left behind, starts the saver and writes the record.
+    pub(super) fn open_session_record(&mut self) {
+        durable::remove_stale_temps(&self.session.dir.join(resume::FILE_NAME));
+        let (tx, rx) = mpsc::channel();
+        self.persist.worker = Some(durable::Worker::start("session-save", move |done| {
+            if let Done::Failed { error, .. } = done {
+                tracing::error!(%error, "writing the session record failed");
+                let _ = tx.send(error);
+            }
+        }));
+        self.persist.failures = Some(rx);
+        self.persist_session(true);
+    }
+
+    /// Writes the record as the rally ends and waits until it is on disk.
+    pub(super) fn close_session_record(&mut self) {
+        self.persist_session(true);
+        if let Some(mut worker) = self.persist.worker.take() {
+            worker.finish();
+        }
+        self.tell_session_failures();
+    }
+
+    /// A save that failed on the worker is told once (each different error again).
+    fn tell_session_failures(&mut self) {
+        let Some(error) = self
+            .persist
+            .failures
+            .as_ref()
+            .and_then(|rx| rx.try_iter().last())
+        else {
+            return;
+        };
+        if self.persist.told.as_ref() != Some(&error) {
+            self.set_notice(format!("session not saved: {error}"));
+            self.persist.told = Some(error);
+        }
+    }
+
     fn moving(&self) -> Moving {
         let holder = self
             .baton
@@ -71,6 +120,7 @@ impl App {
 
     /// Writes `session.toml` when what it records has changed (or `force`).
     pub(super) fn persist_session(&mut self, force: bool) {
+        self.tell_session_failures();
         let moving = self.moving();
         if !force && self.persist.written.as_ref() == Some(&moving) {
             return;
@@ -91,13 +141,15 @@ impl App {
         p.written = Some(moving);
         let path = self.session.dir.join(resume::FILE_NAME);
         let text = p.record.to_toml();
-        let queued = self.scratch_worker_send(Job::Replace {
-            path: path.clone(),
-            text: text.clone(),
-            expect: None,
-            tag: 0,
+        let queued = p.worker.as_ref().is_some_and(|w| {
+            w.send(Job::Replace {
+                path: path.clone(),
+                text: text.clone(),
+                expect: None,
+                tag: 0,
+            })
         });
-        if !queued && let Err(err) = store::write_atomic(&path, text.as_bytes()) {
+        if !queued && let Err(err) = durable::write_atomic(&path, text.as_bytes()) {
             tracing::error!(%err, "writing the session record failed");
         }
     }

@@ -2,19 +2,18 @@
 //! their versions, the terminal's colours, the clipboard, the runtime directory and the
 //! configuration, as a table or as JSON.
 
-use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt as _;
-use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::agents::AGENTS;
 use crate::commands::check::{self, Kind};
 use crate::config;
+use crate::process::{self, RunError};
 
 /// How long `X --version` may take.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(3);
@@ -284,52 +283,18 @@ fn rally_check(agent: &crate::agents::Agent, path: &Path) -> Result<String, Stri
 /// Runs `path arg` for at most [`VERSION_TIMEOUT`]: its exit status and its standard
 /// output (standard error when that is empty).
 fn run_briefly(path: &Path, arg: &str) -> Result<(std::process::ExitStatus, String), String> {
-    let mut child = Command::new(path)
-        .arg(arg)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot run it: {e}"))?;
-    // Read while it runs: a long --help fills the pipe and would block it.
-    let stdout = child.stdout.take().map(|mut out| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = out.read_to_string(&mut text);
-            text
-        })
-    });
-    let deadline = Instant::now() + VERSION_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            _ => {
-                kill_group(child.id());
-                let _ = child.wait();
-                return Err(format!("{arg} did not answer in time"));
-            }
-        }
+    let mut cmd = Command::new(path);
+    cmd.arg(arg);
+    let done = match process::run(&mut cmd, None, VERSION_TIMEOUT, usize::MAX) {
+        Ok(done) => done,
+        Err(RunError::Spawn(err)) => return Err(format!("cannot run it: {err}")),
+        Err(_) => return Err(format!("{arg} did not answer in time")),
     };
-    // Whatever it left behind must not hold the pipes open.
-    kill_group(child.id());
-    let mut out = stdout.and_then(|t| t.join().ok()).unwrap_or_default();
-    if out.trim().is_empty()
-        && let Some(mut stderr) = child.stderr.take()
-    {
-        let _ = stderr.read_to_string(&mut out);
+    let mut out = String::from_utf8_lossy(&done.stdout).into_owned();
+    if out.trim().is_empty() {
+        out = String::from_utf8_lossy(&done.stderr).into_owned();
     }
-    Ok((status, out))
-}
-
-fn kill_group(pid: u32) {
-    if let Ok(pgid) = libc::pid_t::try_from(pid) {
-        // SAFETY: signals the process group we started; no memory is involved.
-        unsafe { libc::kill(-pgid, libc::SIGKILL) };
-    }
+    Ok((done.status, out))
 }
 
 fn var(name: &str) -> Option<String> {

@@ -4,6 +4,11 @@
 //! reachable, but over ssh it is the remote machine's, not the person's. A child's own
 //! OSC 52 request leaves the same way.
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+
 use crate::config::ClipboardMode;
 
 /// Where copied text went.
@@ -139,50 +144,38 @@ pub fn osc52(selection: &[u8], base64: &[u8]) -> Vec<u8> {
 
 /// Standard base64 with padding (RFC 4648), all OSC 52 needs.
 pub fn base64(bytes: &[u8]) -> Vec<u8> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
-            } else {
-                out.push(b'=');
-            }
-        }
-    }
-    out
+    STANDARD.encode(bytes).into_bytes()
 }
 
-/// Decodes standard base64 (padding optional, whitespace ignored); `None` if malformed.
+/// Decodes a child's OSC 52 payload; `None` if it holds a byte outside the standard
+/// alphabet. As lenient as the terminals children are written for: whitespace is
+/// ignored, padding is optional and ends the payload (what follows it is not read),
+/// spare bits are dropped, and so is a last lone character that cannot make a byte.
 pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in text.iter().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = acc << 6 | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+    let end = memchr::memchr(b'=', text).unwrap_or(text.len());
+    let mut symbols: Vec<u8> = text[..end]
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    if symbols.len() % 4 == 1 {
+        // Six bits, not a byte; rejected only if it is not base64 at all.
+        let last = symbols.pop()?;
+        if !last.is_ascii_alphanumeric() && last != b'+' && last != b'/' {
+            return None;
         }
     }
-    Some(out)
+    LENIENT.decode(symbols).ok()
 }
+
+/// The standard alphabet, padding neither required nor allowed (it was cut off before
+/// decoding), bits past the last byte ignored.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 #[cfg(test)]
 mod tests {
@@ -224,6 +217,34 @@ mod tests {
             Some(&b"foobar"[..])
         );
         assert_eq!(decode_base64(b"Zm9v*"), None);
+    }
+
+    #[test]
+    fn malformed_payloads_decode_as_leniently_as_before() {
+        let decode = |text: &[u8]| decode_base64(text).map(|b| String::from_utf8(b).unwrap());
+        // Padding is optional, and whatever follows it is not read.
+        assert_eq!(decode(b"Zm8").as_deref(), Some("fo"));
+        assert_eq!(decode(b"Zm8=").as_deref(), Some("fo"));
+        assert_eq!(decode(b"Zg=").as_deref(), Some("f"));
+        assert_eq!(decode(b"Zg==!!").as_deref(), Some("f"));
+        assert_eq!(decode(b"Zm9v=Zm9v").as_deref(), Some("foo"));
+        // Whitespace anywhere, spare bits, a lone last character: all ignored.
+        assert_eq!(decode(b" Z m\t9\r\nv ").as_deref(), Some("foo"));
+        assert_eq!(decode(b"Zh").as_deref(), Some("f"));
+        assert_eq!(decode(b"Zm9vY").as_deref(), Some("foo"));
+        assert_eq!(decode(b"Z").as_deref(), Some(""));
+        assert_eq!(decode(b"=").as_deref(), Some(""));
+        // Anything outside the alphabet before the padding is refused.
+        for bad in [
+            &b"Zm9v-"[..],
+            b"Zm_v",
+            b"Zm9v*",
+            b"*",
+            b"Zm9\xc3\xa9",
+            b"Zm9v\x1b",
+        ] {
+            assert_eq!(decode_base64(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -8,11 +8,12 @@
 //! runs on a worker thread, each command under a time limit, so the UI never waits on it.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::process::{self, RunError};
 
 /// Diff lines a note carries unless the preset says otherwise.
 pub const DEFAULT_MAX_LINES: usize = 400;
@@ -104,8 +105,8 @@ fn scratch_index() -> PathBuf {
     std::env::temp_dir().join(format!("rallish-index-{}-{n}", std::process::id()))
 }
 
-/// Runs `git -C dir ARGS` and returns its standard output; stops it after
-/// [`GIT_TIMEOUT`].
+/// Runs `git -C dir ARGS` and returns its standard output; stops it (and anything it
+/// started) after [`GIT_TIMEOUT`].
 fn git(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<String, ReviewError> {
     let failed = |why: String| ReviewError::Git {
         command: args.first().copied().unwrap_or_default().to_string(),
@@ -120,45 +121,22 @@ fn git(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Result<St
     for (key, value) in env {
         cmd.env(key, value);
     }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| failed(e.to_string()))?;
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        if let Some(pipe) = stdout.as_mut() {
-            let _ = pipe.read_to_end(&mut out);
+    let done = match process::run(&mut cmd, None, GIT_TIMEOUT, usize::MAX) {
+        Ok(done) => done,
+        Err(RunError::TimedOut(_)) => {
+            return Err(failed(format!(
+                "took longer than {}s",
+                GIT_TIMEOUT.as_secs()
+            )));
         }
-        out
-    });
-    let deadline = Instant::now() + GIT_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(failed(format!(
-                    "took longer than {}s",
-                    GIT_TIMEOUT.as_secs()
-                )));
-            }
-            Err(err) => return Err(failed(err.to_string())),
-        }
+        Err(RunError::Spawn(err) | RunError::Wait(err)) => return Err(failed(err.to_string())),
     };
-    let out = reader.join().unwrap_or_default();
-    if !status.success() {
-        let mut err = String::new();
-        if let Some(mut pipe) = child.stderr.take() {
-            let _ = pipe.read_to_string(&mut err);
-        }
-        return Err(failed(err.trim().to_string()));
+    if !done.status.success() {
+        return Err(failed(
+            String::from_utf8_lossy(&done.stderr).trim().to_string(),
+        ));
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(String::from_utf8_lossy(&done.stdout).into_owned())
 }
 
 /// What the worker is asked to do.

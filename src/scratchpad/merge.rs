@@ -3,6 +3,8 @@
 //! taken once, and where they differ both versions are kept, the person's first. Nothing
 //! either side wrote is ever dropped.
 
+use similar::{Algorithm, DiffTag};
+
 /// Lines of `a` in `old_start..old_end` become lines of `b` in `new_start..new_end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hunk {
@@ -12,70 +14,32 @@ pub struct Hunk {
     pub new_end: usize,
 }
 
-/// Largest middle (after common prefix and suffix) diffed line by line; a bigger one
-/// becomes a single hunk, which is coarse but still correct.
-const MAX_CELLS: usize = 4_000_000;
-
-/// The hunks that turn `a` into `b`, in order, none empty on both sides.
+/// The hunks that turn `a` into `b`, in order, none empty on both sides. The line diff
+/// is similar's Myers, whose bounded search keeps pathological inputs (every line
+/// different, many repeats) fast, at worst with a coarser hunk: any size is diffed.
 pub fn diff<S: AsRef<str>, T: AsRef<str>>(a: &[S], b: &[T]) -> Vec<Hunk> {
-    let eq = |i: usize, j: usize| a[i].as_ref() == b[j].as_ref();
-    let prefix = (0..a.len().min(b.len())).take_while(|&i| eq(i, i)).count();
-    let suffix = (0..a.len().min(b.len()) - prefix)
-        .take_while(|&k| eq(a.len() - 1 - k, b.len() - 1 - k))
-        .count();
-    let (a_end, b_end) = (a.len() - suffix, b.len() - suffix);
-    let (n, m) = (a_end - prefix, b_end - prefix);
-    if n == 0 && m == 0 {
-        return Vec::new();
-    }
-    if n == 0 || m == 0 || (n + 1).saturating_mul(m + 1) > MAX_CELLS {
-        return vec![Hunk {
-            old_start: prefix,
-            old_end: a_end,
-            new_start: prefix,
-            new_end: b_end,
-        }];
-    }
-    // Longest common subsequence of the middles, filled from the end.
-    let width = m + 1;
-    let mut lcs = vec![0u32; (n + 1) * width];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i * width + j] = if eq(prefix + i, prefix + j) {
-                lcs[(i + 1) * width + j + 1] + 1
-            } else {
-                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
-            };
+    let a: Vec<&str> = a.iter().map(AsRef::as_ref).collect();
+    let b: Vec<&str> = b.iter().map(AsRef::as_ref).collect();
+    let mut hunks: Vec<Hunk> = Vec::new();
+    for op in similar::capture_diff_slices(Algorithm::Myers, &a, &b) {
+        let (tag, old, new) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
         }
-    }
-    let mut hunks = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    let mut open: Option<(usize, usize)> = None;
-    let mut close = |open: &mut Option<(usize, usize)>, i: usize, j: usize| {
-        if let Some((si, sj)) = open.take() {
-            hunks.push(Hunk {
-                old_start: prefix + si,
-                old_end: prefix + i,
-                new_start: prefix + sj,
-                new_end: prefix + j,
-            });
-        }
-    };
-    while i < n || j < m {
-        if i < n && j < m && eq(prefix + i, prefix + j) {
-            close(&mut open, i, j);
-            i += 1;
-            j += 1;
-        } else {
-            open.get_or_insert((i, j));
-            if j < m && (i == n || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j]) {
-                j += 1;
-            } else {
-                i += 1;
+        // A deletion next to an insertion is one hunk, as a replacement.
+        match hunks.last_mut() {
+            Some(last) if last.old_end == old.start && last.new_end == new.start => {
+                last.old_end = old.end;
+                last.new_end = new.end;
             }
+            _ => hunks.push(Hunk {
+                old_start: old.start,
+                old_end: old.end,
+                new_start: new.start,
+                new_end: new.end,
+            }),
         }
     }
-    close(&mut open, i, j);
     hunks
 }
 
@@ -239,5 +203,41 @@ mod tests {
             merge3_text(base, ours, theirs),
             "# plan (agent)\n- one\n- two\n- three (typing"
         );
+    }
+
+    #[test]
+    fn texts_beyond_the_old_cap_still_merge_line_by_line() {
+        // Edits at both ends leave a 2,998-line middle: 9M cells, over the 4M the old
+        // LCS table allowed, which made it one hunk and the merge a conflict.
+        let base: Vec<String> = (0..3000).map(|n| format!("line {n}")).collect();
+        let mut ours = base.clone();
+        ours[1] = "typed at the top".into();
+        ours[2998] = "typed at the bottom".into();
+        let mut theirs = base.clone();
+        theirs[1500] = "an agent's line".into();
+        let hunks = diff(&base, &ours);
+        assert_eq!(hunks.len(), 2, "{hunks:?}");
+        assert_eq!((hunks[1].old_start, hunks[1].old_end), (2998, 2999));
+        let mut want = ours.clone();
+        want[1500] = "an agent's line".into();
+        let merged = merge3_text(&base.join("\n"), &ours.join("\n"), &theirs.join("\n"));
+        assert_eq!(merged, want.join("\n"));
+        assert_eq!(apply_owned(&base, &theirs), theirs);
+    }
+
+    #[test]
+    fn unrelated_and_repetitive_texts_diff_correctly() {
+        let a: Vec<String> = (0..20_000).map(|n| format!("{}", n % 3)).collect();
+        let b: Vec<String> = (0..20_000)
+            .map(|n| format!("{}-{}", n % 7, n / 5))
+            .collect();
+        assert_eq!(apply_owned(&a, &b), b);
+        assert_eq!(apply_owned(&b, &a), a);
+    }
+
+    fn apply_owned(a: &[String], b: &[String]) -> Vec<String> {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        apply(&a, &b)
     }
 }

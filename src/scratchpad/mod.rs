@@ -5,15 +5,17 @@
 //! - [`compact`]: keeping the text under its cap without losing a byte.
 //! - [`merge`]: line diffs and the three-way merge that keeps the person's typing when an
 //!   agent changes the text.
-//! - [`store`]: atomic saves and archive appends, on a worker thread.
 //! - [`summarize`]: the optional command that summarises compacted text.
 //! - [`sync`]: the [`sync::Scratchpad`] itself, the panel and its file kept in step.
+//!
+//! Its files are saved through [`crate::durable`] (atomic replacements, fsynced appends,
+//! on a worker thread). The archive only grows: compacted text is appended and fsynced
+//! before the scratchpad that no longer holds it is saved, so a crash in between
+//! duplicates text, never loses it.
 
 pub mod compact;
-pub mod durable;
 pub mod merge;
 pub mod panel;
-pub mod store;
 pub mod summarize;
 pub mod sync;
 

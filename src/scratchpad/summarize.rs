@@ -2,10 +2,10 @@
 //! its output takes the place of the plain compaction marker. It runs on its own thread
 //! with a timeout; on timeout, failure, empty or oversized output the plain marker stays.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::process::{self, RunError};
 
 /// Default time a summary may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -26,7 +26,7 @@ pub enum SummaryError {
 
 /// Pipes `text` to `command` and returns what it printed, at most `max_bytes` of it.
 /// Blocks the calling thread for up to `timeout`; the command's whole process group is
-/// killed when time runs out.
+/// killed when time runs out (see [`process::run`]).
 pub fn summarize(
     command: &str,
     text: &str,
@@ -34,72 +34,20 @@ pub fn summarize(
     max_bytes: usize,
 ) -> Result<String, SummaryError> {
     let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let started = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| SummaryError::Spawn(e.to_string()))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let text = text.to_string();
-        // A command that never reads its input must not block us: write on the side.
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(text.as_bytes());
-        });
-    }
-    let (tx, rx) = mpsc::channel();
-    if let Some(stdout) = child.stdout.take() {
-        std::thread::spawn(move || {
-            let mut out = Vec::new();
-            let read = stdout.take(max_bytes as u64 + 1).read_to_end(&mut out);
-            let _ = tx.send(read.map(|_| out));
-        });
-    }
-    let output = rx.recv_timeout(timeout);
-    let kill = |child: &mut std::process::Child| {
-        if let Ok(pgid) = libc::pid_t::try_from(child.id()) {
-            // SAFETY: signals the process group we started; no memory is involved.
-            unsafe { libc::kill(-pgid, libc::SIGKILL) };
-        }
-        let _ = child.wait();
+    cmd.arg("-c").arg(command);
+    let input = Some(text.as_bytes().to_vec());
+    let done = match process::run(&mut cmd, input, timeout, max_bytes) {
+        Ok(done) => done,
+        Err(RunError::Spawn(err)) => return Err(SummaryError::Spawn(err.to_string())),
+        Err(RunError::TimedOut(_)) => return Err(SummaryError::Timeout(timeout)),
+        Err(RunError::Wait(_)) => return Err(SummaryError::Failed(None)),
     };
-    let out = match output {
-        Ok(Ok(out)) => out,
-        Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-            kill(&mut child);
-            return Err(SummaryError::Failed(None));
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            kill(&mut child);
-            return Err(SummaryError::Timeout(timeout));
-        }
-    };
+    let out = done.stdout;
     if out.len() > max_bytes {
-        kill(&mut child);
         return Err(SummaryError::TooLong(out.len(), max_bytes));
     }
-    // Output ended: the command is exiting; give it what is left of the time to do so.
-    let deadline = started + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            _ => {
-                kill(&mut child);
-                break None;
-            }
-        }
-    };
-    match status {
-        Some(status) if status.success() => {}
-        Some(status) => return Err(SummaryError::Failed(status.code())),
-        None => return Err(SummaryError::Failed(None)),
+    if !done.status.success() {
+        return Err(SummaryError::Failed(done.status.code()));
     }
     let text = String::from_utf8_lossy(&out);
     let text = crate::rally::note::sanitize(text.trim());
@@ -119,6 +67,8 @@ pub fn outcome(text: &str, marker: &str, result: &Result<String, SummaryError>) 
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
     use crate::scratchpad::compact;
 

@@ -1,5 +1,5 @@
 //! The scratchpad as one owner: the panel's text and the file kept in step with it.
-//! Debounced saves on the store's worker thread, compaction (with the optional summary),
+//! Debounced saves on a [`durable::Worker`] thread, compaction (with the optional summary),
 //! edits agents make to the file directly, and the agents' `scratch read|append|write`
 //! requests. The app hands it time, events and requests and reads back what to tell the
 //! person ([`Scratchpad::take_notices`]) and whether to draw ([`Scratchpad::take_redraw`]).
@@ -17,10 +17,10 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::panel::{Changer, Panel};
-use super::store::{self, Done, FileMeta, Job};
 use super::summarize::{self, SummaryError};
 use super::{ARCHIVE_NAME, FILE_NAME, Settings, compact, merge};
 use crate::control::protocol::{ErrorCode, Response};
+use crate::durable::{self, Done, FileMeta, Job};
 use crate::ui::theme::Theme;
 
 /// A save waits for this much quiet after the last change...
@@ -47,7 +47,7 @@ pub struct Scratchpad {
     path: PathBuf,
     archive: PathBuf,
     tx: Option<UnboundedSender<ScratchEvent>>,
-    worker: Option<store::Worker>,
+    worker: Option<durable::Worker>,
     /// The text the file holds, as far as we know: the base of every merge.
     saved: String,
     saved_meta: Option<FileMeta>,
@@ -106,7 +106,7 @@ impl Scratchpad {
 
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub fn open(&mut self, tx: UnboundedSender<ScratchEvent>, theme: &Theme) {
-        store::remove_stale_temps(&self.path);
+        durable::remove_stale_temps(&self.path);
         if let Ok(raw) = std::fs::read_to_string(&self.path) {
             let text = super::clean(&raw);
             self.saved_meta = FileMeta::of(&self.path);
@@ -115,7 +115,7 @@ impl Scratchpad {
         }
         self.panel.style(theme);
         let report = tx.clone();
-        self.worker = Some(store::Worker::start(move |done| {
+        self.worker = Some(durable::Worker::start("scratchpad-save", move |done| {
             let _ = report.send(ScratchEvent::Store(done));
         }));
         self.tx = Some(tx);
@@ -128,7 +128,7 @@ impl Scratchpad {
         }
         if self.pending.is_some() || self.in_flight.is_some() {
             let text = self.panel.text();
-            if let Err(err) = store::write_atomic(&self.path, text.as_bytes()) {
+            if let Err(err) = durable::write_atomic(&self.path, text.as_bytes()) {
                 tracing::error!(%err, "saving the scratchpad at exit failed");
             }
         }
@@ -183,7 +183,7 @@ impl Scratchpad {
     fn submit(&mut self, job: Job) {
         let sent = self.worker.as_ref().is_some_and(|w| w.send(job.clone()));
         if !sent {
-            for done in store::run_batch(vec![job]) {
+            for done in durable::run_batch(vec![job]) {
                 self.on_event(ScratchEvent::Store(done));
             }
         }
@@ -432,10 +432,5 @@ impl Scratchpad {
             super::kib(self.panel.len()),
             super::kib(self.settings.cap)
         )
-    }
-
-    /// Queues a job on the scratchpad's writer; `false` when there is none.
-    pub fn worker_send(&self, job: Job) -> bool {
-        self.worker.as_ref().is_some_and(|w| w.send(job))
     }
 }

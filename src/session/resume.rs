@@ -309,17 +309,7 @@ pub fn list_command() -> i32 {
 
 /// `YYYY-MM-DD HH:MM` in local time.
 fn local_date_time(unix: f64) -> String {
-    let Some(tm) = crate::local_time::local_tm(unix as i64) else {
-        return "?".into();
-    };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min
-    )
+    crate::local_time::date_time(unix as i64).unwrap_or_else(|| "?".into())
 }
 
 #[cfg(test)]

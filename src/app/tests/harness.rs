@@ -52,6 +52,7 @@ impl Harness {
         let mut app = App::start(config, session, dir.join("control.sock"), size, &senders)
             .expect("the app starts");
         app.open_scratchpad(senders.scratch.clone());
+        app.open_session_record();
         let terminal = Terminal::new(TestBackend::new(cols, rows)).expect("a test terminal");
         let mut harness = Harness {
             app,
