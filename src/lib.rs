@@ -1,5 +1,9 @@
 //! rallish-tui: AI coding-agent CLIs side by side in PTY panes, taking turns with a baton.
 
+// `unsafe` lives in `sys` (the system calls std lacks) and `pane::process_tree` (macOS's
+// process table), and nowhere else.
+#![deny(unsafe_code)]
+
 // Unix sockets, signals and process groups are the design, not details to port.
 #[cfg(windows)]
 compile_error!(
@@ -25,6 +29,8 @@ pub mod rally;
 pub mod recorder;
 pub mod scratchpad;
 pub mod session;
+#[allow(unsafe_code)]
+mod sys;
 pub mod ui;
 
 use std::path::Path;

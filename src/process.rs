@@ -55,11 +55,8 @@ pub fn signal_group(leader: u32, signal: Signal) {
         Signal::Term => libc::SIGTERM,
         Signal::Kill => libc::SIGKILL,
     };
-    if let Ok(group) = libc::pid_t::try_from(leader)
-        && group > 0
-    {
-        // SAFETY: kill(2) on a process group we started; no memory is involved.
-        unsafe { libc::kill(-group, signal) };
+    if let Ok(group) = libc::pid_t::try_from(leader) {
+        crate::sys::signal_group(group, signal);
     }
 }
 

@@ -56,8 +56,7 @@ impl Default for Limits {
 }
 
 fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    crate::sys::euid()
 }
 
 /// Makes `dir` a directory only we can use: creates it 0700, tightens the mode of an

@@ -51,30 +51,12 @@ pub fn fits(path: &Path, more: usize) -> bool {
 }
 
 fn sun_path_len() -> usize {
-    // SAFETY: a sockaddr_un is plain data; all zeroes is a valid value.
-    let addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    addr.sun_path.len()
+    crate::sys::sun_path_len()
 }
 
 #[cfg(target_os = "macos")]
 fn user_temp_dir() -> Option<PathBuf> {
-    let mut buf = vec![0u8; libc::PATH_MAX as usize];
-    // SAFETY: confstr writes at most `buf.len()` bytes, NUL included, into `buf`.
-    let needed = unsafe {
-        libc::confstr(
-            libc::_CS_DARWIN_USER_TEMP_DIR,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-        )
-    };
-    // 0: no such setting; more than the buffer: cut short, so not the real path.
-    if needed == 0 || needed > buf.len() {
-        return None;
-    }
-    buf.truncate(needed - 1);
-    Some(PathBuf::from(
-        <OsString as std::os::unix::ffi::OsStringExt>::from_vec(buf),
-    ))
+    crate::sys::darwin_user_temp_dir()
 }
 
 #[cfg(not(target_os = "macos"))]
@@ -83,8 +65,7 @@ fn user_temp_dir() -> Option<PathBuf> {
 }
 
 fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
+    crate::sys::euid()
 }
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ mod worker;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -39,16 +38,7 @@ fn full_sync_unsupported(err: &io::Error) -> bool {
 }
 
 fn fsync(file: &File) -> io::Result<()> {
-    loop {
-        // SAFETY: the descriptor belongs to `file`, which outlives the call.
-        if unsafe { libc::fsync(file.as_raw_fd()) } == 0 {
-            return Ok(());
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            return Err(err);
-        }
-    }
+    crate::sys::fsync(file)
 }
 
 /// What identifies one version of a file cheaply: a save replaces the inode, an edit in

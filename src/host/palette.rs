@@ -47,7 +47,7 @@ fn ask_tty(limit: Duration) -> io::Result<HostColours> {
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
             return Ok(answers.colours);
         };
-        if !readable(tty.as_raw_fd(), left)? {
+        if !crate::sys::readable(tty.as_raw_fd(), left)? {
             return Ok(answers.colours);
         }
         let n = tty.read(&mut buf)?;
@@ -55,40 +55,6 @@ fn ask_tty(limit: Duration) -> io::Result<HostColours> {
             return Ok(answers.colours);
         }
         heard.extend_from_slice(&buf[..n]);
-    }
-}
-
-/// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
-/// does not work on terminal devices.
-fn readable(fd: i32, limit: Duration) -> io::Result<bool> {
-    // SAFETY: an fd_set on the stack, zeroed and filled by the FD_* helpers; select only
-    // reads and writes that set and the timeout.
-    unsafe {
-        let mut set: libc::fd_set = std::mem::zeroed();
-        libc::FD_ZERO(&mut set);
-        libc::FD_SET(fd, &mut set);
-        let mut timeout = libc::timeval {
-            tv_sec: limit.as_secs() as libc::time_t,
-            tv_usec: limit.subsec_micros() as libc::suseconds_t,
-        };
-        match libc::select(
-            fd + 1,
-            &mut set,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut timeout,
-        ) {
-            -1 => {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    Ok(false)
-                } else {
-                    Err(err)
-                }
-            }
-            0 => Ok(false),
-            _ => Ok(true),
-        }
     }
 }
 

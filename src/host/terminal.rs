@@ -1,10 +1,8 @@
 //! The host terminal: entering and leaving full-screen mode, restoring it on every exit
 //! path (normal return, error, panic, signal), and the writer every frame goes through.
 
-use std::fs::File;
 use std::io::{self, Write};
-use std::mem::ManuallyDrop;
-use std::os::fd::{AsFd as _, AsRawFd as _, FromRawFd};
+use std::os::fd::{AsFd as _, AsRawFd as _};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -84,9 +82,7 @@ impl Write for HostWriter {
 
 /// Unbuffered write to fd 1: `std::io::Stdout` is line-buffered and would split frames.
 fn write_stdout(bytes: &[u8]) -> io::Result<()> {
-    // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
-    let mut out = ManuallyDrop::new(unsafe { File::from_raw_fd(1) });
-    out.write_all(bytes)
+    crate::sys::stdout().write_all(bytes)
 }
 
 /// Full-screen mode for the life of the guard.

@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod history;
 pub mod keys;
 pub mod priority;
+#[allow(unsafe_code)]
 pub mod process_tree;
 pub mod reaper;
 pub mod typing;
@@ -263,10 +264,7 @@ impl Pane {
     /// session, so this reaches what it started too).
     pub fn signal(&self, signal: libc::c_int) {
         if let (Some(pid), true) = (self.pid, self.status.is_running()) {
-            // SAFETY: kill(2) with a negative pid signals a process group; no memory involved.
-            unsafe {
-                libc::kill(-(pid as libc::pid_t), signal);
-            }
+            crate::sys::signal_group(pid as libc::pid_t, signal);
         }
     }
 }
@@ -562,12 +560,7 @@ fn write_loop(mut pty: Box<dyn Write + Send>, jobs: std_mpsc::Receiver<WriteJob>
 /// `SIGKILL` rather than strsignal's "Killed", so the border reads like a shell would.
 fn signal_name(description: &str) -> String {
     (1..32)
-        .find(|&sig| {
-            // SAFETY: strsignal returns a pointer to a static (or thread-local) C string.
-            let text = unsafe { libc::strsignal(sig) };
-            !text.is_null()
-                && unsafe { std::ffi::CStr::from_ptr(text) }.to_string_lossy() == description
-        })
+        .find(|&sig| crate::sys::signal_description(sig).is_some_and(|text| text == description))
         .and_then(abbreviation)
         .map_or_else(|| description.to_string(), str::to_string)
 }

@@ -13,23 +13,7 @@
 /// Lowers the calling thread's priority; see the module docs. Best effort: a system that
 /// refuses leaves the thread as it was.
 pub fn lower_current_thread() {
-    #[cfg(target_os = "linux")]
-    {
-        // Nice 10 leaves a waiting nice-0 thread (the UI) about nine tenths of a core it
-        // shares with one of these. On Linux, PRIO_PROCESS with a thread id sets that
-        // thread alone.
-        // SAFETY: gettid and setpriority take and return plain integers.
-        unsafe {
-            let tid = libc::gettid();
-            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
-        }
-    }
-    #[cfg(target_vendor = "apple")]
-    {
-        // macOS schedules threads by quality-of-service class, not nice values.
-        // SAFETY: sets the calling thread's own class; no memory involved.
-        unsafe {
-            libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
-        }
-    }
+    // Nice 10 (Linux) leaves a waiting nice-0 thread (the UI) about nine tenths of a core
+    // it shares with one of these; macOS's utility class does the same by its own rules.
+    crate::sys::lower_this_threads_priority();
 }

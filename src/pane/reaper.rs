@@ -29,9 +29,6 @@ pub fn kill_all() {
         Err(std::sync::TryLockError::WouldBlock) => return,
     };
     for group in groups {
-        // SAFETY: kill(2) on a process group we started; no memory is involved.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
-        }
+        crate::sys::signal_group(group, libc::SIGKILL);
     }
 }

@@ -1,0 +1,140 @@
+//! The few system calls std does not wrap, each behind a safe function. With the macOS
+//! process table (`pane::process_tree`), this is the only place the crate may use
+//! `unsafe` (`#![deny(unsafe_code)]` in lib.rs says so to the compiler).
+
+use std::fs::File;
+use std::io;
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsRawFd as _, FromRawFd as _, RawFd};
+use std::time::Duration;
+
+/// The effective user id.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Sends `signal` to process group `group` (a positive id); gone groups are ignored.
+pub fn signal_group(group: i32, signal: libc::c_int) {
+    if group > 0 {
+        // SAFETY: kill(2) on a process group; no memory is involved.
+        unsafe { libc::kill(-group, signal) };
+    }
+}
+
+/// Plain fsync(2), retried when a signal interrupts it (see `durable::sync` for when
+/// that is used rather than `File::sync_all`).
+pub fn fsync(file: &File) -> io::Result<()> {
+    loop {
+        // SAFETY: the descriptor belongs to `file`, which outlives the call.
+        if unsafe { libc::fsync(file.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// The C library's description of `signal` ("Killed", "Hangup", ...).
+pub fn signal_description(signal: libc::c_int) -> Option<String> {
+    // SAFETY: strsignal returns a pointer to a static (or thread-local) C string, or null.
+    let text = unsafe { libc::strsignal(signal) };
+    if text.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null strsignal result is a NUL-terminated string.
+    Some(
+        unsafe { std::ffi::CStr::from_ptr(text) }
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
+/// Standard output as a file, unbuffered, never closed.
+pub fn stdout() -> ManuallyDrop<File> {
+    // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
+    ManuallyDrop::new(unsafe { File::from_raw_fd(1) })
+}
+
+/// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
+/// does not work on terminal devices.
+pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
+    // SAFETY: an fd_set on the stack, zeroed and filled by the FD_* helpers; select only
+    // reads and writes that set and the timeout.
+    let ready = unsafe {
+        let mut set: libc::fd_set = std::mem::zeroed();
+        libc::FD_ZERO(&mut set);
+        libc::FD_SET(fd, &mut set);
+        let mut timeout = libc::timeval {
+            tv_sec: limit.as_secs() as libc::time_t,
+            tv_usec: limit.subsec_micros() as libc::suseconds_t,
+        };
+        libc::select(
+            fd + 1,
+            &mut set,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut timeout,
+        )
+    };
+    match ready {
+        -1 => {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+        0 => Ok(false),
+        _ => Ok(true),
+    }
+}
+
+/// How long a Unix socket's path may be (sun_path, NUL included).
+pub fn sun_path_len() -> usize {
+    // SAFETY: a sockaddr_un is plain data; all zeroes is a valid value.
+    let addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_path.len()
+}
+
+/// The calling thread gives way to the app's own: nice 10 on Linux (PRIO_PROCESS with a
+/// thread id sets that thread alone), the utility class on macOS, which schedules by
+/// quality of service rather than nice values.
+pub fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority take and return plain integers.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+    #[cfg(target_vendor = "apple")]
+    // SAFETY: sets the calling thread's own class; no memory involved.
+    unsafe {
+        libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
+    }
+}
+
+/// macOS's per-user temporary directory (`confstr(_CS_DARWIN_USER_TEMP_DIR)`).
+#[cfg(target_os = "macos")]
+pub fn darwin_user_temp_dir() -> Option<std::path::PathBuf> {
+    let mut buf = vec![0u8; libc::PATH_MAX as usize];
+    // SAFETY: confstr writes at most `buf.len()` bytes, NUL included, into `buf`.
+    let needed = unsafe {
+        libc::confstr(
+            libc::_CS_DARWIN_USER_TEMP_DIR,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    // 0: no such setting; more than the buffer: cut short, so not the real path.
+    if needed == 0 || needed > buf.len() {
+        return None;
+    }
+    buf.truncate(needed - 1);
+    Some(std::path::PathBuf::from(
+        <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(buf),
+    ))
+}
