@@ -216,13 +216,13 @@ fn frames(c: &mut Criterion) {
                 b.iter(|| {
                     old.animate();
                     black_box(old.repaint(&mut previous).len())
-                })
+                });
             });
             group.bench_function(format!("damage/{name}"), |b| {
                 b.iter(|| {
                     new.animate();
                     black_box(new.damaged(&mut canvas).len())
-                })
+                });
             });
         }
     }

@@ -123,7 +123,7 @@ fn ingestion(c: &mut Criterion) {
                 pane,
                 |parser| ingest(parser, black_box(&bytes)),
                 criterion::BatchSize::LargeInput,
-            )
+            );
         });
     }
     group.finish();
@@ -157,7 +157,7 @@ fn keys(c: &mut Criterion) {
                 .iter()
                 .map(|k| encode_key(black_box(k), modes).map_or(0, |v| v.len()))
                 .sum::<usize>()
-        })
+        });
     });
     group.finish();
 }

@@ -38,7 +38,7 @@ pub struct RallyArgs {
     /// How panes are arranged (default: side-by-side for two, grid for more).
     #[arg(long, value_enum)]
     pub layout: Option<LayoutKind>,
-    /// Lines of history kept per pane (default: the config's scrollback_lines, 10000).
+    /// Lines of history kept per pane (default: the config's `scrollback_lines`, 10000).
     #[arg(long, value_name = "LINES")]
     pub scrollback: Option<usize>,
     /// Theme: a name (your config dir's themes/, then default, light, high-contrast) or a
@@ -78,7 +78,7 @@ pub struct RallyArgs {
     pub task: Option<String>,
     /// Continue a session (an id from `rallish-tui sessions`, or `last`): its panes,
     /// layout, scratchpad, turn and baton holder come back, and each pane restarts with
-    /// its role's resume_command where it has one.
+    /// its role's `resume_command` where it has one.
     #[arg(long, value_name = "ID|last", conflicts_with_all = ["preset", "panes", "roles", "task"])]
     pub resume: Option<String>,
 }
@@ -110,7 +110,7 @@ pub enum HookCommand {
     PermissionRequest,
     /// claude's `Notification`: a permission prompt, a dialog or an idle prompt.
     Notification,
-    /// codex's `notify`: [YOUR_NOTIFY...] PAYLOAD.
+    /// codex's `notify`: [`YOUR_NOTIFY`...] PAYLOAD.
     CodexNotify {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 1..)]
         args: Vec<String>,

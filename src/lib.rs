@@ -155,7 +155,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         preset.max_turns = args.max_turns;
     }
     if args.task.is_some() {
-        preset.task = args.task.clone();
+        preset.task.clone_from(&args.task);
     }
     let person = preset.person_route().map_err(anyhow::Error::msg)?;
     let mut panes = preset

@@ -86,7 +86,7 @@ mod tests {
             let secs = unix as libc::time_t;
             // SAFETY: localtime_r writes only into the struct we own and reads only `secs`.
             let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-            assert!(!unsafe { libc::localtime_r(&secs, &mut tm) }.is_null());
+            assert!(!unsafe { libc::localtime_r(&raw const secs, &raw mut tm) }.is_null());
             let libc_text = format!(
                 "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
                 tm.tm_year + 1900,

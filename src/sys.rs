@@ -60,23 +60,25 @@ pub fn stdout() -> ManuallyDrop<File> {
 
 /// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
 /// does not work on terminal devices.
+#[allow(clippy::cast_lossless)]
 pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
     // SAFETY: an fd_set on the stack, zeroed and filled by the FD_* helpers; select only
     // reads and writes that set and the timeout.
     let ready = unsafe {
         let mut set: libc::fd_set = std::mem::zeroed();
-        libc::FD_ZERO(&mut set);
-        libc::FD_SET(fd, &mut set);
+        libc::FD_ZERO(&raw mut set);
+        libc::FD_SET(fd, &raw mut set);
         let mut timeout = libc::timeval {
             tv_sec: limit.as_secs() as libc::time_t,
+            // i64 on Linux, i32 on macOS: under a million either way.
             tv_usec: limit.subsec_micros() as libc::suseconds_t,
         };
         libc::select(
             fd + 1,
-            &mut set,
+            &raw mut set,
             std::ptr::null_mut(),
             std::ptr::null_mut(),
-            &mut timeout,
+            &raw mut timeout,
         )
     };
     match ready {
@@ -93,14 +95,14 @@ pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
     }
 }
 
-/// How long a Unix socket's path may be (sun_path, NUL included).
+/// How long a Unix socket's path may be (`sun_path`, NUL included).
 pub fn sun_path_len() -> usize {
     // SAFETY: a sockaddr_un is plain data; all zeroes is a valid value.
     let addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
     addr.sun_path.len()
 }
 
-/// The calling thread gives way to the app's own: nice 10 on Linux (PRIO_PROCESS with a
+/// The calling thread gives way to the app's own: nice 10 on Linux (`PRIO_PROCESS` with a
 /// thread id sets that thread alone), the utility class on macOS, which schedules by
 /// quality of service rather than nice values.
 pub fn lower_this_threads_priority() {

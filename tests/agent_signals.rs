@@ -168,7 +168,7 @@ fn codex_ending_its_turn_without_passing_is_flagged() {
 }
 
 /// The model asks to run a command claude does not allow: the pane says "needs
-/// permission" from claude's own PermissionRequest hook, within a second, and so does
+/// permission" from claude's own `PermissionRequest` hook, within a second, and so does
 /// `rallish-tui status --json` (asked over and over from a second pane).
 ///
 /// In claude's manual ("default") permission mode: in its out-of-the-box auto mode the

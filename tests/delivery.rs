@@ -1,6 +1,6 @@
 //! A note that went in is confirmed, not hoped for: an agent that drops the Enter behind
 //! a paste gets it again, and one that never takes the note is reported (see
-//! src/rally/delivery.rs). The stand-in agent is tests/fixtures/fussy_agent.py.
+//! src/rally/delivery.rs). The stand-in agent is `tests/fixtures/fussy_agent.py`.
 
 mod common;
 

@@ -257,7 +257,7 @@ fn a_terminal_that_hangs_up_without_a_sighup_ends_the_rally_cleanly() {
             revents: 0,
         };
         // SAFETY: one valid pollfd for the call.
-        if unsafe { libc::poll(&mut ready, 1, 50) } > 0 {
+        if unsafe { libc::poll(&raw mut ready, 1, 50) } > 0 {
             let _ = std::io::Read::read(&mut reader, &mut buf);
         }
         if let Some(pid) = std::fs::read_to_string(&pidfile)

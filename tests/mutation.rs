@@ -45,7 +45,7 @@ const INTERESTING: &[&[u8]] = &[
 
 fn mutate(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut bytes = seed.to_vec();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..=rng.below(4) {
         let at = rng.below(bytes.len() + 1);
         match rng.below(4) {
             0 if !bytes.is_empty() => {

@@ -223,8 +223,8 @@ fn a_user_theme_changes_only_the_slot_it_sets() {
     // Row 1 holds the side borders: pane a holds the baton, pane b is locked.
     eventually("the themed borders", || {
         tui.with_screen(|s| {
-            let holder = s.cell(1, 0).map(|c| c.fgcolor());
-            let locked = s.cell(1, 60).map(|c| c.fgcolor());
+            let holder = s.cell(1, 0).map(vt100::Cell::fgcolor);
+            let locked = s.cell(1, 60).map(vt100::Cell::fgcolor);
             holder == Some(vt100::Color::Rgb(255, 0, 0))
                 && locked == Some(vt100::Color::Rgb(0x45, 0x47, 0x5a))
         })

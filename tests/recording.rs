@@ -54,11 +54,10 @@ fn replay_v2(cast: &Cast) -> vt100::Parser {
 
 fn castcheck() -> Option<PathBuf> {
     let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bin/castcheck");
-    let home = std::env::var_os("CASTCHECK_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/castcheck")
-        });
+    let home = std::env::var_os("CASTCHECK_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/castcheck"),
+        PathBuf::from,
+    );
     (tool.exists() && home.join("venv/bin/asciinema").exists()).then_some(tool)
 }
 
@@ -158,7 +157,7 @@ fn a_recorded_rally_replays_to_what_was_drawn() {
             }
         }
         None => {
-            eprintln!("SKIPPED castcheck: ../shared/bin/castcheck-install has not been run here")
+            eprintln!("SKIPPED castcheck: ../shared/bin/castcheck-install has not been run here");
         }
     }
 }

@@ -152,7 +152,7 @@ command = "{self} demo-agent --name bob --work-ms 1"
     tui.wait_for_text("[compacted ");
     let state = tui.state_dir();
     eventually("the archive holds the oldest entries", || {
-        read(&state, "scratchpad.archive.md").starts_with("[")
+        read(&state, "scratchpad.archive.md").starts_with('[')
             && read(&state, "scratchpad.archive.md").contains("alice] turn 1:")
     });
     tui.chord(b"P"); // pause, so the files stop moving

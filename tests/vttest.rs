@@ -8,6 +8,7 @@
 //! `tests/fixtures/tmux_truth.py`. Where tmux is wrong and we are right, the test asserts
 //! our screen against an explicit expectation instead, saying why.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use rallish_tui::pane::Emulator;
@@ -379,9 +380,9 @@ fn assert_like_tmux(name: &str, prefix: &str, known: &[Known], held: &[&str]) {
             }
         }
         if !found.is_empty() {
-            report.push_str(&format!("--- {name} {label}\n"));
+            let _ = writeln!(report, "--- {name} {label}");
             for line in found {
-                report.push_str(&format!("  {line}\n"));
+                let _ = writeln!(report, "  {line}");
             }
         }
     }

@@ -279,12 +279,11 @@ impl CopyMode {
         search.searched = prompt.history.lines.len();
         let (from, offset) = prompt.origin;
         search.current = pick(&search.matches, from, search.backward, true);
-        match search.current.map(|i| search.matches[i]) {
-            Some(hit) => self.show_match(emulator, hit),
-            None => {
-                self.cursor = from;
-                emulator.set_view_offset(offset);
-            }
+        if let Some(hit) = search.current.map(|i| search.matches[i]) {
+            self.show_match(emulator, hit);
+        } else {
+            self.cursor = from;
+            emulator.set_view_offset(offset);
         }
     }
 
@@ -529,7 +528,7 @@ impl App {
         &mut self,
         pane: PaneId,
         inner: Rect,
-        mouse: &MouseEvent,
+        mouse: MouseEvent,
     ) -> bool {
         if !self.overlays.is_empty() || matches!(self.mode, Mode::Prefix) {
             return false;

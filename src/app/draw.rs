@@ -335,7 +335,7 @@ impl App {
                 Some((text, _)) if !copy.is_prompting() => text.clone(),
                 _ => copy.status(),
             }),
-            _ => self
+            Mode::Normal => self
                 .notice
                 .as_ref()
                 .map(|(text, _)| text.clone())

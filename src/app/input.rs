@@ -126,7 +126,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) {
-        if self.scratch_mouse(mouse) || self.on_divider_mouse(&mouse) {
+        if self.scratch_mouse(mouse) || self.on_divider_mouse(mouse) {
             return;
         }
         let at = Position::new(mouse.column, mouse.row);
@@ -163,7 +163,7 @@ impl App {
             }
             return;
         }
-        if self.on_selection_mouse(id, inner, &mouse) {
+        if self.on_selection_mouse(id, inner, mouse) {
             return;
         }
         let lines = match mouse.kind {

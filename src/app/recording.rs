@@ -79,7 +79,9 @@ pub fn finish(recorder: Arc<Recorder>, exit_status: Option<i32>) {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Opens a cast of `cols` x `rows` at `path`.
@@ -183,7 +185,7 @@ impl super::App {
             .dir
             .clone()
             .unwrap_or_else(|| self.session.dir.clone());
-        let n = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+        let n = std::fs::read_dir(&dir).map_or(0, std::iter::Iterator::count);
         dir.join(format!("{}-{n}.cast", self.session.id))
     }
 
@@ -212,7 +214,7 @@ impl super::App {
             })
         });
         if trouble.is_some() && trouble != self.recording.trouble {
-            self.recording.trouble = trouble.clone();
+            self.recording.trouble.clone_from(&trouble);
             if let Some(text) = trouble {
                 self.set_notice(text);
             }

@@ -83,7 +83,7 @@ impl App {
     }
 
     /// A press on a divider starts dragging it; returns whether the event was used.
-    pub(super) fn on_divider_mouse(&mut self, mouse: &MouseEvent) -> bool {
+    pub(super) fn on_divider_mouse(&mut self, mouse: MouseEvent) -> bool {
         match (mouse.kind, &self.tiling.drag) {
             (MouseEventKind::Down(MouseButton::Left), _) => {
                 let hit = self

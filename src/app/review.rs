@@ -81,23 +81,20 @@ impl App {
         turn: u32,
         note: String,
     ) {
-        match &mut self.review {
-            Some(review) => {
-                let ticket = review.reviewer.turn_ended(turn.saturating_sub(1), turn);
-                review.recorded = review.recorded.max(turn);
-                let waiting = Waiting {
-                    pane,
-                    from,
-                    to,
-                    turn,
-                    note,
-                };
-                review.waiting.insert(ticket, waiting);
-            }
-            None => {
-                let text = self.render_note(&from, &to, turn, &note, &Changes::default());
-                self.inject(pane, &text);
-            }
+        if let Some(review) = &mut self.review {
+            let ticket = review.reviewer.turn_ended(turn.saturating_sub(1), turn);
+            review.recorded = review.recorded.max(turn);
+            let waiting = Waiting {
+                pane,
+                from,
+                to,
+                turn,
+                note,
+            };
+            review.waiting.insert(ticket, waiting);
+        } else {
+            let text = self.render_note(&from, &to, turn, &note, &Changes::default());
+            self.inject(pane, &text);
         }
     }
 

@@ -158,7 +158,7 @@ impl App {
                 }
                 Copied::System => {}
                 Copied::Nowhere(why) => {
-                    tracing::debug!(pane = id, why, "child clipboard not forwarded")
+                    tracing::debug!(pane = id, why, "child clipboard not forwarded");
                 }
             }
         }

@@ -433,7 +433,7 @@ impl Agent<'_> {
             .and_then(|env| client::call(&env, Op::ScratchAppend { text: entry }));
         match noted {
             Ok(Response::Done { .. }) => {
-                self.say(&format!("{DIM}✎ noted in the scratchpad{RESET}"))
+                self.say(&format!("{DIM}✎ noted in the scratchpad{RESET}"));
             }
             _ => self.say(&format!(
                 "{YELLOW}○ no scratchpad note: {}{RESET}",

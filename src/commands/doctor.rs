@@ -2,6 +2,7 @@
 //! their versions, the terminal's colours, the clipboard, the runtime directory and the
 //! configuration, as a table or as JSON.
 
+use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,14 +45,14 @@ pub struct AgentStatus {
 pub struct TerminalStatus {
     pub term: Option<String>,
     pub colorterm: Option<String>,
-    /// "24-bit", "256", "16", "none" or "off (NO_COLOR)".
+    /// "24-bit", "256", "16", "none" or "off (`NO_COLOR`)".
     pub colours: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ClipboardStatus {
     /// A system clipboard is there: always on macOS, else a display server (DISPLAY or
-    /// WAYLAND_DISPLAY is set).
+    /// `WAYLAND_DISPLAY` is set).
     pub system: bool,
     /// Over ssh copies go through OSC 52 to the person's own terminal.
     pub over_ssh: bool,
@@ -104,10 +105,10 @@ pub fn run(json: bool) -> i32 {
 }
 
 /// The report as aligned text.
-pub fn table(r: &Report) -> String {
+pub fn table(report: &Report) -> String {
     let mut rows: Vec<(String, String, String)> = Vec::new();
-    for a in &r.agents {
-        let (state, detail) = match (&a.path, &a.version, &a.problem) {
+    for agent in &report.agents {
+        let (state, detail) = match (&agent.path, &agent.version, &agent.problem) {
             (None, _, _) => ("missing", "not on PATH".to_string()),
             (Some(path), Some(v), _) => ("ok", format!("{v} ({})", path.display())),
             (Some(path), None, problem) => (
@@ -119,17 +120,17 @@ pub fn table(r: &Report) -> String {
                 ),
             ),
         };
-        rows.push((format!("agent {}", a.name), state.into(), detail));
-        match (&a.rally, &a.rally_problem) {
+        rows.push((format!("agent {}", agent.name), state.into(), detail));
+        match (&agent.rally, &agent.rally_problem) {
             (Some(route), _) => rows.push((String::new(), "ok".into(), format!("rally: {route}"))),
             (None, Some(why)) => {
-                rows.push((String::new(), "error".into(), format!("rally: {why}")))
+                rows.push((String::new(), "error".into(), format!("rally: {why}")));
             }
             (None, None) => {}
         }
     }
-    let t = &r.terminal;
-    let colour_state = if t.colours.starts_with("none") {
+    let terminal = &report.terminal;
+    let colour_state = if terminal.colours.starts_with("none") {
         "warn"
     } else {
         "ok"
@@ -139,40 +140,45 @@ pub fn table(r: &Report) -> String {
         colour_state.into(),
         format!(
             "TERM={} COLORTERM={} colours: {}{}",
-            t.term.as_deref().unwrap_or("(unset)"),
-            t.colorterm.as_deref().unwrap_or("(unset)"),
-            t.colours,
-            if matches!(t.colours.as_str(), "256" | "16") {
+            terminal.term.as_deref().unwrap_or("(unset)"),
+            terminal.colorterm.as_deref().unwrap_or("(unset)"),
+            terminal.colours,
+            if matches!(terminal.colours.as_str(), "256" | "16") {
                 " (24-bit colours are shown as the nearest of 256)"
             } else {
                 ""
             }
         ),
     ));
-    let c = &r.clipboard;
+    let clipboard = &report.clipboard;
     rows.push((
         "clipboard".into(),
-        if c.system || c.over_ssh { "ok" } else { "warn" }.into(),
-        if c.over_ssh {
+        if clipboard.system || clipboard.over_ssh {
+            "ok"
+        } else {
+            "warn"
+        }
+        .into(),
+        if clipboard.over_ssh {
             "over ssh: copying goes through OSC 52 to your own terminal".into()
         } else if cfg!(target_os = "macos") {
             "the macOS pasteboard".into()
-        } else if c.system {
+        } else if clipboard.system {
             "a display server is set (DISPLAY or WAYLAND_DISPLAY)".into()
         } else {
             "no DISPLAY or WAYLAND_DISPLAY: copying goes through OSC 52 only".into()
         },
     ));
-    let d = &r.runtime_dir;
+    let runtime_dir = &report.runtime_dir;
     rows.push((
         "runtime dir".into(),
-        if d.writable { "ok" } else { "error" }.into(),
-        match &d.problem {
-            None => format!("{} is writable", d.path.display()),
-            Some(p) => format!("{}: {p}", d.path.display()),
+        if runtime_dir.writable { "ok" } else { "error" }.into(),
+        match &runtime_dir.problem {
+            None => format!("{} is writable", runtime_dir.path.display()),
+            Some(p) => format!("{}: {p}", runtime_dir.path.display()),
         },
     ));
-    let cfg = &r.config;
+    let cfg = &report.config;
     let detail = match (cfg.file_exists, cfg.errors.len()) {
         (_, 0) if cfg.file_exists => format!("{} is valid", cfg.file.display()),
         (_, 0) => format!("{} (none: defaults apply)", cfg.file.display()),
@@ -186,10 +192,10 @@ pub fn table(r: &Report) -> String {
     let width = rows.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0);
     let mut out = String::new();
     for (name, state, detail) in rows {
-        out.push_str(&format!("{name:<width$}  {state:<7}  {detail}\n"));
+        let _ = writeln!(out, "{name:<width$}  {state:<7}  {detail}");
     }
     for err in &cfg.errors {
-        out.push_str(&format!("  {err}\n"));
+        let _ = writeln!(out, "  {err}");
     }
     out
 }

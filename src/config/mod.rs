@@ -20,9 +20,10 @@ pub fn config_dir() -> PathBuf {
     if let Some(dir) = crate::config::paths::xdg_on_macos("XDG_CONFIG_HOME") {
         return dir;
     }
-    directories::ProjectDirs::from("", "", "rallish-tui")
-        .map(|dirs| dirs.config_dir().to_path_buf())
-        .unwrap_or_else(|| std::env::temp_dir().join("rallish-tui").join("config"))
+    directories::ProjectDirs::from("", "", "rallish-tui").map_or_else(
+        || std::env::temp_dir().join("rallish-tui").join("config"),
+        |dirs| dirs.config_dir().to_path_buf(),
+    )
 }
 
 /// `config.toml` in [`config_dir`].
@@ -179,7 +180,10 @@ pub enum Found {
 /// A name with a `/` or ending in `.toml` is a path; otherwise the user's `sub/NAME.toml`
 /// wins over a built-in of the same name.
 pub fn find(name: &str, sub: &str) -> Found {
-    if name.contains('/') || name.ends_with(".toml") {
+    let toml = Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"));
+    if name.contains('/') || toml {
         return Found::File(PathBuf::from(name));
     }
     let user = config_dir().join(sub).join(format!("{name}.toml"));

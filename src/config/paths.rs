@@ -15,13 +15,14 @@ pub fn state_dir() -> PathBuf {
     if let Some(dir) = xdg_on_macos("XDG_STATE_HOME") {
         return dir;
     }
-    directories::ProjectDirs::from("", "", "rallish-tui")
-        .map(|dirs| {
+    directories::ProjectDirs::from("", "", "rallish-tui").map_or_else(
+        || std::env::temp_dir().join("rallish-tui"),
+        |dirs| {
             dirs.state_dir()
                 .unwrap_or_else(|| dirs.data_local_dir())
                 .to_path_buf()
-        })
-        .unwrap_or_else(|| std::env::temp_dir().join("rallish-tui"))
+        },
+    )
 }
 
 /// Creates `dir` (and parents) readable by the owner only.

@@ -166,7 +166,7 @@ impl Keys {
     }
 
     fn table(&mut self, prefix: &str, table: &DeTable<'_>) {
-        for (key, value) in table.iter() {
+        for (key, value) in table {
             let name = quote_key(key.get_ref());
             let path = if prefix.is_empty() {
                 name
@@ -211,7 +211,7 @@ impl Keys {
                 [&n.key, &n.value]
                     .into_iter()
                     .filter(|r| covers(r))
-                    .map(|r| r.len())
+                    .map(std::iter::ExactSizeIterator::len)
                     .min()
                     .map(|len| (len, n))
             })

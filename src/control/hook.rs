@@ -32,10 +32,10 @@ pub fn claude(event: Option<HookEvent>) -> i32 {
     };
     match event {
         Some(HookEvent::TurnEnded) => {
-            report(HookEvent::TurnEnded, text("last_assistant_message"), None)
+            report(HookEvent::TurnEnded, text("last_assistant_message"), None);
         }
         Some(HookEvent::NeedsPermission) => {
-            report(HookEvent::NeedsPermission, text("tool_name"), None)
+            report(HookEvent::NeedsPermission, text("tool_name"), None);
         }
         Some(event) => report(event, None, None),
         None => {
@@ -64,10 +64,9 @@ pub fn claude_notification(payload: &serde_json::Value) -> Option<HookEvent> {
             | "elicitation_url_dialog",
         ) => Some(HookEvent::NeedsPermission),
         Some("idle_prompt" | "agent_needs_input") => Some(HookEvent::WaitingForInput),
-        Some(_) => None,
         None if message.contains("permission") => Some(HookEvent::NeedsPermission),
         None if message.contains("waiting for your input") => Some(HookEvent::WaitingForInput),
-        None => None,
+        Some(_) | None => None,
     }
 }
 

@@ -59,7 +59,7 @@ fn request_round_trips_and_starts_with_version_and_op() {
 
 #[test]
 fn rejects_unknown_fields_ops_and_versions() {
-    assert!(bad_request(r#"{"v":1,"op":"pass","pane":"a","token":"t","x":1}"#).contains("x"));
+    assert!(bad_request(r#"{"v":1,"op":"pass","pane":"a","token":"t","x":1}"#).contains('x'));
     assert!(bad_request(r#"{"v":1,"op":"status","pane":"a","token":"t","to":"b"}"#).contains("to"));
     assert!(bad_request(r#"{"v":1,"op":"fly","pane":"a","token":"t"}"#).contains("fly"));
     assert!(bad_request(r#"{"v":2,"op":"status","pane":"a","token":"t"}"#).contains("version 2"));

@@ -25,7 +25,7 @@ use super::protocol::{self, ErrorCode, Request, Response};
 #[derive(Debug)]
 pub struct ControlRequest {
     pub request: Request,
-    /// The connecting process (SO_PEERCRED), so the app can check it runs inside the
+    /// The connecting process (`SO_PEERCRED`), so the app can check it runs inside the
     /// pane it claims to be: a token read from another child's environment is not enough.
     pub peer_pid: Option<i32>,
     pub reply: oneshot::Sender<Response>,
@@ -163,7 +163,7 @@ pub async fn serve_with(
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     loop {
         let accepted = tokio::select! {
-            _ = to_app.closed() => {
+            () = to_app.closed() => {
                 debug!("control: app gone, no longer accepting");
                 return;
             }
@@ -197,9 +197,7 @@ async fn handle(mut stream: UnixStream, to_app: &mpsc::Sender<ControlRequest>, l
     let credentials = stream.peer_cred().ok();
     let same_user = credentials.is_some_and(|c| c.uid() == euid());
     let peer_pid = credentials.and_then(|c| c.pid());
-    let response = if !same_user {
-        Response::error(ErrorCode::Refused, "connection from another user")
-    } else {
+    let response = if same_user {
         match read_line(&mut stream, limits).await {
             Ok(line) => match protocol::parse_request(&line) {
                 Ok(request) => ask_app(request, peer_pid, to_app, limits.reply_timeout).await,
@@ -207,6 +205,8 @@ async fn handle(mut stream: UnixStream, to_app: &mpsc::Sender<ControlRequest>, l
             },
             Err(response) => response,
         }
+    } else {
+        Response::error(ErrorCode::Refused, "connection from another user")
     };
     if let Response::Failed { code, .. } = &response {
         debug!("control: answering {code}");

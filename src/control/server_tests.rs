@@ -68,7 +68,7 @@ async fn exchange(path: &Path, line: &[u8]) -> Response {
     let mut out = String::new();
     let mut reader = BufReader::new(&mut rd);
     let read = reader.read_line(&mut out);
-    let (_, read) = tokio::join!(write, read);
+    let ((), read) = tokio::join!(write, read);
     read.unwrap();
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:?}"))
 }
@@ -76,7 +76,7 @@ async fn exchange(path: &Path, line: &[u8]) -> Response {
 fn code(response: &Response) -> ErrorCode {
     match response {
         Response::Failed { code, .. } => *code,
-        other => panic!("expected an error, got {other:?}"),
+        other @ Response::Done { .. } => panic!("expected an error, got {other:?}"),
     }
 }
 

@@ -32,8 +32,8 @@ pub fn tokens_equal(a: &str, b: &str) -> bool {
 
 /// Checks that `token` is the one issued to `pane`. `expected` maps pane id -> token.
 /// The `Err` is the response to send back (`unknown_pane` or `bad_token`).
-pub fn authenticate(
-    expected: &HashMap<String, String>,
+pub fn authenticate<S: std::hash::BuildHasher>(
+    expected: &HashMap<String, String, S>,
     pane: &str,
     token: &str,
 ) -> Result<(), Response> {

@@ -5,7 +5,7 @@
 //!
 //! A replacement goes to a temporary file in the same directory, is fsynced, renamed
 //! over the old file, and the directory is fsynced, so a kill -9 at any moment leaves
-//! the previous or the new whole file (tests/atomic_save.rs); a killed save's temporary
+//! the previous or the new whole file (`tests/atomic_save.rs`); a killed save's temporary
 //! file is removed by [`remove_stale_temps`] on the next start.
 //!
 //! Every fsync goes through [`sync`]. On Apple systems `File::sync_all` is

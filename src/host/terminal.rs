@@ -178,7 +178,7 @@ pub fn hangup() -> tokio::sync::oneshot::Receiver<()> {
 ///
 /// poll(2) cannot do this everywhere: macOS builds poll on kqueue and reports only the
 /// events asked for (and documents poll as unsupported on devices), so a hangup is asked
-/// for as "readable, and the read side closed": epoll's EPOLLHUP, kqueue's EV_EOF, both
+/// for as "readable, and the read side closed": epoll's EPOLLHUP, kqueue's `EV_EOF`, both
 /// through mio. Readable also fires when a key is typed; that costs one wakeup per burst
 /// of input (registrations are edge-triggered), never a spin.
 pub fn wait_for_hangup(timeout: Option<Duration>) -> bool {

@@ -39,10 +39,10 @@ pub struct Info {
     pub help: &'static str,
 }
 
-/// Declares [`Action`] and its table from one list: `Variant (n)? = "name", Group, "help"`.
+/// Declares [`Action`] and its table from one list: `Variant (n)? = "name", Group, "help";`.
 macro_rules! actions {
     ($( $(#[$doc:meta])* $variant:ident $(($n:ident))? = $name:literal, $group:ident, $help:literal; )*) => {
-        /// Every user-facing command. Names are snake_case; numbered actions carry a
+        /// Every user-facing command. Names are `snake_case`; numbered actions carry a
         /// 1-based pane number in the name so keymap files stay plain strings.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action {

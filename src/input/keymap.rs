@@ -328,16 +328,15 @@ impl Keymap {
                     let what = format!("inherits \"{name}\" nests too deep (a cycle?)");
                     return Err(src.error(span, what, Some("inherits")));
                 }
-                match Self::builtin_at_depth(&name, depth + 1) {
-                    Some(base) => base?,
-                    None => {
-                        let names: Vec<_> = Self::builtin_names().collect();
-                        let what = format!(
-                            "unknown keymap \"{name}\"; built-in keymaps are {}",
-                            names.join(", ")
-                        );
-                        return Err(src.error(span, what, Some("inherits")));
-                    }
+                if let Some(base) = Self::builtin_at_depth(&name, depth + 1) {
+                    base?
+                } else {
+                    let names: Vec<_> = Self::builtin_names().collect();
+                    let what = format!(
+                        "unknown keymap \"{name}\"; built-in keymaps are {}",
+                        names.join(", ")
+                    );
+                    return Err(src.error(span, what, Some("inherits")));
                 }
             }
         };

@@ -1,6 +1,6 @@
 //! A pane's older history, kept small.
 //!
-//! alacritty_terminal holds each history row as 24-byte cells (10,000 lines of 198
+//! `alacritty_terminal` holds each history row as 24-byte cells (10,000 lines of 198
 //! columns take 47 MB that way) and grows its history a thousand rows at a time, so the
 //! grid keeps no history: each row that scrolls off the top of the screen comes here on
 //! its way out (see `emulator::Tap::archive_top_rows`). Rows are kept as text with an SGR

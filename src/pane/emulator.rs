@@ -1,5 +1,5 @@
-//! A pane's terminal: alacritty_terminal's grid and parser, with what a pane needs on top
-//! of them. Why alacritty_terminal and not vt100 is in the README's design notes; in
+//! A pane's terminal: `alacritty_terminal`'s grid and parser, with what a pane needs on top
+//! of them. Why `alacritty_terminal` and not vt100 is in the README's design notes; in
 //! short, it draws everything the programs we host send (DEC line drawing, tab stops,
 //! insert mode, every SGR, hyperlinks), parses 1.3-8x faster, and reports damage.
 //!
@@ -10,7 +10,7 @@
 //!
 //! History: the grid keeps none. Each row that scrolls off the top of the main screen is
 //! handed to the [`Archive`] on its way out (see [`Tap::archive_top_rows`]), as compact
-//! text with SGR, as vt100 handed them over: alacritty_terminal's own history keeps rows
+//! text with SGR, as vt100 handed them over: `alacritty_terminal`'s own history keeps rows
 //! as 24-byte cells and reserves a thousand of them at once.
 
 use std::sync::{Arc, Mutex};
@@ -30,7 +30,7 @@ use alacritty_terminal::vte::ansi::{
 use super::archive::Archive;
 use crate::pane::keys::{MouseEncoding, MouseMode};
 
-/// A blink attribute alacritty_terminal has no flag for; kept in a bit its flags leave
+/// A blink attribute `alacritty_terminal` has no flag for; kept in a bit its flags leave
 /// unused, so cells carry it through every grid operation like their own flags.
 pub const BLINK: Flags = Flags::from_bits_retain(0x8000);
 
@@ -47,14 +47,17 @@ pub struct Requests {
     pub clipboard: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// Answers alacritty_terminal writes itself (cursor position, mode reports).
+/// Answers `alacritty_terminal` writes itself (cursor position, mode reports).
 #[derive(Clone, Default)]
 pub struct Answers(Arc<Mutex<Vec<u8>>>);
 
 impl EventListener for Answers {
     fn send_event(&self, event: Event) {
         if let Event::PtyWrite(text) = event {
-            let mut answers = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let mut answers = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             answers.extend_from_slice(text.as_bytes());
         }
     }
@@ -75,11 +78,15 @@ static HOST_COLOURS: Mutex<HostColours> = Mutex::new(HostColours {
 
 /// Sets what the children are told the host's colours are.
 pub fn set_host_colours(colours: HostColours) {
-    *HOST_COLOURS.lock().unwrap_or_else(|p| p.into_inner()) = colours;
+    *HOST_COLOURS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = colours;
 }
 
 fn host_colours() -> HostColours {
-    *HOST_COLOURS.lock().unwrap_or_else(|p| p.into_inner())
+    *HOST_COLOURS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A pane's emulated terminal; see the module docs.
@@ -114,14 +121,14 @@ pub enum Damage {
     Rows(Vec<(u16, u16, u16)>),
 }
 
-/// Grid size as alacritty_terminal takes it.
+/// Grid size as `alacritty_terminal` takes it.
 struct Size {
     rows: usize,
     cols: usize,
 }
 
 impl Size {
-    /// At least one row and two columns: alacritty_terminal writes a wide character's
+    /// At least one row and two columns: `alacritty_terminal` writes a wide character's
     /// second half past the end of a one-column row. (A one-column pane's child is told
     /// one column; the second is never drawn.)
     fn new(rows: u16, cols: u16) -> Size {
@@ -254,7 +261,11 @@ impl Emulator {
     }
 
     fn collect_answers(&mut self) {
-        let mut answers = self.answers.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut answers = self
+            .answers
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !answers.is_empty() {
             self.requests.to_child.append(&mut answers);
         }
@@ -570,7 +581,7 @@ impl Tap<'_> {
         self.answers.send_event(Event::PtyWrite(text.to_string()));
     }
 
-    /// The cell the last printed character went to, found the way alacritty_terminal
+    /// The cell the last printed character went to, found the way `alacritty_terminal`
     /// finds where a zero-width character belongs.
     fn previous_cell(&self) -> Point {
         let cursor = &self.term.grid().cursor;
@@ -651,7 +662,7 @@ impl Handler for Tap<'_> {
     }
 
     fn set_title(&mut self, title: Option<String>) {
-        self.requests.title = title.clone();
+        self.requests.title.clone_from(&title);
         self.term.set_title(title);
     }
 
@@ -866,144 +877,144 @@ impl Handler for Tap<'_> {
 
     // Everything else goes straight to the grid.
     fn set_cursor_shape(&mut self, a0: CursorShape) {
-        self.term.set_cursor_shape(a0)
+        self.term.set_cursor_shape(a0);
     }
     fn goto(&mut self, a0: i32, a1: usize) {
-        self.term.goto(a0, a1)
+        self.term.goto(a0, a1);
     }
     fn goto_line(&mut self, a0: i32) {
-        self.term.goto_line(a0)
+        self.term.goto_line(a0);
     }
     fn goto_col(&mut self, a0: usize) {
-        self.term.goto_col(a0)
+        self.term.goto_col(a0);
     }
     fn insert_blank(&mut self, a0: usize) {
-        self.term.insert_blank(a0)
+        self.term.insert_blank(a0);
     }
     fn device_status(&mut self, a0: usize) {
-        self.term.device_status(a0)
+        self.term.device_status(a0);
     }
     fn move_forward(&mut self, a0: usize) {
-        self.term.move_forward(a0)
+        self.term.move_forward(a0);
     }
     fn move_backward(&mut self, a0: usize) {
-        self.term.move_backward(a0)
+        self.term.move_backward(a0);
     }
     fn move_down_and_cr(&mut self, a0: usize) {
-        self.term.move_down_and_cr(a0)
+        self.term.move_down_and_cr(a0);
     }
     fn move_up_and_cr(&mut self, a0: usize) {
-        self.term.move_up_and_cr(a0)
+        self.term.move_up_and_cr(a0);
     }
     fn put_tab(&mut self, a0: u16) {
-        self.term.put_tab(a0)
+        self.term.put_tab(a0);
     }
     fn backspace(&mut self) {
-        self.term.backspace()
+        self.term.backspace();
     }
     fn carriage_return(&mut self) {
-        self.term.carriage_return()
+        self.term.carriage_return();
     }
     fn substitute(&mut self) {
-        self.term.substitute()
+        self.term.substitute();
     }
     fn set_horizontal_tabstop(&mut self) {
-        self.term.set_horizontal_tabstop()
+        self.term.set_horizontal_tabstop();
     }
     fn scroll_down(&mut self, a0: usize) {
-        self.term.scroll_down(a0)
+        self.term.scroll_down(a0);
     }
     fn insert_blank_lines(&mut self, a0: usize) {
-        self.term.insert_blank_lines(a0)
+        self.term.insert_blank_lines(a0);
     }
     fn delete_lines(&mut self, a0: usize) {
-        self.term.delete_lines(a0)
+        self.term.delete_lines(a0);
     }
     fn erase_chars(&mut self, a0: usize) {
-        self.term.erase_chars(a0)
+        self.term.erase_chars(a0);
     }
     fn move_backward_tabs(&mut self, a0: u16) {
-        self.term.move_backward_tabs(a0)
+        self.term.move_backward_tabs(a0);
     }
     fn move_forward_tabs(&mut self, a0: u16) {
-        self.term.move_forward_tabs(a0)
+        self.term.move_forward_tabs(a0);
     }
     fn save_cursor_position(&mut self) {
-        self.term.save_cursor_position()
+        self.term.save_cursor_position();
     }
     fn restore_cursor_position(&mut self) {
-        self.term.restore_cursor_position()
+        self.term.restore_cursor_position();
     }
     fn clear_line(&mut self, a0: LineClearMode) {
-        self.term.clear_line(a0)
+        self.term.clear_line(a0);
     }
     fn clear_tabs(&mut self, a0: TabulationClearMode) {
-        self.term.clear_tabs(a0)
+        self.term.clear_tabs(a0);
     }
     fn set_tabs(&mut self, a0: u16) {
-        self.term.set_tabs(a0)
+        self.term.set_tabs(a0);
     }
     fn reverse_index(&mut self) {
-        self.term.reverse_index()
+        self.term.reverse_index();
     }
     fn set_mode(&mut self, a0: Mode) {
-        self.term.set_mode(a0)
+        self.term.set_mode(a0);
     }
     fn unset_mode(&mut self, a0: Mode) {
-        self.term.unset_mode(a0)
+        self.term.unset_mode(a0);
     }
     fn report_mode(&mut self, a0: Mode) {
-        self.term.report_mode(a0)
+        self.term.report_mode(a0);
     }
     fn set_keypad_application_mode(&mut self) {
-        self.term.set_keypad_application_mode()
+        self.term.set_keypad_application_mode();
     }
     fn unset_keypad_application_mode(&mut self) {
-        self.term.unset_keypad_application_mode()
+        self.term.unset_keypad_application_mode();
     }
     fn set_active_charset(&mut self, a0: CharsetIndex) {
-        self.term.set_active_charset(a0)
+        self.term.set_active_charset(a0);
     }
     fn configure_charset(&mut self, a0: CharsetIndex, a1: StandardCharset) {
-        self.term.configure_charset(a0, a1)
+        self.term.configure_charset(a0, a1);
     }
     fn set_color(&mut self, a0: usize, a1: Rgb) {
-        self.term.set_color(a0, a1)
+        self.term.set_color(a0, a1);
     }
     fn reset_color(&mut self, a0: usize) {
-        self.term.reset_color(a0)
+        self.term.reset_color(a0);
     }
     fn decaln(&mut self) {
-        self.term.decaln()
+        self.term.decaln();
     }
     fn push_title(&mut self) {
-        self.term.push_title()
+        self.term.push_title();
     }
     fn pop_title(&mut self) {
-        self.term.pop_title()
+        self.term.pop_title();
     }
     fn set_hyperlink(&mut self, a0: Option<Hyperlink>) {
-        self.term.set_hyperlink(a0)
+        self.term.set_hyperlink(a0);
     }
     fn report_keyboard_mode(&mut self) {
-        self.term.report_keyboard_mode()
+        self.term.report_keyboard_mode();
     }
     fn push_keyboard_mode(&mut self, a0: KeyboardModes) {
-        self.term.push_keyboard_mode(a0)
+        self.term.push_keyboard_mode(a0);
     }
     fn pop_keyboard_modes(&mut self, a0: u16) {
-        self.term.pop_keyboard_modes(a0)
+        self.term.pop_keyboard_modes(a0);
     }
     fn set_keyboard_mode(&mut self, a0: KeyboardModes, a1: KeyboardModesApplyBehavior) {
-        self.term.set_keyboard_mode(a0, a1)
+        self.term.set_keyboard_mode(a0, a1);
     }
     fn set_modify_other_keys(&mut self, a0: ModifyOtherKeys) {
-        self.term.set_modify_other_keys(a0)
+        self.term.set_modify_other_keys(a0);
     }
     fn report_modify_other_keys(&mut self) {
-        self.term.report_modify_other_keys()
+        self.term.report_modify_other_keys();
     }
     fn set_scp(&mut self, a0: ScpCharPath, a1: ScpUpdateMode) {
-        self.term.set_scp(a0, a1)
+        self.term.set_scp(a0, a1);
     }
 }

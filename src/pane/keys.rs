@@ -14,7 +14,7 @@ use crossterm::event::{
 pub enum MouseMode {
     #[default]
     None,
-    /// X10 (DEC 9): presses only. alacritty_terminal does not track it; the encoder
+    /// X10 (DEC 9): presses only. `alacritty_terminal` does not track it; the encoder
     /// still knows it.
     Press,
     PressRelease,

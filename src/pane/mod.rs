@@ -25,7 +25,9 @@ use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 use crate::recorder::Recorder;
 
-/// Index of a pane in the app's pane list.
+/// Index of a pane in the app's pane list, the one pane id every module uses (the
+/// baton's rotation, activity, delivery, the layout). Pane numbers people type are
+/// 1-based and only in keymaps and the command line.
 pub type PaneId = usize;
 
 pub use emulator::Emulator;
@@ -88,7 +90,7 @@ enum WriteJob {
 pub struct Pane {
     pub name: String,
     pub command: String,
-    /// parking_lot's, for its fair unlock: see [`parse_loop`].
+    /// `parking_lot`'s, for its fair unlock: see [`parse_loop`].
     emulator: Arc<parking_lot::Mutex<Emulator>>,
     dirty: Arc<AtomicBool>,
     writer: std_mpsc::Sender<WriteJob>,
@@ -139,7 +141,7 @@ impl Pane {
         let notify = Arc::new(notify);
 
         spawn_thread(&format!("pane-{id}-write"), move || {
-            write_loop(pty_writer, jobs)
+            write_loop(pty_writer, jobs);
         })?;
         let inbox = Arc::new(Inbox::default());
         {
@@ -152,7 +154,7 @@ impl Pane {
                 notify: notify.clone(),
             };
             spawn_thread(&format!("pane-{id}-read"), move || {
-                read_loop(reader, &inbox, &output, cast.as_deref())
+                read_loop(reader, &inbox, &output, cast.as_deref());
             })?;
         }
         {
@@ -163,7 +165,7 @@ impl Pane {
                 notify.clone(),
             );
             spawn_thread(&format!("pane-{id}-parse"), move || {
-                parse_loop(id, &inbox, &emulator, &dirty, &writer, &*notify)
+                parse_loop(id, &inbox, &emulator, &dirty, &writer, &*notify);
             })?;
         }
         spawn_thread(&format!("pane-{id}-wait"), move || {
@@ -320,14 +322,19 @@ const INBOX_LIMIT: usize = 1024 * 1024;
 
 impl Inbox {
     fn lock(&self) -> MutexGuard<'_, InboxState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Adds `bytes`, waiting while the inbox is full.
     fn put(&self, bytes: &[u8]) {
         let mut state = self.lock();
         while state.bytes.len() >= INBOX_LIMIT {
-            state = self.emptied.wait(state).unwrap_or_else(|p| p.into_inner());
+            state = self
+                .emptied
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         state.bytes.extend_from_slice(bytes);
         self.filled.notify_one();
@@ -365,7 +372,12 @@ impl Inbox {
                 return Taken::Poked;
             }
             match deadline {
-                None => state = self.filled.wait(state).unwrap_or_else(|p| p.into_inner()),
+                None => {
+                    state = self
+                        .filled
+                        .wait(state)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
                 Some(deadline) => {
                     let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                         return Taken::TimedOut;
@@ -373,7 +385,7 @@ impl Inbox {
                     state = self
                         .filled
                         .wait_timeout(state, left)
-                        .unwrap_or_else(|p| p.into_inner())
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .0;
                 }
             }

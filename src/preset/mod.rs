@@ -235,15 +235,12 @@ impl Preset {
                 names.join(", ")
             ));
         };
-        match crate::agents::known(command.trim()) {
-            Some(agent) => {
-                target.command = agent.command.to_string();
-                target.resume_command = Some(agent.resume_command.to_string());
-            }
-            None => {
-                target.command = command.to_string();
-                target.resume_command = None;
-            }
+        if let Some(agent) = crate::agents::known(command.trim()) {
+            target.command = agent.command.to_string();
+            target.resume_command = Some(agent.resume_command.to_string());
+        } else {
+            target.command = command.to_string();
+            target.resume_command = None;
         }
         target.args.clear();
         Ok(())
@@ -297,10 +294,11 @@ impl Preset {
         let after = self
             .pane_roles()
             .enumerate()
-            .filter(|(_, role)| match next_of(&role.name) {
-                Some(to) => to == name,
-                // In order: the role right before the person.
-                None => {
+            .filter(|(_, role)| {
+                if let Some(to) = next_of(&role.name) {
+                    to == name
+                } else {
+                    // In order: the role right before the person.
                     let i = self
                         .roles
                         .iter()

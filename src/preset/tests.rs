@@ -306,7 +306,7 @@ fn on_turn_end_is_flag_unless_the_preset_says_pass() {
     let pass = parse(&two("on_turn_end = \"pass\"\n")).unwrap();
     assert_eq!(pass.rules().on_turn_end, OnTurnEnd::Pass);
     let err = parse(&two("on_turn_end = \"skip\"\n")).unwrap_err();
-    assert!(err.to_string().contains("on_turn_end"), "{err}");
+    assert!(err.clone().contains("on_turn_end"), "{err}");
     assert_eq!(
         builtin("pair-review").on_turn_end,
         Some(OnTurnEnd::Pass),

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::rally::note::sanitize;
 
-/// A pane's index in the list given to [`Baton::new`].
-pub type PaneId = usize;
+/// A pane's index in the list given to [`Baton::new`]: the app's pane index.
+pub use crate::pane::PaneId;
 
 /// How the next holder is chosen when a pass does not name one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -592,7 +592,7 @@ mod tests {
     }
 
     fn baton(names: &[&str], routing: Routing, max_turns: Option<u32>, now: Instant) -> Baton {
-        let names = names.iter().map(|n| n.to_string()).collect();
+        let names = names.iter().map(std::string::ToString::to_string).collect();
         Baton::new(names, 0, routing, max_turns, now)
     }
 

@@ -368,7 +368,7 @@ mod tests {
         d.queue("n".into(), t0);
         d.tick(t0, ready(t0));
         let mut now = t0 + PASTE_ENTER_DELAY + FIRST_CHECK;
-        assert_eq!(d.tick(now - ms(1), ready(t0)), None);
+        assert_eq!(d.tick(now.checked_sub(ms(1)).unwrap(), ready(t0)), None);
         let mut pauses = Vec::new();
         for _ in 1..MAX_ENTERS {
             assert_eq!(d.tick(now, ready(t0)), Some(Step::Enter));

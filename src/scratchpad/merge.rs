@@ -85,16 +85,24 @@ pub fn merge3(base: &[&str], ours: &[&str], theirs: &[&str]) -> Vec<String> {
                 break;
             }
         }
-        out.extend(base[at..start].iter().map(|s| s.to_string()));
+        out.extend(base[at..start].iter().map(std::string::ToString::to_string));
         let side = |hunks: &[Hunk], lines: &[&str]| -> Vec<String> {
             let mut v = Vec::new();
             let mut pos = start;
             for h in hunks {
-                v.extend(base[pos..h.old_start].iter().map(|s| s.to_string()));
-                v.extend(lines[h.new_start..h.new_end].iter().map(|s| s.to_string()));
+                v.extend(
+                    base[pos..h.old_start]
+                        .iter()
+                        .map(std::string::ToString::to_string),
+                );
+                v.extend(
+                    lines[h.new_start..h.new_end]
+                        .iter()
+                        .map(std::string::ToString::to_string),
+                );
                 pos = h.old_end;
             }
-            v.extend(base[pos..end].iter().map(|s| s.to_string()));
+            v.extend(base[pos..end].iter().map(std::string::ToString::to_string));
             v
         };
         let ours_part = side(&mine[a0..a], ours);
@@ -110,7 +118,7 @@ pub fn merge3(base: &[&str], ours: &[&str], theirs: &[&str]) -> Vec<String> {
         }
         at = end;
     }
-    out.extend(base[at..].iter().map(|s| s.to_string()));
+    out.extend(base[at..].iter().map(std::string::ToString::to_string));
     out
 }
 
@@ -130,11 +138,19 @@ mod tests {
         let mut out: Vec<String> = Vec::new();
         let mut pos = 0;
         for h in diff(a, b) {
-            out.extend(a[pos..h.old_start].iter().map(|s| s.to_string()));
-            out.extend(b[h.new_start..h.new_end].iter().map(|s| s.to_string()));
+            out.extend(
+                a[pos..h.old_start]
+                    .iter()
+                    .map(std::string::ToString::to_string),
+            );
+            out.extend(
+                b[h.new_start..h.new_end]
+                    .iter()
+                    .map(std::string::ToString::to_string),
+            );
             pos = h.old_end;
         }
-        out.extend(a[pos..].iter().map(|s| s.to_string()));
+        out.extend(a[pos..].iter().map(std::string::ToString::to_string));
         out
     }
 

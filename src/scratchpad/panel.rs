@@ -212,7 +212,8 @@ impl Panel {
     }
 
     fn rebuild(&mut self, lines: &[&str]) {
-        let mut editor = TextArea::new(lines.iter().map(|l| l.to_string()).collect());
+        let mut editor =
+            TextArea::new(lines.iter().map(std::string::ToString::to_string).collect());
         editor.set_wrap_mode(WrapMode::WordOrGlyph);
         editor.set_cursor_line_style(Style::default());
         editor.set_style(self.editor.style());

@@ -173,7 +173,7 @@ pub fn dividers(area: Rect, count: usize, kind: LayoutKind, splits: &Splits) -> 
             extent,
             kind,
             count,
-        })
+        });
     };
     let h = (area.x, area.width);
     let v = (area.y, area.height);

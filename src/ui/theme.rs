@@ -163,7 +163,7 @@ impl Theme {
         })
     }
 
-    /// `NO_COLOR` (https://no-color.org): keep emphasis, drop every colour.
+    /// `NO_COLOR` (<https://no-color.org)>: keep emphasis, drop every colour.
     pub fn without_colour(mut self) -> Theme {
         for name in SLOTS {
             if let Some(style) = self.slot_mut(name) {
@@ -297,16 +297,15 @@ impl Layer {
                 } else {
                     Theme::builtin_layer(name, depth + 1)
                 };
-                match base {
-                    Some(base) => base?,
-                    None => {
-                        let names: Vec<_> = Theme::builtin_names().collect();
-                        let what = format!(
-                            "unknown theme \"{name}\"; built-in themes are {}",
-                            names.join(", ")
-                        );
-                        return Err(keys.error_at(&src, "inherits", what));
-                    }
+                if let Some(base) = base {
+                    base?
+                } else {
+                    let names: Vec<_> = Theme::builtin_names().collect();
+                    let what = format!(
+                        "unknown theme \"{name}\"; built-in themes are {}",
+                        names.join(", ")
+                    );
+                    return Err(keys.error_at(&src, "inherits", what));
                 }
             }
         };
@@ -372,8 +371,7 @@ impl Layer {
             // The string form of a slot is its foreground.
             let at = keys
                 .value_span(&format!("{path}.{part}"))
-                .map(|_| format!("{path}.{part}"))
-                .unwrap_or_else(|| path.to_string());
+                .map_or_else(|| path.to_string(), |_| format!("{path}.{part}"));
             Err(keys.error_at(src, &at, what))
         };
         let mut style = Style::new();

@@ -1,6 +1,6 @@
 //! The real agent CLIs (pinned in tests/agents/package.json) against the mock model
-//! servers in tests/agents/, for the tests that drive them: tests/real_agents.rs and
-//! tests/agent_signals.rs. Without the CLIs (`npm ci` in tests/agents has not run) a
+//! servers in tests/agents/, for the tests that drive them: `tests/real_agents.rs` and
+//! `tests/agent_signals.rs`. Without the CLIs (`npm ci` in tests/agents has not run) a
 //! test that asks for one prints SKIPPED and why; with `RALLISH_REAL_AGENTS=required` (as
 //! CI sets) it fails instead.
 
@@ -31,9 +31,10 @@ pub fn cli(name: &str) -> Option<PathBuf> {
         "{} does not run: install the real agent CLIs with `npm ci` in tests/agents",
         path.display()
     );
-    if std::env::var("RALLISH_REAL_AGENTS").as_deref() == Ok("required") {
-        panic!("{why}");
-    }
+    assert!(
+        std::env::var("RALLISH_REAL_AGENTS").as_deref() != Ok("required"),
+        "{why}"
+    );
     eprintln!("SKIPPED: {why}");
     None
 }
@@ -47,7 +48,7 @@ pub struct Mock {
 
 impl Mock {
     /// `answer`: how it answers a note (`pass`, `reply` or `permission`, see
-    /// tests/agents/mock_common.py).
+    /// `tests/agents/mock_common.py`).
     pub fn start(script: &str, dir: &Path, answer: &str) -> Mock {
         let port_file = dir.join(format!("{script}.port"));
         let log = dir.join(format!("{script}.jsonl"));
@@ -115,7 +116,7 @@ pub struct Project {
     pub anthropic: Mock,
     pub openai: Mock,
     pub path: String,
-    /// claude's permission mode as claude_home.py's `--mode` takes it: `auto` (claude's
+    /// claude's permission mode as `claude_home.py`'s `--mode` takes it: `auto` (claude's
     /// own default) or `manual`.
     pub claude_mode: &'static str,
 }

@@ -275,9 +275,11 @@ impl Tui {
             if self.with_screen(&check) {
                 return;
             }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{}", self.contents());
-            }
+            assert!(
+                Instant::now() <= deadline,
+                "timed out waiting for {what}; screen:\n{}",
+                self.contents()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }

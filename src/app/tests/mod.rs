@@ -181,9 +181,19 @@ fn an_unbound_chord_after_the_prefix_is_named() {
 #[test]
 fn the_host_resizing_resizes_every_pane() {
     let mut h = two_panes();
-    let before: Vec<_> = h.app.panes.iter().map(|p| p.size()).collect();
+    let before: Vec<_> = h
+        .app
+        .panes
+        .iter()
+        .map(super::super::pane::Pane::size)
+        .collect();
     h.resize(140, 40);
-    let after: Vec<_> = h.app.panes.iter().map(|p| p.size()).collect();
+    let after: Vec<_> = h
+        .app
+        .panes
+        .iter()
+        .map(super::super::pane::Pane::size)
+        .collect();
     assert_ne!(before, after);
     assert_eq!(h.rows().len(), 40);
     assert!(h.screen().contains("AAA"));
