@@ -8,6 +8,7 @@ pub mod child_env;
 pub mod emulator;
 pub mod history;
 pub mod keys;
+pub mod osc_scan;
 pub mod priority;
 #[allow(unsafe_code)]
 pub mod process_tree;

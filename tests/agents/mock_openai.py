@@ -73,7 +73,9 @@ def command_tool(tools):
     Returns (tool name, function: command line -> arguments dict), or
     (None, None). codex 0.171 offers `exec_command` with {"cmd": string};
     other versions/models offered `shell_command` ({"command": string}) or
-    `shell` ({"command": [argv...]}), so read the parameter schema.
+    `shell` ({"command": [argv...]}), so read the parameter schema. A tool that
+    takes `sandbox_permissions` gets the permission probe escalated (see
+    `escalated`).
     """
     by_name = {t.get("name"): t for t in tools if t.get("type") == "function"}
     for name in ("exec_command", "shell_command", "shell"):
@@ -82,9 +84,24 @@ def command_tool(tools):
             if key not in props:
                 continue
             if props[key].get("type") == "array":
-                return name, lambda line, k=key: {k: ["bash", "-lc", line]}
-            return name, lambda line, k=key: {k: line}
+                make = lambda line, k=key: {k: ["bash", "-lc", line]}
+            else:
+                make = lambda line, k=key: {k: line}
+            if "sandbox_permissions" not in props:
+                return name, make
+            return name, lambda line, m=make: escalated(m(line), line)
     return None, None
+
+
+def escalated(args, line):
+    """Under --answer permission, the probe asks to run outside codex's sandbox, as a
+    real model does for a command that needs the network (codex's instructions say so):
+    `sandbox_permissions: "require_escalated"` with a justification. codex's default
+    approval policy ("on-request") must then ask the person."""
+    if mock_common.ANSWER == "permission" and line == mock_common.PERMISSION_PROBE:
+        args["sandbox_permissions"] = "require_escalated"
+        args["justification"] = "Do you want to let the mock fetch its probe?"
+    return args
 
 
 def sse(event_type, **payload):
