@@ -217,6 +217,76 @@ fn a_permission_prompt_shows_from_claudes_hook() {
     );
 }
 
+/// The model asks codex to run a command outside its sandbox; codex, in its default
+/// sandbox ("workspace-write") and approval policy ("on-request"), asks the person. The
+/// pane says "needs permission" within a second, from codex's own notification
+/// ("Approval requested: ...", OSC 9), and so does `rallish-tui status --json`. The pane
+/// is the focused one: codex is told to notify whatever the focus, as nothing it
+/// notifies reaches the person's terminal.
+#[test]
+fn a_codex_approval_prompt_shows_from_its_own_notification() {
+    let Some(codex) = cli("codex") else {
+        return;
+    };
+    let project = Project::answering(&[&codex], "permission");
+    let status = project.home.path().join("status.json");
+    let tui = project.start(&[
+        "--pane",
+        "a=codex",
+        "--pane",
+        &status_watch(&status),
+        "--task",
+        "say hello",
+    ]);
+    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("Would you like to run the following command?");
+    tui.wait_for_text("a is asking for permission");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&project.openai, ts);
+    eprintln!("SIGNALS | codex, approval prompt | answer -> needs permission {delay:.2} s |");
+    assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
+    let shown = status_of(&status, "a");
+    assert_eq!(
+        shown,
+        ("needs permission".into(), "agent".into()),
+        "{:#?}\n{}",
+        tui.all_log_lines(),
+        tui.contents()
+    );
+    assert!(
+        !project.dir.join("mock-permission-probe").exists(),
+        "nobody allowed the command"
+    );
+}
+
+/// A pane command that writes `rallish-tui status --json` to `path` over and over.
+fn status_watch(path: &Path) -> String {
+    format!(
+        "watch=while :; do rallish-tui status --json > '{0}.tmp' && mv '{0}.tmp' '{0}'; sleep 0.2; done",
+        path.display()
+    )
+}
+
+/// The state and source `status --json` (written by [`status_watch`]) gives `pane`, once
+/// it is not "idle" or "busy" any more; fails after the usual timeout.
+fn status_of(path: &Path, pane: &str) -> (String, String) {
+    let seen = std::cell::RefCell::new((String::new(), String::new()));
+    common::eventually("status --json says what the pane does", || {
+        let status: serde_json::Value = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let a = &status["activity"][pane];
+        let text = |key: &str| a[key].as_str().unwrap_or_default().to_string();
+        let now = (text("state"), text("source"));
+        let done = !matches!(now.0.as_str(), "" | "idle" | "busy");
+        *seen.borrow_mut() = now;
+        done
+    });
+    seen.into_inner()
+}
+
 /// The user's own claude `Stop` hook and codex `notify` program run as well as ours.
 #[test]
 fn the_users_own_claude_hook_and_codex_notify_still_run() {

@@ -127,6 +127,9 @@ pub struct App {
     theme: Theme,
     /// Each pane's handoff note on its way in, in pane order.
     inboxes: Vec<delivery::Inbox>,
+    /// The known agent each pane starts, if any, in pane order (its notifications may
+    /// say more than other programs' do: see [`crate::agents::notice_signal`]).
+    pane_agents: Vec<Option<&'static str>>,
     session: Session,
     dirty: bool,
     quitting: bool,
@@ -496,6 +499,7 @@ impl App {
             keymap: config.keymap,
             theme: config.theme,
             inboxes: Vec::with_capacity(config.panes.len()),
+            pane_agents: config.panes.iter().map(|spec| spec.agent).collect(),
             session,
             dirty: true,
             quitting: false,

@@ -76,6 +76,8 @@ pub struct PaneSpec {
     pub label: Option<String>,
     /// The agent says through `rallish-tui hook` when it takes a prompt.
     pub reports_prompts: bool,
+    /// The name of the known agent it starts ([`crate::agents`]), if any.
+    pub agent: Option<&'static str>,
 }
 
 /// Messages for a pane's writer thread.
