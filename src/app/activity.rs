@@ -62,6 +62,7 @@ impl App {
         for notice in notices {
             self.on_notice(id, notice);
         }
+        self.sync_focus_of(id);
         if bells > 0 {
             if self.host.notify.bell {
                 self.host.out.push(0x07);

@@ -9,6 +9,7 @@ mod delivery;
 mod draw;
 mod end;
 mod focus;
+mod focus_reports;
 mod input;
 mod overlay;
 mod person;
@@ -134,6 +135,8 @@ pub struct App {
     dirty: bool,
     quitting: bool,
     activity: Vec<crate::pane::activity::Activity>,
+    /// Whether each pane's child was last told it is focused (see [`focus_reports`]).
+    focus_told: Vec<bool>,
     review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
     persist: session::Persist,
@@ -507,6 +510,7 @@ impl App {
                 crate::pane::activity::Activity::new(config.idle_after);
                 config.panes.len()
             ],
+            focus_told: vec![true; config.panes.len()],
             review,
             scratch,
             persist,
