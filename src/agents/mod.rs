@@ -4,6 +4,7 @@
 
 mod claude;
 mod codex;
+mod gemini;
 
 use std::path::Path;
 
@@ -116,10 +117,12 @@ pub fn started_by(line: &str) -> Option<&'static Agent> {
 
 /// What a notification or progress report in the output of the agent `name` says about
 /// it, when the agent's own word can be read from it (codex's approval prompts, see
-/// [`codex::notice_signal`]); `None` leaves it a hint (see [`crate::pane::activity::Hint`]).
+/// [`codex::notice_signal`]; gemini-cli's, see [`gemini::notice_signal`]); `None` leaves
+/// it a hint (see [`crate::pane::activity::Hint`]).
 pub fn notice_signal(name: &str, notice: &Notice) -> Option<Signal> {
     match (name, notice) {
         ("codex", Notice::Notify { body, .. }) => codex::notice_signal(body),
+        ("gemini", Notice::Notify { title, .. }) => gemini::notice_signal(title),
         _ => None,
     }
 }
