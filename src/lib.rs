@@ -385,7 +385,11 @@ fn agent_pane(
         agent: agents::started_by(command).map(|agent| agent.name),
         command: integrated,
         cwd,
-        env: child_path(exe).into_iter().chain(env).collect(),
+        env: child_path(exe)
+            .into_iter()
+            .chain(agents::env_for(command, &paths::state_dir()))
+            .chain(env)
+            .collect(),
     }
 }
 

@@ -5,6 +5,7 @@
 mod claude;
 mod codex;
 mod gemini;
+mod opencode;
 
 use std::path::Path;
 
@@ -108,6 +109,15 @@ pub fn reports_prompts(line: &str) -> bool {
 /// Whether [`integrate`] wires the agent `name` in (its hooks report its state).
 pub fn is_wired(name: &str) -> bool {
     matches!(name, "claude" | "codex")
+}
+
+/// The environment the agent `line` starts needs for a rally, beside its flags
+/// ([`integrate`]): opencode's plugin (installed under `state_dir`).
+pub fn env_for(line: &str, state_dir: &Path) -> Vec<(String, String)> {
+    match program_name(line) {
+        "opencode" => opencode::env(&state_dir.join("opencode")),
+        _ => Vec::new(),
+    }
 }
 
 /// The known agent the command `line` starts, if any.
