@@ -187,6 +187,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
             let diff_pane = review.diff_pane.then(|| {
                 panes.push(PaneSpec {
                     reports_prompts: false,
+                    agent: None,
                     name: preset::DIFF_PANE.into(),
                     command: app::DIFF_PANE_COMMAND.into(),
                     cwd: Some(dir.clone()),
@@ -381,9 +382,14 @@ fn agent_pane(
         name: name.to_string(),
         label: (integrated != command).then(|| command.to_string()),
         reports_prompts: agents::reports_prompts(command),
+        agent: agents::started_by(command).map(|agent| agent.name),
         command: integrated,
         cwd,
-        env: child_path(exe).into_iter().chain(env).collect(),
+        env: child_path(exe)
+            .into_iter()
+            .chain(agents::env_for(command, &paths::state_dir()))
+            .chain(env)
+            .collect(),
     }
 }
 

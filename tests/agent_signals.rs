@@ -40,6 +40,19 @@ fn wait_for_state(tui: &Tui, pane: &str, state: &str, within: Duration) -> serde
     }
 }
 
+/// Waits until the screen shows `text`, for an agent CLI that takes long to start.
+fn wait_for_screen(tui: &Tui, text: &str, within: Duration) {
+    let deadline = Instant::now() + within;
+    while !tui.contents().contains(text) {
+        assert!(
+            Instant::now() < deadline,
+            "no {text:?} in {within:?}\n{}",
+            tui.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// When the mock last answered a request of the main conversation before `before`.
 fn last_answer_before(mock: &Mock, before: f64) -> f64 {
     mock.requests()
@@ -214,6 +227,234 @@ fn a_permission_prompt_shows_from_claudes_hook() {
     assert!(
         !project.dir.join("mock-permission-probe").exists(),
         "nobody allowed the command"
+    );
+}
+
+/// The model asks codex to run a command outside its sandbox; codex, in its default
+/// sandbox ("workspace-write") and approval policy ("on-request"), asks the person. The
+/// pane says "needs permission" within a second, from codex's own notification
+/// ("Approval requested: ...", OSC 9), and so does `rallish-tui status --json`. The pane
+/// is the focused one: codex is told to notify whatever the focus, as nothing it
+/// notifies reaches the person's terminal.
+#[test]
+fn a_codex_approval_prompt_shows_from_its_own_notification() {
+    let Some(codex) = cli("codex") else {
+        return;
+    };
+    let project = Project::answering(&[&codex], "permission");
+    let status = project.home.path().join("status.json");
+    let tui = project.start(&[
+        "--pane",
+        "a=codex",
+        "--pane",
+        &status_watch(&status),
+        "--task",
+        "say hello",
+    ]);
+    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("Would you like to run the following command?");
+    tui.wait_for_text("a is asking for permission");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&project.openai, ts);
+    eprintln!("SIGNALS | codex, approval prompt | answer -> needs permission {delay:.2} s |");
+    assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
+    status_says(&status, "a", "needs permission");
+    assert!(
+        !project.dir.join("mock-permission-probe").exists(),
+        "nobody allowed the command"
+    );
+}
+
+/// gemini-cli, in its default approval mode, asks before a shell command it does not
+/// know to be harmless, such as the pass command the mock's model runs. For a user who
+/// switched its notifications on (`general.enableNotifications`, which rallish-tui
+/// cannot set for them), the pane says "needs permission" as soon as gemini-cli's own
+/// notification ("Gemini CLI needs your attention", OSC 777) comes, and so does
+/// `status --json`. The person looks at another pane (gemini-cli holds its
+/// notifications back while it knows itself focused).
+#[test]
+fn a_gemini_confirmation_shows_from_its_own_notification() {
+    let Some(gemini) = cli("gemini") else {
+        return;
+    };
+    let project = Project::new(&[&gemini]);
+    let mock = Mock::start("mock_gemini", project.home.path(), "pass");
+    let home = project.home.path().join("home");
+    let base_url = format!("http://127.0.0.1:{}", mock.port);
+    let seeded = std::process::Command::new("python3")
+        .arg(common::agents::agents_dir().join("gemini_home.py"))
+        .args(["--home", &home.display().to_string()])
+        .args(["--cwd", &project.dir.display().to_string()])
+        .args(["--base-url", &base_url])
+        .status();
+    assert!(seeded.is_ok_and(|s| s.success()), "gemini_home.py");
+    let settings_path = home.join(".gemini/settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings_path).unwrap()).unwrap();
+    settings["general"]["enableNotifications"] = true.into();
+    std::fs::write(&settings_path, settings.to_string()).unwrap();
+    let status = project.home.path().join("status.json");
+    let home_s = home.display().to_string();
+    let env = [
+        ("HOME", home_s.as_str()),
+        ("PATH", project.path.as_str()),
+        ("GOOGLE_GEMINI_BASE_URL", base_url.as_str()),
+        ("GEMINI_API_KEY", "mock-gemini-key"),
+    ];
+    let go = project.home.path().join("go");
+    let tui = Tui::start_in(
+        &project.dir,
+        &[
+            "--pane",
+            &watch_then_pass(&status, &go),
+            "--pane",
+            "a=gemini",
+            "--task",
+            "wait",
+        ],
+        160,
+        45,
+        &env,
+    );
+    wait_for_screen(&tui, "Type your message", Duration::from_secs(90));
+    std::fs::write(&go, "").unwrap();
+    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(120));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("a is asking for permission");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&mock, ts);
+    eprintln!("SIGNALS | gemini, confirmation | answer -> needs permission {delay:.2} s |");
+    // gemini-cli sends its notification from a React effect once it has drawn the
+    // confirmation: 0.3 s on a quiet machine, over a second on a busy one. rallish-tui's
+    // part (the scan and the state) is microseconds.
+    assert!(delay < 2.0, "shown {delay:.2} s after the model asked");
+    status_says(&status, "a", "needs permission");
+}
+
+/// opencode, with its default permissions, runs most tools without asking but asks
+/// before reading a file outside the project, which the mock's model asks for. The
+/// pane says "needs permission" within a second, from the plugin rallish-tui gives
+/// opencode (its `permission.asked` event), and so does `status --json`.
+#[test]
+fn an_opencode_permission_prompt_shows_from_its_plugin() {
+    let Some((project, tui, status)) = opencode_rally("permission") else {
+        return;
+    };
+    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(120));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("a is asking for permission");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&project.openai, ts);
+    eprintln!("SIGNALS | opencode, permission prompt | answer -> needs permission {delay:.2} s |");
+    assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
+    status_says(&status, "a", "needs permission");
+    assert!(
+        !project
+            .openai
+            .requests()
+            .iter()
+            .any(|r| !r["tool_output"].is_null()),
+        "nobody allowed the read"
+    );
+}
+
+/// opencode in pane `a` of a rally whose mock model answers as `answer` says, with its
+/// note passed once its input box is up; the status file [`watch_then_pass`] writes.
+fn opencode_rally(answer: &str) -> Option<(Project, Tui, std::path::PathBuf)> {
+    let opencode = cli("opencode")?;
+    let project = Project::answering(&[&opencode], answer);
+    let home = project.home.path().join("home");
+    let base_url = format!("http://127.0.0.1:{}/v1", project.openai.port);
+    let seeded = std::process::Command::new("python3")
+        .arg(common::agents::agents_dir().join("opencode_home.py"))
+        .args(["--home", &home.display().to_string()])
+        .args(["--cwd", &project.dir.display().to_string()])
+        .args(["--base-url", &base_url])
+        .status();
+    assert!(seeded.is_ok_and(|s| s.success()), "opencode_home.py");
+    let status = project.home.path().join("status.json");
+    let home_s = home.display().to_string();
+    let env = [
+        ("HOME", home_s.as_str()),
+        ("PATH", project.path.as_str()),
+        ("OPENCODE_DISABLE_MODELS_FETCH", "1"),
+    ];
+    let go = project.home.path().join("go");
+    let tui = Tui::start_in(
+        &project.dir,
+        &[
+            "--pane",
+            &watch_then_pass(&status, &go),
+            "--pane",
+            "a=opencode",
+            "--task",
+            "wait",
+        ],
+        160,
+        45,
+        &env,
+    );
+    wait_for_screen(&tui, "Build · Mock model", Duration::from_secs(90));
+    std::fs::write(&go, "").unwrap();
+    Some((project, tui, status))
+}
+
+/// opencode answers its note without passing: the plugin says its turn ended, with the
+/// model's last message, and the default `on_turn_end = "flag"` tells the person within
+/// a second.
+#[test]
+fn opencode_ending_its_turn_without_passing_is_flagged() {
+    let Some((project, tui, _)) = opencode_rally("reply") else {
+        return;
+    };
+    let line = wait_for_state(&tui, "a", "turn ended", Duration::from_secs(120));
+    assert_eq!(line["source"], "agent", "{line}");
+    tui.wait_for_text("a ended its turn without passing");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(&project.openai, ts);
+    eprintln!("SIGNALS | opencode, on_turn_end = flag | answer -> flagged {delay:.2} s |");
+    assert!(delay < 1.0, "flagged {delay:.2} s after the model answered");
+}
+
+/// A pane command that writes `rallish-tui status --json` to `path` over and over.
+fn status_watch(path: &Path) -> String {
+    format!("watch={}", status_loop(path))
+}
+
+/// A pane, `watch`, that holds the baton first, writes `status --json` to `status` over
+/// and over, and passes the baton to pane `a` once the file `go` exists: the test makes
+/// it when `a`'s agent shows its input box. (gemini-cli 0.61 and opencode 1.18 lose a
+/// note typed into them while they start up.)
+fn watch_then_pass(status: &Path, go: &Path) -> String {
+    format!(
+        "watch=({}) & while [ ! -e '{}' ]; do sleep 0.1; done; rallish-tui pass --to a --note 'say hello'; wait",
+        status_loop(status),
+        go.display(),
+    )
+}
+
+/// The shell loop [`status_watch`] runs.
+fn status_loop(path: &Path) -> String {
+    format!(
+        "while :; do rallish-tui status --json > '{0}.tmp' && mv '{0}.tmp' '{0}'; sleep 0.2; done",
+        path.display()
+    )
+}
+
+/// Waits until `status --json` (written by [`status_watch`]) says `pane` is in `state`
+/// by the agent's own word.
+fn status_says(path: &Path, pane: &str, state: &str) {
+    common::eventually(
+        &format!("status --json says {pane} is {state:?} (agent)"),
+        || {
+            let status: serde_json::Value = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            let a = &status["activity"][pane];
+            a["state"] == state && a["source"] == "agent"
+        },
     );
 }
 

@@ -4,9 +4,13 @@
 
 mod claude;
 mod codex;
+mod gemini;
+mod opencode;
 
 use std::path::Path;
 
+use crate::pane::activity::Signal;
+use crate::pane::osc_scan::Notice;
 use crate::preset::shell_quote;
 
 /// A known agent CLI.
@@ -79,7 +83,7 @@ pub fn names() -> String {
 fn flags_for(name: &str, exe: &Path) -> Option<Vec<String>> {
     match name {
         "claude" => Some(claude::flags(exe)),
-        "codex" => Some(codex::flags(exe, &codex::user_notify())),
+        "codex" => Some(codex::flags(exe, &codex::user_config())),
         _ => None,
     }
 }
@@ -87,17 +91,50 @@ fn flags_for(name: &str, exe: &Path) -> Option<Vec<String>> {
 /// The flags [`integrate`] gives `name` (their long names, without values), for `doctor`
 /// to look for in the agent's `--help`.
 pub fn added_flags(name: &str) -> Vec<String> {
-    flags_for(name, Path::new("rallish-tui"))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|arg| arg.starts_with("--"))
-        .collect()
+    let mut flags: Vec<String> = Vec::new();
+    for arg in flags_for(name, Path::new("rallish-tui")).unwrap_or_default() {
+        if arg.starts_with("--") && !flags.contains(&arg) {
+            flags.push(arg);
+        }
+    }
+    flags
 }
 
 /// Whether the agent `line` starts, as [`integrate`] wires it in, reports each prompt it
 /// takes through `rallish-tui hook prompt-submitted` (claude's `UserPromptSubmit`).
 pub fn reports_prompts(line: &str) -> bool {
     program_name(line) == "claude"
+}
+
+/// Whether [`integrate`] wires the agent `name` in (its hooks report its state).
+pub fn is_wired(name: &str) -> bool {
+    matches!(name, "claude" | "codex")
+}
+
+/// The environment the agent `line` starts needs for a rally, beside its flags
+/// ([`integrate`]): opencode's plugin (installed under `state_dir`).
+pub fn env_for(line: &str, state_dir: &Path) -> Vec<(String, String)> {
+    match program_name(line) {
+        "opencode" => opencode::env(&state_dir.join("opencode")),
+        _ => Vec::new(),
+    }
+}
+
+/// The known agent the command `line` starts, if any.
+pub fn started_by(line: &str) -> Option<&'static Agent> {
+    known(program_name(line))
+}
+
+/// What a notification or progress report in the output of the agent `name` says about
+/// it, when the agent's own word can be read from it (codex's approval prompts, see
+/// [`codex::notice_signal`]; gemini-cli's, see [`gemini::notice_signal`]); `None` leaves
+/// it a hint (see [`crate::pane::activity::Hint`]).
+pub fn notice_signal(name: &str, notice: &Notice) -> Option<Signal> {
+    match (name, notice) {
+        ("codex", Notice::Notify { body, .. }) => codex::notice_signal(body),
+        ("gemini", Notice::Notify { title, .. }) => gemini::notice_signal(title),
+        _ => None,
+    }
 }
 
 /// The file name of the program a command line starts.
@@ -157,6 +194,10 @@ mod tests {
 
     #[test]
     fn other_commands_are_left_alone() {
+        for agent in AGENTS {
+            let wired = !added_flags(agent.name).is_empty();
+            assert_eq!(is_wired(agent.name), wired, "{}", agent.name);
+        }
         let exe = Path::new("/bin/rallish-tui");
         for line in ["bash", "aider --model x", "claudette", "env X=1 claude", ""] {
             assert_eq!(integrate(line, exe), line);

@@ -43,14 +43,26 @@ pub(super) struct HostState {
 }
 
 impl App {
-    /// Notes output from a pane and picks up the bells its child rang.
+    /// Notes output from a pane and picks up the bells its child rang and the
+    /// notifications it sent.
     pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
         self.activity[id].output(now);
-        // Not now if its reader is busy: the bells keep counting and the next output
-        // signal picks them up.
-        let bells = self.panes[id]
-            .try_emulator()
-            .map_or(0, |mut e| std::mem::take(&mut e.requests_mut().bells));
+        // Not now if its reader is busy: the bells keep counting, the notices are kept,
+        // and the next output signal picks them up.
+        let (bells, notices) = self.panes[id].try_emulator().map_or_else(
+            || (0, Vec::new()),
+            |mut e| {
+                let requests = e.requests_mut();
+                (
+                    std::mem::take(&mut requests.bells),
+                    std::mem::take(&mut requests.notices),
+                )
+            },
+        );
+        for notice in notices {
+            self.on_notice(id, notice);
+        }
+        self.sync_focus_of(id);
         if bells > 0 {
             if self.host.notify.bell {
                 self.host.out.push(0x07);
@@ -150,8 +162,8 @@ impl App {
             .zip(&self.activity)
             .map(|(pane, activity)| {
                 let since = activity.time_since_output(now).map(|d| (d.as_secs_f64() * 10.0).round() / 10.0);
-                let state = activity.state(now);
-                (pane.name.clone(), serde_json::json!({ "state": state.name(), "source": state.source(), "since_output_s": since }))
+                let (state, source) = (activity.state(now), activity.source(now));
+                (pane.name.clone(), serde_json::json!({ "state": state.name(), "source": source.name(), "since_output_s": since }))
             })
             .collect::<serde_json::Map<_, _>>();
         serde_json::Value::Object(panes)

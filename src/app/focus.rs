@@ -37,6 +37,7 @@ impl App {
         }
         self.focus = focus;
         self.dirty = true;
+        self.sync_focus();
     }
 
     /// The keyboard to pane `id`, which becomes the current one.

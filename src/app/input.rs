@@ -29,16 +29,7 @@ impl App {
             Event::Resize(cols, rows) => self.resize_to(cols, rows),
             Event::FocusGained | Event::FocusLost => {
                 self.host.focused = matches!(event, Event::FocusGained);
-                let report: &[u8] = if self.host.focused {
-                    b"\x1b[I"
-                } else {
-                    b"\x1b[O"
-                };
-                if let Some(pane) = self.panes.get(self.focus.pane())
-                    && pane.emulator().focus_events()
-                {
-                    pane.write(report.to_vec());
-                }
+                self.sync_focus();
             }
         }
     }

@@ -9,6 +9,7 @@ mod delivery;
 mod draw;
 mod end;
 mod focus;
+mod focus_reports;
 mod input;
 mod overlay;
 mod person;
@@ -127,10 +128,15 @@ pub struct App {
     theme: Theme,
     /// Each pane's handoff note on its way in, in pane order.
     inboxes: Vec<delivery::Inbox>,
+    /// The known agent each pane starts, if any, in pane order (its notifications may
+    /// say more than other programs' do: see [`crate::agents::notice_signal`]).
+    pane_agents: Vec<Option<&'static str>>,
     session: Session,
     dirty: bool,
     quitting: bool,
     activity: Vec<crate::pane::activity::Activity>,
+    /// Whether each pane's child was last told it is focused (see [`focus_reports`]).
+    focus_told: Vec<bool>,
     review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
     persist: session::Persist,
@@ -496,6 +502,7 @@ impl App {
             keymap: config.keymap,
             theme: config.theme,
             inboxes: Vec::with_capacity(config.panes.len()),
+            pane_agents: config.panes.iter().map(|spec| spec.agent).collect(),
             session,
             dirty: true,
             quitting: false,
@@ -503,6 +510,7 @@ impl App {
                 crate::pane::activity::Activity::new(config.idle_after);
                 config.panes.len()
             ],
+            focus_told: vec![true; config.panes.len()],
             review,
             scratch,
             persist,

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::App;
 use crate::control::protocol::HookEvent;
 use crate::pane::PaneId;
-use crate::pane::activity::{Attention, Signal, Transition};
+use crate::pane::activity::{Attention, Hint, Signal, Transition};
+use crate::pane::osc_scan::{Notice, Progress};
 use crate::rally::baton::PassedBy;
 use crate::rally::end::OnTurnEnd;
 use crate::session::unix_now;
@@ -63,17 +64,62 @@ impl App {
             HookEvent::NeedsPermission => Signal::NeedsPermission,
             HookEvent::WaitingForInput => Signal::WaitingForInput,
         };
+        self.agent_said(id, signal, now);
+        if event == HookEvent::TurnEnded && self.baton.holder() == Some(id) && answered_note {
+            self.turn_ended(id, message);
+        }
+    }
+
+    /// The agent said what it is doing (by a hook, or a notification of its own): the
+    /// pane's state follows, and one that waits on the person asks for them.
+    fn agent_said(&mut self, id: PaneId, signal: Signal, now: Instant) {
+        if signal == Signal::NeedsPermission {
+            // It is past its input box, so a note on its way in was taken: no Enter may
+            // follow it, which would answer the prompt. (Before the word itself, which
+            // the note's "taken" would outdate.)
+            self.delivery_confirmed(id);
+        }
         self.activity[id].signal(signal);
         self.dirty = true;
         self.update_activity(now);
-        let holds = self.baton.holder() == Some(id);
-        match event {
-            HookEvent::NeedsPermission => self.raise_attention(id, Attention::NeedsPermission),
-            HookEvent::WaitingForInput if holds => {
+        match signal {
+            Signal::NeedsPermission => self.raise_attention(id, Attention::NeedsPermission),
+            Signal::WaitingForInput if self.baton.holder() == Some(id) => {
                 self.raise_attention(id, Attention::WaitingForInput);
             }
-            HookEvent::TurnEnded if holds && answered_note => self.turn_ended(id, message),
             _ => {}
+        }
+    }
+
+    /// A notification or progress report in a pane's output (see
+    /// [`crate::pane::osc_scan`]): the agent's own word when it is one that says
+    /// something this way (codex's approval prompts), else a hint that stands in for
+    /// hooks the program does not have.
+    pub(super) fn on_notice(&mut self, id: PaneId, notice: Notice) {
+        let now = Instant::now();
+        let agent = self.pane_agents.get(id).copied().flatten();
+        if let Some(signal) = agent.and_then(|agent| crate::agents::notice_signal(agent, &notice)) {
+            tracing::debug!(pane = %self.panes[id].name, ?signal, "the agent's notification");
+            // Whatever it asks (an approval, a question), it asks past its input box.
+            self.delivery_confirmed(id);
+            self.agent_said(id, signal, now);
+            return;
+        }
+        if agent.is_some_and(crate::agents::is_wired) {
+            // It reports through hooks; its other notifications (codex's turn-end
+            // preview) repeat what those say.
+            return;
+        }
+        let hint = match notice {
+            Notice::Progress(Progress::Working) => Some(Hint::Progress),
+            Notice::Progress(_) => None,
+            Notice::Notify { .. } => Some(Hint::Notified),
+        };
+        self.activity[id].hint(hint);
+        self.dirty = true;
+        self.update_activity(now);
+        if hint == Some(Hint::Notified) && !self.activity[id].reports() {
+            self.raise_attention(id, Attention::Notification);
         }
     }
 
@@ -108,7 +154,7 @@ impl App {
             pane: &self.panes[id].name,
             state: change.to.name(),
             was: change.from.name(),
-            source: change.to.source(),
+            source: change.source.name(),
         };
         if let Err(err) = self.session.log(&line) {
             tracing::error!(%err, "writing a state change to the log failed");

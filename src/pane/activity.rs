@@ -2,9 +2,12 @@
 //! comes first: an agent CLI whose hooks rallish-tui wires in ([`crate::agents`]) says
 //! when it took a prompt, ended its turn, or waits on a permission prompt or for input
 //! ([`Signal`]). Until it has said anything (and after the person typed into it, which
-//! may have answered what it waited on) the state is guessed from output silence. The app
-//! asks [`Activity::next_change`] when to look again, so a quiet rally schedules nothing
-//! and idles at 0% CPU.
+//! may have answered what it waited on) the state is guessed from output silence. A
+//! program that never speaks through hooks may still say something in its output: a
+//! progress report (OSC 9;4) or a desktop notification (OSC 9, 777) is a [`Hint`],
+//! weaker than the agent's word and stronger than silence. The app asks
+//! [`Activity::next_change`] when to look again, so a quiet rally schedules nothing and
+//! idles at 0% CPU.
 
 use std::time::{Duration, Instant};
 
@@ -27,9 +30,33 @@ pub enum State {
     TurnEnded,
     /// The agent said it waits on a permission prompt.
     NeedsPermission,
-    /// The agent said it has waited for input for a while.
+    /// The agent said it has waited for input for a while (or a program without hooks
+    /// sent a desktop notification).
     WaitingForInput,
     Exited,
+}
+
+/// Where a state comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The agent's own word: its hooks, its `notify` program, its own notifications.
+    Agent,
+    /// A progress report or notification in a program's output ([`Hint`]).
+    Terminal,
+    /// Output, or the lack of it.
+    Silence,
+    Exit,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Agent => "agent",
+            Source::Terminal => "terminal",
+            Source::Silence => "silence",
+            Source::Exit => "exit",
+        }
+    }
 }
 
 impl State {
@@ -42,15 +69,6 @@ impl State {
             State::NeedsPermission => "needs permission",
             State::WaitingForInput => "waiting for input",
             State::Exited => "exited",
-        }
-    }
-
-    /// Where the state comes from: `"agent"` (its own signal), `"silence"` or `"exit"`.
-    pub fn source(self) -> &'static str {
-        match self {
-            State::Busy | State::Idle => "silence",
-            State::Exited => "exit",
-            _ => "agent",
         }
     }
 }
@@ -68,6 +86,15 @@ pub enum Signal {
     WaitingForInput,
 }
 
+/// What a program's output says about it without hooks (see [`crate::pane::osc_scan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// It shows a progress bar (OSC 9;4, state 1 or 3): it is at work.
+    Progress,
+    /// It sent a desktop notification: something is done or wants the person.
+    Notified,
+}
+
 /// Why a pane wants the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attention {
@@ -81,6 +108,8 @@ pub enum Attention {
     NeedsPermission,
     /// It holds the baton and said its turn ended, without passing.
     TurnEndedWithoutPass,
+    /// Its program (one without hooks) sent a desktop notification.
+    Notification,
 }
 
 impl Attention {
@@ -91,6 +120,7 @@ impl Attention {
             Attention::TurnTimeout => "is over its turn time",
             Attention::NeedsPermission => "is asking for permission",
             Attention::TurnEndedWithoutPass => "ended its turn without passing",
+            Attention::Notification => "sent a notification",
         }
     }
 
@@ -112,8 +142,10 @@ pub struct Activity {
     said: Option<Signal>,
     /// The agent has said something at least once: it reports its own state.
     reports: bool,
+    /// What the program's output last said about it; heard only until it reports.
+    hint: Option<Hint>,
     /// The state last reported by [`Activity::update`], to notice transitions.
-    reported: State,
+    reported: (State, Source),
     attention: Option<Attention>,
     idle_after: Duration,
 }
@@ -123,6 +155,8 @@ pub struct Activity {
 pub struct Transition {
     pub from: State,
     pub to: State,
+    /// Where the new state comes from.
+    pub source: Source,
 }
 
 impl Activity {
@@ -132,7 +166,8 @@ impl Activity {
             exited: false,
             said: None,
             reports: false,
-            reported: State::Idle,
+            hint: None,
+            reported: (State::Idle, Source::Silence),
             attention: None,
             idle_after: idle_after.max(BUSY_WINDOW),
         }
@@ -156,12 +191,23 @@ impl Activity {
         }
     }
 
+    /// What the program's output says about it (`None`: its progress bar went away).
+    pub fn hint(&mut self, hint: Option<Hint>) {
+        self.hint = hint;
+    }
+
+    /// Whether the agent reports its own state (so hints from its output are not needed).
+    pub fn reports(&self) -> bool {
+        self.reports
+    }
+
     /// A note went into the agent and it took it: an agent that reports its state is
     /// at work now, even before (or without) a hook saying so.
     pub fn note_taken(&mut self) {
         if self.reports {
             self.said = Some(Signal::PromptSubmitted);
         }
+        self.hint = self.hint.filter(|h| *h != Hint::Notified);
     }
 
     /// The person typed into the pane: that may have answered a permission prompt or
@@ -171,40 +217,61 @@ impl Activity {
         if self.said != Some(Signal::PromptSubmitted) {
             self.said = None;
         }
+        self.hint = self.hint.filter(|h| *h != Hint::Notified);
     }
 
     pub fn state(&self, now: Instant) -> State {
+        self.read(now).0
+    }
+
+    /// Where [`Activity::state`] comes from.
+    pub fn source(&self, now: Instant) -> Source {
+        self.read(now).1
+    }
+
+    fn read(&self, now: Instant) -> (State, Source) {
         if self.exited {
-            return State::Exited;
+            return (State::Exited, Source::Exit);
         }
         let silent = match self.last_output {
             Some(at) => now.saturating_duration_since(at) >= self.idle_after,
             None => true,
         };
-        if let Some(said) = self.said {
-            return match said {
-                // An agent CLI at work animates (a spinner, a timer): one that has been
-                // silent this long waits on something it did not report, such as a
-                // dialog without a hook, so silence decides.
-                Signal::PromptSubmitted if silent => State::Idle,
-                Signal::PromptSubmitted => State::Working,
-                Signal::TurnEnded => State::TurnEnded,
-                Signal::NeedsPermission => State::NeedsPermission,
-                Signal::WaitingForInput => State::WaitingForInput,
-            };
+        let said = match self.said {
+            // An agent CLI at work animates (a spinner, a timer): one that has been
+            // silent this long waits on something it did not report, such as a dialog
+            // without a hook, so silence decides.
+            Some(Signal::PromptSubmitted) if silent => None,
+            Some(Signal::PromptSubmitted) => Some(State::Working),
+            Some(Signal::TurnEnded) => Some(State::TurnEnded),
+            Some(Signal::NeedsPermission) => Some(State::NeedsPermission),
+            Some(Signal::WaitingForInput) => Some(State::WaitingForInput),
+            None => None,
+        };
+        if let Some(state) = said {
+            return (state, Source::Agent);
         }
-        if silent { State::Idle } else { State::Busy }
+        // Hints stand in for hooks: an agent that reports has said better.
+        match self.hint.filter(|_| !self.reports) {
+            Some(Hint::Progress) => return (State::Working, Source::Terminal),
+            Some(Hint::Notified) => return (State::WaitingForInput, Source::Terminal),
+            None => {}
+        }
+        let state = if silent { State::Idle } else { State::Busy };
+        (state, Source::Silence)
     }
 
-    /// Re-reads the state; returns the transition since the last call, if any.
+    /// Re-reads the state; returns the transition since the last call, if any (a new
+    /// source for the same state is one too: the log says where each state came from).
     pub fn update(&mut self, now: Instant) -> Option<Transition> {
-        let state = self.state(now);
-        (state != self.reported).then(|| {
+        let (state, source) = self.read(now);
+        ((state, source) != self.reported).then(|| {
             let transition = Transition {
-                from: self.reported,
+                from: self.reported.0,
                 to: state,
+                source,
             };
-            self.reported = state;
+            self.reported = (state, source);
             transition
         })
     }
@@ -282,7 +349,8 @@ mod tests {
             activity.update(at(base, 10)),
             Some(Transition {
                 from: State::Idle,
-                to: State::Busy
+                to: State::Busy,
+                source: Source::Silence,
             })
         );
         assert_eq!(activity.state(at(base, 4_999)), State::Busy);
@@ -291,7 +359,8 @@ mod tests {
             activity.update(at(base, 5_000)),
             Some(Transition {
                 from: State::Busy,
-                to: State::Idle
+                to: State::Idle,
+                source: Source::Silence,
             })
         );
         assert_eq!(activity.update(at(base, 9_000)), None);
@@ -358,7 +427,7 @@ mod tests {
         );
         activity.signal(Signal::NeedsPermission);
         assert_eq!(activity.state(at(base, 60_000)), State::NeedsPermission);
-        assert_eq!(State::NeedsPermission.source(), "agent");
+        assert_eq!(activity.source(at(base, 60_000)), Source::Agent);
         activity.typed();
         assert_eq!(
             activity.state(at(base, 60_000)),
@@ -411,7 +480,8 @@ mod tests {
             activity.update(base),
             Some(Transition {
                 from: State::Idle,
-                to: State::Working
+                to: State::Working,
+                source: Source::Agent,
             })
         );
         activity.signal(Signal::PromptSubmitted);
@@ -421,7 +491,8 @@ mod tests {
             activity.update(base),
             Some(Transition {
                 from: State::Working,
-                to: State::TurnEnded
+                to: State::TurnEnded,
+                source: Source::Agent,
             })
         );
     }
@@ -448,5 +519,42 @@ mod tests {
         let mut activity = Activity::new(Duration::from_millis(10));
         activity.output(base);
         assert_eq!(activity.state(at(base, 500)), State::Busy);
+    }
+
+    #[test]
+    fn hints_stand_in_for_hooks_below_the_agents_word() {
+        let base = Instant::now();
+        let mut activity = Activity::new(Duration::from_secs(5));
+        activity.output(base);
+        activity.hint(Some(Hint::Progress));
+        assert_eq!(
+            activity.update(at(base, 60_000)),
+            Some(Transition {
+                from: State::Idle,
+                to: State::Working,
+                source: Source::Terminal,
+            }),
+            "a progress bar says it works, however quiet"
+        );
+        activity.hint(Some(Hint::Notified));
+        assert_eq!(activity.state(base), State::WaitingForInput);
+        activity.typed();
+        assert_eq!(
+            (activity.state(base), activity.source(base)),
+            (State::Busy, Source::Silence),
+            "the person answered the notification"
+        );
+        activity.hint(Some(Hint::Progress));
+        activity.signal(Signal::TurnEnded);
+        assert_eq!(
+            (activity.state(base), activity.source(base)),
+            (State::TurnEnded, Source::Agent)
+        );
+        activity.typed();
+        assert_eq!(
+            activity.source(base),
+            Source::Silence,
+            "an agent that reports is not read from its progress bar"
+        );
     }
 }

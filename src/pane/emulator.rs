@@ -28,6 +28,7 @@ use alacritty_terminal::vte::ansi::{
 };
 
 use super::archive::Archive;
+use super::osc_scan::{Notice, OscScanner};
 use crate::pane::keys::{MouseEncoding, MouseMode};
 
 /// A blink attribute `alacritty_terminal` has no flag for; kept in a bit its flags leave
@@ -45,7 +46,14 @@ pub struct Requests {
     pub title: Option<String>,
     /// OSC 52 clipboard writes (selector, base64 data), for the clipboard feature.
     pub clipboard: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Notifications and progress reports (OSC 9, 9;4, 777) not yet looked at, the
+    /// newest [`MAX_NOTICES`] at most.
+    pub notices: Vec<Notice>,
 }
+
+/// Notices kept for the app; it takes them at each output, so more are only from a
+/// child that writes nothing else (or a flood of them), and the newest say the most.
+const MAX_NOTICES: usize = 64;
 
 /// Answers `alacritty_terminal` writes itself (cursor position, mode reports).
 #[derive(Clone, Default)]
@@ -106,6 +114,8 @@ pub struct Emulator {
     joining: bool,
     region: Option<(usize, usize)>,
     main_saved: Option<Cursor<Cell>>,
+    /// Picks out the OSCs the parser drops that the app wants (see [`super::osc_scan`]).
+    osc: OscScanner,
 }
 
 /// Rows of slack in [`Emulator::passing_rows`] for a screen that grows taller while a
@@ -173,6 +183,7 @@ impl Emulator {
             joining: false,
             region: None,
             main_saved: None,
+            osc: OscScanner::default(),
         }
     }
 
@@ -220,6 +231,11 @@ impl Emulator {
     fn advance(&mut self, bytes: &[u8], passing: &mut usize) {
         if bytes.is_empty() {
             return;
+        }
+        let notices = &mut self.requests.notices;
+        self.osc.feed(bytes, notices);
+        if notices.len() > MAX_NOTICES {
+            notices.drain(..notices.len() - MAX_NOTICES);
         }
         let mut tap = Tap {
             term: &mut self.term,

@@ -8,6 +8,7 @@ pub mod child_env;
 pub mod emulator;
 pub mod history;
 pub mod keys;
+pub mod osc_scan;
 pub mod priority;
 #[allow(unsafe_code)]
 pub mod process_tree;
@@ -77,6 +78,8 @@ pub struct PaneSpec {
     pub label: Option<String>,
     /// The agent says through `rallish-tui hook` when it takes a prompt.
     pub reports_prompts: bool,
+    /// The name of the known agent it starts ([`crate::agents`]), if any.
+    pub agent: Option<&'static str>,
 }
 
 /// Messages for a pane's writer thread.

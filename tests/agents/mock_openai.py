@@ -29,7 +29,9 @@ streamed as chat.completion.chunk events (a tool call: one delta with the
 whole arguments, finish_reason "tool_calls") ending in "data: [DONE]"; the
 shell tool there is opencode's `bash` ({"command", "description"}), and the
 note reads "mock note from opencode after <N> requests" (codex speaks only
-the Responses API).
+the Responses API). There --answer reply answers "mock answer from opencode
+after <N> requests", and --answer permission calls opencode's `read` tool on
+a file outside the project, which opencode asks about by default.
 GET .../models answers a one-model list; any other path gets 404 (and is
 still logged, so unexpected calls show up in the log).
 
@@ -73,7 +75,9 @@ def command_tool(tools):
     Returns (tool name, function: command line -> arguments dict), or
     (None, None). codex 0.171 offers `exec_command` with {"cmd": string};
     other versions/models offered `shell_command` ({"command": string}) or
-    `shell` ({"command": [argv...]}), so read the parameter schema.
+    `shell` ({"command": [argv...]}), so read the parameter schema. A tool that
+    takes `sandbox_permissions` gets the permission probe escalated (see
+    `escalated`).
     """
     by_name = {t.get("name"): t for t in tools if t.get("type") == "function"}
     for name in ("exec_command", "shell_command", "shell"):
@@ -82,9 +86,24 @@ def command_tool(tools):
             if key not in props:
                 continue
             if props[key].get("type") == "array":
-                return name, lambda line, k=key: {k: ["bash", "-lc", line]}
-            return name, lambda line, k=key: {k: line}
+                make = lambda line, k=key: {k: ["bash", "-lc", line]}
+            else:
+                make = lambda line, k=key: {k: line}
+            if "sandbox_permissions" not in props:
+                return name, make
+            return name, lambda line, m=make: escalated(m(line), line)
     return None, None
+
+
+def escalated(args, line):
+    """Under --answer permission, the probe asks to run outside codex's sandbox, as a
+    real model does for a command that needs the network (codex's instructions say so):
+    `sandbox_permissions: "require_escalated"` with a justification. codex's default
+    approval policy ("on-request") must then ask the person."""
+    if mock_common.ANSWER == "permission" and line == mock_common.PERMISSION_PROBE:
+        args["sandbox_permissions"] = "require_escalated"
+        args["justification"] = "Do you want to let the mock fetch its probe?"
+    return args
 
 
 def sse(event_type, **payload):
@@ -213,8 +232,17 @@ class Handler(mock_common.Handler):
         call = None
         # codex never asks here: Chat Completions is opencode's wire.
         line = pass_command(last_user_text, "opencode", n) if tool_name else None
+        read_tool = any((t.get("function") or {}).get("name") == "read" for t in tools)
+        permission = line is not None and mock_common.ANSWER == "permission" and read_tool
         if tool_output is not None:
             text = "Passed the baton."
+        elif line is not None and mock_common.ANSWER == "reply":
+            text = f"mock answer from opencode after {n} requests"
+        elif permission:
+            call = {"id": f"call_{n}", "type": "function",
+                    "function": {"name": "read",
+                                 "arguments": json.dumps({"filePath": OPENCODE_PERMISSION_PROBE})}}
+            text = None
         elif line is not None:
             call = {"id": f"call_{n}", "type": "function",
                     "function": {"name": tool_name, "arguments": json.dumps(make_args(line))}}
@@ -266,6 +294,12 @@ class Handler(mock_common.Handler):
         self.wfile.write(b"".join(events))
         self.wfile.flush()
         self.close_connection = True
+
+
+# Under --answer permission, the file opencode's model asks to read instead of passing:
+# by default opencode allows every tool but asks before one reaches outside the project
+# ("external_directory"); its shell commands it does not check that way.
+OPENCODE_PERMISSION_PROBE = "/etc/hostname"
 
 
 def chat_command_tool(tools):

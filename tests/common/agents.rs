@@ -1,8 +1,8 @@
 //! The real agent CLIs (pinned in tests/agents/package.json) against the mock model
 //! servers in tests/agents/, for the tests that drive them: `tests/real_agents.rs` and
-//! `tests/agent_signals.rs`. Without the CLIs (`npm ci` in tests/agents has not run) a
-//! test that asks for one prints SKIPPED and why; with `RALLISH_REAL_AGENTS=required` (as
-//! CI sets) it fails instead.
+//! `tests/agent_signals.rs` (claude, codex, gemini-cli and opencode). Without the CLIs
+//! (`npm ci` in tests/agents has not run) a test that asks for one prints SKIPPED and
+//! why; with `RALLISH_REAL_AGENTS=required` (as CI sets) it fails instead.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
