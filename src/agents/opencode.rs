@@ -55,12 +55,11 @@ pub fn env(dir: &Path) -> Vec<(String, String)> {
             return Vec::new();
         }
     };
-    match config_content(theirs.as_deref(), &plugin) {
-        Some(content) => vec![(CONFIG_CONTENT.to_string(), content)],
-        None => {
-            tracing::warn!("OPENCODE_CONFIG_CONTENT is not a JSON object: opencode is not wired");
-            Vec::new()
-        }
+    if let Some(content) = config_content(theirs.as_deref(), &plugin) {
+        vec![(CONFIG_CONTENT.to_string(), content)]
+    } else {
+        tracing::warn!("OPENCODE_CONFIG_CONTENT is not a JSON object: opencode is not wired");
+        Vec::new()
     }
 }
 

@@ -24,7 +24,7 @@ pub enum Notice {
     /// A desktop notification: OSC 9 (`9;BODY`, iTerm2) or OSC 777
     /// (`777;notify;TITLE;BODY`, urxvt, VTE, ghostty).
     Notify { title: String, body: String },
-    /// A progress report, OSC 9;4 (ConEmu, Windows Terminal, ghostty).
+    /// A progress report, OSC 9;4 (`ConEmu`, Windows Terminal, ghostty).
     Progress(Progress),
 }
 
