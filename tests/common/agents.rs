@@ -1,7 +1,7 @@
 //! The real agent CLIs (pinned in tests/agents/package.json) against the mock model
 //! servers in tests/agents/, for the tests that drive them: `tests/real_agents.rs` and
 //! `tests/agent_signals.rs` (claude, codex, gemini-cli and opencode). Without the CLIs
-//! (`npm ci` in tests/agents has not run) a test that asks for one prints SKIPPED and
+//! (`npm install --no-save` in tests/agents has not run) a test that asks for one prints SKIPPED and
 //! why; with `RALLISH_REAL_AGENTS=required` (as CI sets) it fails instead.
 
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub fn cli(name: &str) -> Option<PathBuf> {
         return Some(path);
     }
     let why = format!(
-        "{} does not run: install the real agent CLIs with `npm ci` in tests/agents",
+        "{} does not run: install the real agent CLIs with `npm install --no-save` in tests/agents",
         path.display()
     );
     assert!(
