@@ -1,4 +1,8 @@
 //! rallish-tui: AI coding-agent CLIs side by side in PTY panes, taking turns with a baton.
+//!
+//! Unit tests sit at the end of their file in `mod tests`, or, when long, in
+//! `<module>/tests.rs` beside it; the app's in-process tests are in `app/tests/`, and
+//! `tests/` holds the end-to-end ones that need the real binary in a PTY.
 
 // `unsafe` lives in `sys` (the system calls std lacks) and `pane::process_tree` (macOS's
 // process table), and nowhere else.

@@ -319,5 +319,4 @@ pub fn read_note(
 }
 
 #[cfg(test)]
-#[path = "client_tests.rs"]
 mod tests;

@@ -461,5 +461,4 @@ pub fn parse_request(line: &[u8]) -> Result<Request, Response> {
 }
 
 #[cfg(test)]
-#[path = "protocol_tests.rs"]
 mod tests;

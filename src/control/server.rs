@@ -282,5 +282,4 @@ async fn ask_app(
 }
 
 #[cfg(test)]
-#[path = "server_tests.rs"]
 pub(crate) mod tests;

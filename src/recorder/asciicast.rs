@@ -281,5 +281,4 @@ impl<W: Write> CastWriter<W> {
 pub const MAX_LINE_TEXT: usize = 2048;
 
 #[cfg(test)]
-#[path = "asciicast_tests.rs"]
 mod tests;
