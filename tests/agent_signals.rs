@@ -68,6 +68,7 @@ fn last_answer_before(mock: &Mock, before: f64) -> f64 {
 /// itself, and each note carries the previous agent's last message.
 #[test]
 fn a_review_goes_on_when_agents_end_their_turns_without_passing() {
+    let _turn = common::agents::one_at_a_time();
     let (Some(claude), Some(codex)) = (cli("claude"), cli("codex")) else {
         return;
     };
@@ -172,11 +173,13 @@ fn other(agent: &str) -> &'static str {
 
 #[test]
 fn claude_ending_its_turn_without_passing_is_flagged() {
+    let _turn = common::agents::one_at_a_time();
     flagged_within_a_second("claude", "claude");
 }
 
 #[test]
 fn codex_ending_its_turn_without_passing_is_flagged() {
+    let _turn = common::agents::one_at_a_time();
     flagged_within_a_second("codex", "codex");
 }
 
@@ -190,6 +193,7 @@ fn codex_ending_its_turn_without_passing_is_flagged() {
 /// its permission prompt (and sends no Notification for that dialog).
 #[test]
 fn a_permission_prompt_shows_from_claudes_hook() {
+    let _turn = common::agents::one_at_a_time();
     let Some(claude) = cli("claude") else {
         return;
     };
@@ -238,6 +242,7 @@ fn a_permission_prompt_shows_from_claudes_hook() {
 /// notifies reaches the person's terminal.
 #[test]
 fn a_codex_approval_prompt_shows_from_its_own_notification() {
+    let _turn = common::agents::one_at_a_time();
     let Some(codex) = cli("codex") else {
         return;
     };
@@ -275,6 +280,7 @@ fn a_codex_approval_prompt_shows_from_its_own_notification() {
 /// notifications back while it knows itself focused).
 #[test]
 fn a_gemini_confirmation_shows_from_its_own_notification() {
+    let _turn = common::agents::one_at_a_time();
     let Some(gemini) = cli("gemini") else {
         return;
     };
@@ -338,6 +344,7 @@ fn a_gemini_confirmation_shows_from_its_own_notification() {
 /// opencode (its `permission.asked` event), and so does `status --json`.
 #[test]
 fn an_opencode_permission_prompt_shows_from_its_plugin() {
+    let _turn = common::agents::one_at_a_time();
     let Some((project, tui, status)) = opencode_rally("permission") else {
         return;
     };
@@ -405,6 +412,7 @@ fn opencode_rally(answer: &str) -> Option<(Project, Tui, std::path::PathBuf)> {
 /// a second.
 #[test]
 fn opencode_ending_its_turn_without_passing_is_flagged() {
+    let _turn = common::agents::one_at_a_time();
     let Some((project, tui, _)) = opencode_rally("reply") else {
         return;
     };
@@ -461,6 +469,7 @@ fn status_says(path: &Path, pane: &str, state: &str) {
 /// The user's own claude `Stop` hook and codex `notify` program run as well as ours.
 #[test]
 fn the_users_own_claude_hook_and_codex_notify_still_run() {
+    let _turn = common::agents::one_at_a_time();
     let (Some(claude), Some(codex)) = (cli("claude"), cli("codex")) else {
         return;
     };

@@ -16,6 +16,19 @@ pub fn agents_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/agents")
 }
 
+/// Holds the real-agent tests of one test binary to one at a time. Four agent CLIs at
+/// once (opencode alone takes most of a core while it starts) on a two-core machine
+/// make their own timing the test's subject: gemini, for one, then drew its
+/// confirmation without sending its notification, or took a pasted note without its
+/// Enter. What these tests hold is what rallish-tui does with the agents' signals, so
+/// each agent gets the machine to itself.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed while holding it says so itself; the next one still runs.
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The installed CLI `name`, or `None` after saying why the test is skipped.
 pub fn cli(name: &str) -> Option<PathBuf> {
     let path = agents_dir().join("node_modules/.bin").join(name);
