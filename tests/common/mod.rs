@@ -89,8 +89,10 @@ pub fn isolate_std(cmd: &mut std::process::Command, dir: &Path) {
     }
 }
 
-/// Variables of the terminal the tests run in that would change what the app does.
-const NOT_INHERITED: &[&str] = &["TMUX", "TERM_PROGRAM", "LC_TERMINAL", "NO_COLOR"];
+/// Variables of the terminal the tests run in that would change what the app does, or
+/// what the agents in it do: gemini-cli takes CI=true (as CI runs these tests) to mean
+/// nobody is at the terminal, and a person's shell has no CI.
+const NOT_INHERITED: &[&str] = &["TMUX", "TERM_PROGRAM", "LC_TERMINAL", "NO_COLOR", "CI"];
 
 fn isolation(dir: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
     std::fs::create_dir_all(dir.join("run")).unwrap();
