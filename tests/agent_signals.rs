@@ -279,6 +279,9 @@ fn a_codex_approval_prompt_shows_from_its_own_notification() {
 /// `status --json`. The person looks at another pane (gemini-cli holds its
 /// notifications back while it knows itself focused).
 #[test]
+#[ignore = "gemini-cli 0.61 sometimes draws its confirmation and never sends its \
+            notification (in a fresh-clone CI run and 2 of 5 runs by hand here), so this \
+            test cannot hold CI; run it with `cargo test --test agent_signals -- --ignored`"]
 fn a_gemini_confirmation_shows_from_its_own_notification() {
     let _turn = common::agents::one_at_a_time();
     let Some(gemini) = cli("gemini") else {
