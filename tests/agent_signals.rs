@@ -63,6 +63,18 @@ fn last_answer_before(mock: &Mock, before: f64) -> f64 {
         .fold(f64::NAN, f64::max)
 }
 
+/// Waits until pane `a` is in `state` by the agent's own signal, prints the SIGNALS row
+/// `row` (what happened, and what it led to) with the delay, and returns that delay:
+/// from the mock model's last answer to the state in `log.jsonl`.
+fn agent_state_delay(tui: &Tui, mock: &Mock, state: &str, within: Duration, row: &str) -> f64 {
+    let line = wait_for_state(tui, "a", state, within);
+    assert_eq!(line["source"], "agent", "{line}");
+    let ts = line["ts"].as_f64().unwrap();
+    let delay = ts - last_answer_before(mock, ts);
+    eprintln!("SIGNALS | {row} {delay:.2} s |");
+    delay
+}
+
 /// With `on_turn_end = "pass"` (the pair-review preset's choice) and models that answer
 /// every note without running the pass command, the review still runs its turns by
 /// itself, and each note carries the previous agent's last message.
@@ -154,12 +166,14 @@ fn flagged_within_a_second(first: &str, agent: &str) {
     };
     let (a, b) = (format!("a={first}"), format!("b={}", other(first)));
     let tui = project.start(&["--pane", &a, "--pane", &b, "--task", "say hello"]);
-    let line = wait_for_state(&tui, "a", "turn ended", Duration::from_secs(90));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        mock,
+        "turn ended",
+        Duration::from_secs(90),
+        &format!("{agent}, on_turn_end = flag | answer -> flagged"),
+    );
     tui.wait_for_text("a ended its turn without passing");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(mock, ts);
-    eprintln!("SIGNALS | {agent}, on_turn_end = flag | answer -> flagged {delay:.2} s |");
     assert!(delay < 1.0, "flagged {delay:.2} s after the model answered");
     assert!(
         !tui.log_lines().iter().any(|l| l["event"] == "pass"),
@@ -212,22 +226,17 @@ fn a_permission_prompt_shows_from_claudes_hook() {
         "--task",
         "say hello",
     ]);
-    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        &project.anthropic,
+        "needs permission",
+        Duration::from_secs(90),
+        "claude, permission prompt | answer -> needs permission",
+    );
     tui.wait_for_text("needs permission");
     tui.wait_for_text("a is asking for permission");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(&project.anthropic, ts);
-    eprintln!("SIGNALS | claude, permission prompt | answer -> needs permission {delay:.2} s |");
     assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
-    common::eventually("status --json says so", || {
-        let status: serde_json::Value = std::fs::read_to_string(&status)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        let a = &status["activity"]["a"];
-        a["state"] == "needs permission" && a["source"] == "agent"
-    });
+    status_says(&status, "a", "needs permission");
     assert!(
         !project.dir.join("mock-permission-probe").exists(),
         "nobody allowed the command"
@@ -256,13 +265,15 @@ fn a_codex_approval_prompt_shows_from_its_own_notification() {
         "--task",
         "say hello",
     ]);
-    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(90));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        &project.openai,
+        "needs permission",
+        Duration::from_secs(90),
+        "codex, approval prompt | answer -> needs permission",
+    );
     tui.wait_for_text("Would you like to run the following command?");
     tui.wait_for_text("a is asking for permission");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(&project.openai, ts);
-    eprintln!("SIGNALS | codex, approval prompt | answer -> needs permission {delay:.2} s |");
     assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
     status_says(&status, "a", "needs permission");
     assert!(
@@ -328,12 +339,14 @@ fn a_gemini_confirmation_shows_from_its_own_notification() {
     );
     wait_for_screen(&tui, "Type your message", Duration::from_secs(90));
     std::fs::write(&go, "").unwrap();
-    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(120));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        &mock,
+        "needs permission",
+        Duration::from_secs(120),
+        "gemini, confirmation | answer -> needs permission",
+    );
     tui.wait_for_text("a is asking for permission");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(&mock, ts);
-    eprintln!("SIGNALS | gemini, confirmation | answer -> needs permission {delay:.2} s |");
     // gemini-cli sends its notification from a React effect once it has drawn the
     // confirmation: 0.3 s on a quiet machine, over a second on a busy one. rallish-tui's
     // part (the scan and the state) is microseconds.
@@ -351,12 +364,14 @@ fn an_opencode_permission_prompt_shows_from_its_plugin() {
     let Some((project, tui, status)) = opencode_rally("permission") else {
         return;
     };
-    let line = wait_for_state(&tui, "a", "needs permission", Duration::from_secs(120));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        &project.openai,
+        "needs permission",
+        Duration::from_secs(120),
+        "opencode, permission prompt | answer -> needs permission",
+    );
     tui.wait_for_text("a is asking for permission");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(&project.openai, ts);
-    eprintln!("SIGNALS | opencode, permission prompt | answer -> needs permission {delay:.2} s |");
     assert!(delay < 1.0, "shown {delay:.2} s after the model asked");
     status_says(&status, "a", "needs permission");
     assert!(
@@ -419,12 +434,14 @@ fn opencode_ending_its_turn_without_passing_is_flagged() {
     let Some((project, tui, _)) = opencode_rally("reply") else {
         return;
     };
-    let line = wait_for_state(&tui, "a", "turn ended", Duration::from_secs(120));
-    assert_eq!(line["source"], "agent", "{line}");
+    let delay = agent_state_delay(
+        &tui,
+        &project.openai,
+        "turn ended",
+        Duration::from_secs(120),
+        "opencode, on_turn_end = flag | answer -> flagged",
+    );
     tui.wait_for_text("a ended its turn without passing");
-    let ts = line["ts"].as_f64().unwrap();
-    let delay = ts - last_answer_before(&project.openai, ts);
-    eprintln!("SIGNALS | opencode, on_turn_end = flag | answer -> flagged {delay:.2} s |");
     assert!(delay < 1.0, "flagged {delay:.2} s after the model answered");
 }
 

@@ -155,16 +155,7 @@ impl Harness {
 
     /// The text in columns `cols` of every row (one pane of a side-by-side layout).
     pub fn region(&self, cols: std::ops::Range<usize>) -> String {
-        self.rows()
-            .iter()
-            .map(|row| {
-                row.chars()
-                    .skip(cols.start)
-                    .take(cols.len())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        columns(&self.screen(), cols)
     }
 
     /// The session log's pass lines (`log.jsonl` without the state changes).
@@ -185,24 +176,11 @@ impl Harness {
         })
     }
 
-    /// Waits until columns `cols` show `text`.
+    /// Waits until columns `cols` show `text`; returns those columns.
     pub fn wait_in(&mut self, cols: std::ops::Range<usize>, text: &str) -> String {
         let what = format!("{text:?} in columns {cols:?}");
-        self.wait_until(&what, |_| true);
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let region = self.region(cols.clone());
-            if region.contains(text) {
-                return region;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {PATIENCE:?} for {what}; the screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-            self.pump();
-        }
+        let screen = self.wait_until(&what, |screen| columns(screen, cols.clone()).contains(text));
+        columns(&screen, cols)
     }
 
     /// Waits until `text` is nowhere on the screen.
@@ -235,6 +213,20 @@ impl Drop for Harness {
         self.runtime.block_on(finishing);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Columns `cols` of every row of a screen's text.
+fn columns(screen: &str, cols: std::ops::Range<usize>) -> String {
+    screen
+        .lines()
+        .map(|row| {
+            row.chars()
+                .skip(cols.start)
+                .take(cols.len())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The rows of a buffer as text, wide characters once.
