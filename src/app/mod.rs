@@ -214,6 +214,17 @@ pub(super) struct Senders {
 }
 
 impl Channels {
+    /// Whatever is already waiting on any channel, without waiting; pane output first,
+    /// as the loop takes it.
+    #[cfg(test)]
+    pub(super) fn try_next(&mut self) -> Option<Input> {
+        (self.pane.try_recv().ok().map(Input::Pane))
+            .or_else(|| self.control.try_recv().ok().map(Input::Control))
+            .or_else(|| self.check.try_recv().ok().map(Input::CheckDone))
+            .or_else(|| self.diff.try_recv().ok().map(Input::DiffDone))
+            .or_else(|| self.scratch.try_recv().ok().map(Input::Scratch))
+    }
+
     pub(super) fn new() -> (Senders, Channels) {
         let (pane_tx, pane) = mpsc::unbounded_channel();
         let (control_tx, control) = mpsc::channel(64);

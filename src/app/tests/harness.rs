@@ -104,24 +104,8 @@ impl Harness {
         let _entered = self.runtime.enter();
         loop {
             let mut any = false;
-            while let Ok(signal) = self.channels.pane.try_recv() {
-                self.app.handle(Input::Pane(signal));
-                any = true;
-            }
-            while let Ok(request) = self.channels.control.try_recv() {
-                self.app.handle(Input::Control(request));
-                any = true;
-            }
-            while let Ok(done) = self.channels.check.try_recv() {
-                self.app.handle(Input::CheckDone(done));
-                any = true;
-            }
-            while let Ok(done) = self.channels.diff.try_recv() {
-                self.app.handle(Input::DiffDone(done));
-                any = true;
-            }
-            while let Ok(event) = self.channels.scratch.try_recv() {
-                self.app.handle(Input::Scratch(event));
+            while let Some(input) = self.channels.try_next() {
+                self.app.handle(input);
                 any = true;
             }
             if self
