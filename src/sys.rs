@@ -58,6 +58,17 @@ pub fn stdout() -> ManuallyDrop<File> {
     ManuallyDrop::new(unsafe { File::from_raw_fd(1) })
 }
 
+/// The size of the terminal on `fd` as (columns, rows): one ioctl, where crossterm's
+/// `terminal::size` opens `/dev/tty` anew each time (three system calls and a path lookup
+/// in every frame). `None` when `fd` is not a terminal.
+pub fn window_size(fd: RawFd) -> Option<(u16, u16)> {
+    // SAFETY: a winsize is plain data; TIOCGWINSZ only writes into it.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: `size` is a valid, writable winsize for the duration of the call.
+    let done = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &raw mut size) };
+    (done == 0 && size.ws_col > 0 && size.ws_row > 0).then_some((size.ws_col, size.ws_row))
+}
+
 /// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
 /// does not work on terminal devices.
 #[allow(clippy::cast_lossless)]

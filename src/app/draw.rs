@@ -62,7 +62,7 @@ impl App {
     {
         // Drawn at the size the tty reports now, which can be ahead of the resize event
         // still queued for us.
-        let size = terminal.size()?;
+        let size = terminal.backend_mut().size_now()?;
         self.resize_to(size.width, size.height);
         #[cfg(feature = "test-hooks")]
         self.test_panic_trigger();

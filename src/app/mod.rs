@@ -34,7 +34,6 @@ pub use review::{DIFF_PANE_COMMAND, ReviewConfig};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use crossterm::event::EventStream;
 use futures_util::StreamExt as _;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -305,7 +304,12 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         }
     };
     let ended = app
-        .drive(&mut channels, EventStream::new(), &mut terminal, stop)
+        .drive(
+            &mut channels,
+            crate::host::input::events().context("reading the terminal's input")?,
+            &mut terminal,
+            stop,
+        )
         .await;
     match ended {
         Ended::Quit => {}

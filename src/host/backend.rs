@@ -6,6 +6,7 @@
 use std::io::{self, Write as _};
 
 use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use ratatui::layout::Size;
 
 use crate::host::terminal::HostWriter;
 
@@ -14,6 +15,8 @@ pub trait Host: Backend {
     fn raw(&mut self, bytes: &[u8]) -> io::Result<()>;
     /// The frame is complete: hand it over in one piece.
     fn commit(&mut self) -> io::Result<()>;
+    /// The size the host has now, asked each frame, so cheaply.
+    fn size_now(&mut self) -> io::Result<Size>;
 }
 
 impl Host for CrosstermBackend<HostWriter> {
@@ -23,6 +26,14 @@ impl Host for CrosstermBackend<HostWriter> {
 
     fn commit(&mut self) -> io::Result<()> {
         self.writer_mut().commit()
+    }
+
+    fn size_now(&mut self) -> io::Result<Size> {
+        // Frames go to standard output, the person's terminal.
+        match crate::sys::window_size(1) {
+            Some((width, height)) => Ok(Size { width, height }),
+            None => self.size(),
+        }
     }
 }
 
@@ -34,5 +45,9 @@ impl Host for TestBackend {
 
     fn commit(&mut self) -> io::Result<()> {
         Ok(())
+    }
+
+    fn size_now(&mut self) -> io::Result<Size> {
+        Ok(self.size().unwrap_or_else(|never| match never {}))
     }
 }

@@ -1,9 +1,10 @@
 //! The person's terminal: entering and leaving full-screen mode ([`terminal`]), where
-//! frames go ([`backend`]), the colours it shows ([`colours`], [`palette`]) and its
+//! frames go ([`backend`]), its input ([`input`]), the colours it shows ([`colours`], [`palette`]) and its
 //! clipboard ([`clipboard`]).
 
 pub mod backend;
 pub mod clipboard;
 pub mod colours;
+pub mod input;
 pub mod palette;
 pub mod terminal;
