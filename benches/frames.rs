@@ -97,8 +97,8 @@ impl Screen {
     fn border(&self, buf: &mut Buffer, id: usize) {
         let frame = PaneFrame {
             number: id + 1,
-            name: "agent",
-            command: "claude",
+            name: "agent".into(),
+            command: "claude".into(),
             state: "busy".into(),
             running: true,
             focused: id == 0,
@@ -144,7 +144,7 @@ impl Screen {
     }
 
     /// Now: only what the emulators report changed.
-    fn damaged(&mut self, canvas: &mut Canvas) -> Vec<(u16, u16, ratatui::buffer::Cell)> {
+    fn damaged<'c>(&mut self, canvas: &'c mut Canvas) -> &'c [(u16, u16, ratatui::buffer::Cell)] {
         for id in 0..self.panes.len() {
             let inner = layout::inner(self.rects[id]);
             match self.panes[id].take_damage() {
@@ -205,7 +205,7 @@ fn frames(c: &mut Criterion) {
                 old.animate();
                 before += bytes_sent(&old.repaint(&mut previous));
                 new.animate();
-                after += bytes_sent(&new.damaged(&mut canvas));
+                after += bytes_sent(new.damaged(&mut canvas));
             }
             eprintln!(
                 "frame/{name}: bytes to the host per frame: repaint {} damage {}",

@@ -205,15 +205,15 @@ impl App {
         if whole {
             self.draw_covering_layers(canvas.buffer_mut(), area);
         }
-        let mut updates = canvas.updates();
+        let links = link_cells(canvas.buffer_mut(), &links);
+        self.frames.canvas = canvas;
+        let updates = self.frames.canvas.updates();
         // Last, so that nothing drawn (pane, theme or overlay) escapes it.
         if self.frames.colours == ColourDepth::Palette256 {
-            for (_, _, cell) in &mut updates {
+            for (_, _, cell) in updates.iter_mut() {
                 colours::fit_cell(cell);
             }
         }
-        let links = link_cells(canvas.buffer_mut(), &links);
-        self.frames.canvas = canvas;
         let backend = terminal.backend_mut();
         if clear_host {
             backend.raw(b"\x1b[0m\x1b[2J")?;
