@@ -29,10 +29,9 @@ const HINTS: &[(Action, &str)] = &[
 
 /// A pane's border as last painted: what decides its lines' look (its place, its style)
 /// and everything it says.
-#[derive(Debug, PartialEq, Eq)]
 pub(super) struct BorderDrawn {
-    look: (Rect, (bool, u8)),
-    title: String,
+    rect: Rect,
+    frame: ui::PaneFrame<'static>,
 }
 
 /// What the last frames left behind, so the next one paints only what changed.
@@ -164,13 +163,13 @@ impl App {
             let pane_frame = self.pane_frame(id, now, copying.is_some(), scroll);
             // A border is painted again only when something on it changed, and only its
             // top edge when that is all that changed (a spinner, a state, a turn).
-            let drawn = BorderDrawn {
-                look: (*rect, pane_frame.look()),
-                title: format!("{pane_frame:?}"),
-            };
             let part = match self.frames.borders.get(&id) {
-                Some(before) if *before == drawn => None,
-                Some(before) if before.look == drawn.look => Some(BorderPart::Top),
+                Some(before) if before.rect == *rect && before.frame == pane_frame => None,
+                Some(before)
+                    if before.rect == *rect && before.frame.look() == pane_frame.look() =>
+                {
+                    Some(BorderPart::Top)
+                }
                 _ => Some(BorderPart::All),
             };
             if let Some(part) = part {
@@ -183,6 +182,10 @@ impl App {
                         canvas.damage(edge);
                     }
                 }
+                let drawn = BorderDrawn {
+                    rect: *rect,
+                    frame: pane_frame.to_kept(),
+                };
                 self.frames.borders.insert(id, drawn);
             }
         }
@@ -280,8 +283,8 @@ impl App {
         }
         PaneFrame {
             number: id + 1,
-            name: &pane.name,
-            command: &pane.command,
+            name: pane.name.as_str().into(),
+            command: pane.command.as_str().into(),
             state,
             running: pane.status().is_running(),
             focused: self.focus == Focus::Pane(id),

@@ -6,6 +6,8 @@ pub mod marks;
 pub mod screen;
 pub mod theme;
 
+use std::borrow::Cow;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -26,11 +28,11 @@ pub enum BatonBadge {
 }
 
 /// What a pane's border says.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaneFrame<'a> {
     pub number: usize,
-    pub name: &'a str,
-    pub command: &'a str,
+    pub name: Cow<'a, str>,
+    pub command: Cow<'a, str>,
     pub state: String,
     pub running: bool,
     pub focused: bool,
@@ -39,6 +41,16 @@ pub struct PaneFrame<'a> {
 }
 
 impl PaneFrame<'_> {
+    /// A copy that borrows nothing, to compare the next frame's border with.
+    pub fn to_kept(&self) -> PaneFrame<'static> {
+        PaneFrame {
+            name: Cow::Owned(self.name.to_string()),
+            command: Cow::Owned(self.command.to_string()),
+            state: self.state.clone(),
+            ..*self
+        }
+    }
+
     /// What decides the look of the border's lines (their style and weight), as opposed
     /// to what its title says.
     pub fn look(&self) -> (bool, u8) {
@@ -88,7 +100,7 @@ fn pane_block(rect: Rect, frame: &PaneFrame, theme: &Theme) -> (Block<'static>, 
     let mut title = vec![name];
     if room > 4 {
         title.push(Span::styled(
-            format!("{} ", truncate(frame.command, room - 1)),
+            format!("{} ", truncate(&frame.command, room - 1)),
             theme.pane_border,
         ));
     }
@@ -288,8 +300,8 @@ mod tests {
     fn frame(state: &str, focused: bool, badge: BatonBadge) -> PaneFrame<'static> {
         PaneFrame {
             number: 1,
-            name: "a",
-            command: "claude --continue",
+            name: "a".into(),
+            command: "claude --continue".into(),
             state: state.to_string(),
             running: true,
             focused,
