@@ -46,6 +46,10 @@ pub(super) struct Frames {
     pub(super) borders: std::collections::HashMap<usize, BorderDrawn>,
     /// The status line as last painted.
     pub(super) status: Option<StatusLine>,
+    /// The status line's chord hints, from the keymap.
+    pub(super) hints: std::cell::OnceCell<Vec<(String, String)>>,
+    /// When the turn in the status line started, and that time as the line shows it.
+    pub(super) turn_clock: Option<(Option<Instant>, String)>,
     /// When the last frame went out.
     pub(super) last: Option<Instant>,
     /// The next frame must repaint everything (a recording just started).
@@ -319,15 +323,24 @@ impl App {
         }
     }
 
-    fn status_line(&self, now: Instant) -> StatusLine {
+    fn status_line(&mut self, now: Instant) -> StatusLine {
         let mut baton = self.baton_summary();
         if self.recording.screen.is_on() {
             baton = format!("● REC  {baton}");
         }
         if let Some(in_turn) = self.baton.time_in_turn(now) {
             // The start time, not a ticking clock: an idle app must not wake to redraw it.
-            let since = SystemTime::now() - in_turn;
-            baton = format!("{baton} · since {}", clock_time(since));
+            // Put in local time once per turn, not in every frame.
+            let started = now.checked_sub(in_turn);
+            let since = match &self.frames.turn_clock {
+                Some((at, text)) if *at == started => text.clone(),
+                _ => {
+                    let text = clock_time(SystemTime::now() - in_turn);
+                    self.frames.turn_clock = Some((started, text.clone()));
+                    text
+                }
+            };
+            baton = format!("{baton} · since {since}");
         }
         let prefix = self.keymap.prefix();
         let overlay_status = self.overlays.last().and_then(overlay::Overlay::status);
@@ -344,13 +357,20 @@ impl App {
                 .map(|(text, _)| text.clone())
                 .or_else(|| self.attention_summary()),
         };
-        let hints = HINTS
-            .iter()
-            .filter_map(|(action, label)| {
-                let chord = self.keymap.chord_for(KeyMode::Prefix, *action)?;
-                Some((format!("{prefix} {chord}"), (*label).to_string()))
+        // The keymap does not change while the app runs.
+        let hints = self
+            .frames
+            .hints
+            .get_or_init(|| {
+                HINTS
+                    .iter()
+                    .filter_map(|(action, label)| {
+                        let chord = self.keymap.chord_for(KeyMode::Prefix, *action)?;
+                        Some((format!("{prefix} {chord}"), (*label).to_string()))
+                    })
+                    .collect()
             })
-            .collect();
+            .clone();
         let alert = self.overdue(now).then(|| {
             let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
             format!("over {limit}")

@@ -537,6 +537,8 @@ impl App {
                 borders: std::collections::HashMap::new(),
                 status: None,
                 last: None,
+                hints: std::cell::OnceCell::new(),
+                turn_clock: None,
                 whole: false,
                 colours: ColourDepth::of_host(),
             },
