@@ -52,6 +52,8 @@ pub(super) struct Frames {
     pub(super) turn_clock: Option<(Option<Instant>, String)>,
     /// When the last frame went out.
     pub(super) last: Option<Instant>,
+    /// A background pane has output the next frame must show (see [`super::pacing`]).
+    pub(super) background: bool,
     /// The next frame must repaint everything (a recording just started).
     pub(super) whole: bool,
     /// What the host terminal shows; frames are fitted to it before they go out.
@@ -69,9 +71,6 @@ impl App {
         self.resize_to(size.width, size.height);
         #[cfg(feature = "test-hooks")]
         self.test_panic_trigger();
-        for pane in &self.panes {
-            pane.take_dirty();
-        }
         let now = Instant::now();
         let area = Rect::new(0, 0, size.width, size.height);
         // Out of `self` while painting, so the painters can borrow the rest of it.
@@ -243,6 +242,7 @@ impl App {
         // A pane skipped because its reader held it is drawn in the next frame.
         self.dirty = skipped;
         self.frames.last = Some(now);
+        self.frames.background = false;
         Ok(())
     }
 

@@ -12,6 +12,7 @@ mod focus;
 mod focus_reports;
 mod input;
 mod overlay;
+mod pacing;
 mod person;
 mod recording;
 mod resize;
@@ -55,10 +56,6 @@ use crate::ui::layout::{self, LayoutKind};
 use crate::ui::theme::Theme;
 use recording::ScreenRecording;
 
-/// Shortest time between two frames (~60 per second).
-const FRAME: Duration = Duration::from_millis(16);
-/// Output this soon after a keystroke to the same pane is its echo: draw it at once.
-const ECHO_WINDOW: Duration = Duration::from_millis(100);
 /// How long a notice stays in the status bar.
 const NOTICE_TIME: Duration = Duration::from_secs(4);
 /// How long quitting waits for children to leave after SIGHUP before SIGKILL.
@@ -343,12 +340,6 @@ fn log_terminal_gone(what: &str, err: &dyn std::fmt::Display) {
     }
 }
 
-async fn sleep_until(deadline: Option<Instant>) {
-    if let Some(deadline) = deadline {
-        tokio::time::sleep_until(deadline.into()).await;
-    }
-}
-
 impl App {
     /// Runs the app until the person quits, `stop` resolves, or the terminal goes away:
     /// `input` is the terminal's events and `terminal` where frames go, so tests can
@@ -372,8 +363,19 @@ impl App {
         // one: startup is measured until the child's first line is visible.
         self.frames.last = None;
         tokio::pin!(stop);
+        // One timer, moved only when the wake-up time changes: a new timer in every turn
+        // of the loop makes tokio's driver wake itself to take note of it.
+        let timer = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(timer);
+        let mut armed: Option<Instant> = None;
         loop {
             let wake = self.next_wakeup();
+            if wake != armed {
+                if let Some(at) = wake {
+                    timer.as_mut().reset(at.into());
+                }
+                armed = wake;
+            }
             let next = tokio::select! {
                 biased;
                 event = input.next() => match event {
@@ -389,7 +391,10 @@ impl App {
                 Some(done) = channels.diff.recv() => Input::DiffDone(done),
                 Some(event) = channels.scratch.recv() => Input::Scratch(event),
                 why = &mut stop => return Ended::Stopped(why),
-                () = sleep_until(wake), if wake.is_some() => Input::Timer,
+                () = &mut timer, if armed.is_some() => {
+                    armed = None;
+                    Input::Timer
+                }
             };
             self.handle(next);
             // Take everything already queued before drawing: one frame for many chunks.
@@ -404,6 +409,7 @@ impl App {
                 // The terminal is gone; leave the way a signal would, saving everything.
                 return Ended::LostTerminal("drawing failed", err.to_string());
             }
+            self.hush_panes();
         }
     }
 
@@ -537,6 +543,7 @@ impl App {
                 borders: std::collections::HashMap::new(),
                 status: None,
                 last: None,
+                background: false,
                 hints: std::cell::OnceCell::new(),
                 turn_clock: None,
                 whole: false,
@@ -663,13 +670,8 @@ impl App {
 
     fn on_pane_signal(&mut self, signal: PaneSignal) {
         match signal {
-            PaneSignal::Output(id) => {
-                self.dirty = true;
-                self.on_pane_output(id, Instant::now());
-                self.delivery_output(id, Instant::now());
-                self.forward_child_clipboard(id);
-                self.scratch_watch(Instant::now(), false);
-            }
+            // Whichever pane signalled, every pane with new output is looked at.
+            PaneSignal::Output(_) => self.collect_output(),
             PaneSignal::Exited(id, state) => {
                 tracing::info!(pane = id, state = %state.label(), "child exited");
                 if let Some(pane) = self.panes.get_mut(id) {
@@ -707,8 +709,8 @@ impl App {
         if let Some(at) = self.clock_wakeup(Instant::now()) {
             consider(at);
         }
-        if self.dirty {
-            consider(self.frames.last.map_or_else(Instant::now, |at| at + FRAME));
+        if let Some(at) = self.next_frame() {
+            consider(at);
         }
         if let Some((_, until)) = &self.notice {
             consider(*until);
@@ -726,28 +728,6 @@ impl App {
             }
         }
         wake
-    }
-
-    fn render_if_due<B: Host>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()>
-    where
-        B::Error: Send + Sync + 'static,
-    {
-        if !self.dirty {
-            return Ok(());
-        }
-        let now = Instant::now();
-        let echo = self
-            .frames
-            .last_keystroke
-            .is_some_and(|(_, at)| now.duration_since(at) < ECHO_WINDOW);
-        let due = self
-            .frames
-            .last
-            .is_none_or(|at| now.duration_since(at) >= FRAME);
-        if due || echo {
-            self.render(terminal)?;
-        }
-        Ok(())
     }
 
     async fn shutdown(&mut self, pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>) {

@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod history;
 pub mod keys;
 pub mod osc_scan;
+pub mod output_flag;
 pub mod priority;
 #[allow(unsafe_code)]
 pub mod process_tree;
@@ -17,7 +18,6 @@ pub mod typing;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -32,11 +32,13 @@ use crate::recorder::Recorder;
 pub type PaneId = usize;
 
 pub use emulator::Emulator;
+use output_flag::OutputFlag;
 
 /// What a pane's threads tell the app.
 #[derive(Debug)]
 pub enum PaneSignal {
-    /// New output was parsed; sent once until the app calls [`Pane::take_dirty`].
+    /// New output was parsed; sent once until the app calls [`Pane::take_dirty`], and
+    /// not while the pane is hushed ([`Pane::hush`]).
     Output(PaneId),
     /// The child exited (its last output is still on screen).
     Exited(PaneId, ExitState),
@@ -95,7 +97,7 @@ pub struct Pane {
     pub command: String,
     /// `parking_lot`'s, for its fair unlock: see [`parse_loop`].
     emulator: Arc<parking_lot::Mutex<Emulator>>,
-    dirty: Arc<AtomicBool>,
+    dirty: Arc<OutputFlag>,
     writer: std_mpsc::Sender<WriteJob>,
     master: Box<dyn MasterPty + Send>,
     pid: Option<u32>,
@@ -139,7 +141,7 @@ impl Pane {
         let emulator = Arc::new(parking_lot::Mutex::new(new_emulator(
             rows, cols, scrollback,
         )));
-        let dirty = Arc::new(AtomicBool::new(false));
+        let dirty = Arc::new(OutputFlag::default());
         let (writer, jobs) = std_mpsc::channel();
         let notify = Arc::new(notify);
 
@@ -211,9 +213,16 @@ impl Pane {
         self.emulator.try_lock()
     }
 
-    /// Clears the "new output" flag so the next output signals the app again.
+    /// Whether there was output since the app last asked; the next output signals the
+    /// app again (unless hushed).
     pub fn take_dirty(&self) -> bool {
-        self.dirty.swap(false, Ordering::AcqRel)
+        self.dirty.take()
+    }
+
+    /// While hushed, output does not signal the app: a frame is on its way that looks at
+    /// this pane anyway. Lifting the hush must be followed by [`Pane::take_dirty`].
+    pub fn hush(&self, hushed: bool) {
+        self.dirty.hush(hushed);
     }
 
     /// Queues bytes for the child's input; never blocks.
@@ -421,7 +430,7 @@ const SLICE: usize = 16 * 1024;
 struct Output<N> {
     id: PaneId,
     emulator: Arc<parking_lot::Mutex<Emulator>>,
-    dirty: Arc<AtomicBool>,
+    dirty: Arc<OutputFlag>,
     writer: std_mpsc::Sender<WriteJob>,
     notify: Arc<N>,
 }
@@ -479,7 +488,7 @@ fn parse_here<N: Fn(PaneSignal) + Send + Sync>(bytes: &[u8], inbox: &Inbox, outp
         // The parser keeps the synchronized update's time.
         inbox.poke();
     }
-    if !output.dirty.swap(true, Ordering::AcqRel) {
+    if output.dirty.raise() {
         (output.notify)(PaneSignal::Output(output.id));
     }
 }
@@ -497,7 +506,7 @@ fn parse_loop(
     id: PaneId,
     inbox: &Inbox,
     emulator: &parking_lot::Mutex<Emulator>,
-    dirty: &AtomicBool,
+    dirty: &OutputFlag,
     writer: &std_mpsc::Sender<WriteJob>,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
@@ -538,7 +547,7 @@ fn parse_loop(
                 }
             }
         }
-        if !dirty.swap(true, Ordering::AcqRel) {
+        if dirty.raise() {
             notify(PaneSignal::Output(id));
         }
         if !answers.is_empty() {

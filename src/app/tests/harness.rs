@@ -123,7 +123,35 @@ impl Harness {
         self.draw();
     }
 
-    fn draw(&mut self) {
+    /// Waits until `ok` holds for the app, handling what is queued but drawing nothing:
+    /// for what happens between frames.
+    pub fn wait_app(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
+        let _entered = self.runtime.enter();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            while let Some(input) = self.channels.try_next() {
+                self.app.handle(input);
+            }
+            if ok(&self.app) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Whether anything waits in the app's channels, left there.
+    pub fn anything_queued(&mut self) -> bool {
+        match self.channels.try_next() {
+            Some(input) => {
+                self.app.handle(input);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn draw(&mut self) {
         let _entered = self.runtime.enter();
         self.app.render(&mut self.terminal).expect("a frame");
     }

@@ -225,3 +225,48 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
     let screen = h.wait_for("session not saved");
     assert!(!screen.contains("scratchpad not saved"), "{screen}");
 }
+
+/// Waits until pane `id`'s emulator shows `text`, without the app looking.
+fn wait_in_pane(h: &Harness, id: usize, text: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !h.app.panes[id].emulator().contents().contains(text) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pane {id} never showed {text:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanwhile() {
+    use super::pacing::{BACKGROUND_FRAME, FRAME};
+    // a holds the baton and has the keyboard; b has neither.
+    let mut h = two_panes();
+    h.pump();
+    let last = h.app.frames.last.expect("a frame went out");
+    h.app.panes[1].write(b"one\n".to_vec());
+    h.wait_app("b's output", |app| app.frames.background);
+    assert!(!h.app.dirty, "b's output alone asks for no full-rate frame");
+    assert_eq!(h.app.next_frame(), Some(last + BACKGROUND_FRAME));
+
+    // With that frame on its way, b's output raises its flag without a word to the app.
+    h.app.hush_panes();
+    h.app.panes[1].write(b"two\n".to_vec());
+    wait_in_pane(&h, 1, "two");
+    assert!(!h.anything_queued(), "a hushed pane signalled");
+    // The frame shows it; lifting the hush finds the output that came meanwhile.
+    h.draw();
+    assert!(h.region(RIGHT).contains("two"), "{}", h.screen());
+    assert!(!h.app.frames.background);
+    h.app.hush_panes();
+    assert!(h.app.frames.background, "output under the hush was lost");
+
+    // The focused holder's output asks for a frame at the full rate.
+    h.draw();
+    let last = h.app.frames.last.expect("a frame went out");
+    h.app.hush_panes();
+    h.app.panes[0].write(b"three\n".to_vec());
+    h.wait_app("a's output", |app| app.dirty);
+    assert_eq!(h.app.next_frame(), Some(last + FRAME));
+}

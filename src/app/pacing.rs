@@ -1,0 +1,98 @@
+//! When frames go out. Output is coalesced into at most one frame per [`FRAME`]; the
+//! panes the person is working with (the focused one and the baton holder) are drawn at
+//! that rate, and a keystroke's echo at once. The others, usually agents animating a
+//! spinner while they think, are drawn at most every [`BACKGROUND_FRAME`]: 20 frames a
+//! second still shows every animation moving, and with many panes the app wakes for a
+//! frame, not for each pane's piece of output (their flags are hushed while a frame is
+//! on its way; see [`crate::pane::output_flag`]). A background pane's last state is
+//! always drawn, at most that much later.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+
+use super::App;
+use crate::host::backend::Host;
+use crate::pane::PaneId;
+
+/// Shortest time between two frames (~60 per second).
+pub(super) const FRAME: Duration = Duration::from_millis(16);
+/// Shortest time between two frames that only background panes asked for.
+pub(super) const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
+/// Output this soon after a keystroke to the same pane is its echo: draw it at once.
+const ECHO_WINDOW: Duration = Duration::from_millis(100);
+
+impl App {
+    /// Whether pane `id` is drawn at the background rate.
+    fn paced(&self, id: PaneId) -> bool {
+        self.focus.pane() != id && self.baton.holder() != Some(id)
+    }
+
+    /// Takes every pane's "new output" flag and acts on what had some.
+    pub(super) fn collect_output(&mut self) {
+        let now = Instant::now();
+        let mut any = false;
+        for id in 0..self.panes.len() {
+            if !self.panes[id].take_dirty() {
+                continue;
+            }
+            any = true;
+            if self.paced(id) {
+                self.frames.background = true;
+            } else {
+                self.dirty = true;
+            }
+            self.on_pane_output(id, now);
+            self.delivery_output(id, now);
+            self.forward_child_clipboard(id);
+        }
+        if any {
+            self.scratch_watch(now, false);
+        }
+    }
+
+    /// Before the loop sleeps: while a frame is on its way, background panes need not
+    /// wake it. Then takes the flags again, for output that came before the hush lifted.
+    pub(super) fn hush_panes(&mut self) {
+        let scheduled = self.dirty || self.frames.background;
+        for id in 0..self.panes.len() {
+            let hushed = scheduled && self.paced(id);
+            self.panes[id].hush(hushed);
+        }
+        self.collect_output();
+    }
+
+    /// When the next frame is due, if one is wanted.
+    pub(super) fn next_frame(&self) -> Option<Instant> {
+        let after = |gap| self.frames.last.map_or_else(Instant::now, |at| at + gap);
+        if self.dirty {
+            Some(after(FRAME))
+        } else if self.frames.background {
+            Some(after(BACKGROUND_FRAME))
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn render_if_due<B: Host>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+    ) -> anyhow::Result<()>
+    where
+        B::Error: Send + Sync + 'static,
+    {
+        let Some(due) = self.next_frame() else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let echo = self.dirty
+            && self
+                .frames
+                .last_keystroke
+                .is_some_and(|(_, at)| now.duration_since(at) < ECHO_WINDOW);
+        if due <= now || echo {
+            self.render(terminal)?;
+        }
+        Ok(())
+    }
+}
