@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 /// Output within this window counts as busy, and the spinner turns.
 pub const BUSY_WINDOW: Duration = Duration::from_secs(1);
-/// One spinner frame.
-const SPIN_FRAME_MS: u128 = 100;
+/// One spinner frame. Five a second reads as turning; each turn repaints the pane's top
+/// edge, and with dozens of busy panes a faster spinner is most of what the app draws.
+const SPIN_FRAME_MS: u128 = 200;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
