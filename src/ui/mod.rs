@@ -129,6 +129,18 @@ pub fn draw_pane_frame(
     part: BorderPart,
 ) {
     let (block, border_style, border_type) = pane_block(rect, frame, theme);
+    let top = Rect {
+        height: rect.height.min(1),
+        ..rect
+    };
+    if part == BorderPart::Top || rect.height < 2 {
+        // The top edge alone (a spinner, a state): the block without a bottom edge,
+        // straight onto the row.
+        block
+            .borders(Borders::TOP | Borders::LEFT | Borders::RIGHT)
+            .render(top, buf);
+        return;
+    }
     // A block paints (and restyles) every cell it encloses; a pane's border is only its
     // edges, so the top and bottom rows are painted on a two-row strip and the sides
     // cell by cell: the cost follows the border's length, not the pane's area.
@@ -139,9 +151,6 @@ pub fn draw_pane_frame(
     let mut edges = Buffer::empty(strip);
     block.render(strip, &mut edges);
     copy_row(&edges, strip.y, buf, rect.y);
-    if rect.height < 2 || part == BorderPart::Top {
-        return;
-    }
     copy_row(&edges, strip.y + 1, buf, rect.bottom() - 1);
     let set = border_type.to_border_set();
     for y in rect.y + 1..rect.bottom() - 1 {
@@ -339,22 +348,24 @@ mod tests {
     #[test]
     fn a_new_title_on_the_top_edge_gives_the_whole_border_with_it() {
         let theme = Theme::builtin("default").unwrap().unwrap();
-        let badge = BatonBadge::Holder {
+        let holder = BatonBadge::Holder {
             turn: 3,
             max_turns: None,
         };
-        let mut updated = Buffer::empty(SCREEN);
-        draw_pane_frame(
-            &mut updated,
-            PANE,
-            &frame("busy ⠴", true, badge),
-            &theme,
-            BorderPart::All,
-        );
-        let idle = frame("idle", true, badge);
-        draw_pane_frame(&mut updated, PANE, &idle, &theme, BorderPart::Top);
-        let mut fresh = Buffer::empty(SCREEN);
-        draw_pane_frame(&mut fresh, PANE, &idle, &theme, BorderPart::All);
-        assert_eq!(updated, fresh);
+        for (focused, badge) in [
+            (true, holder),
+            (false, holder),
+            (false, BatonBadge::Locked),
+            (true, BatonBadge::Parked),
+        ] {
+            let mut updated = Buffer::empty(SCREEN);
+            let busy = frame("busy ⠴", focused, badge);
+            draw_pane_frame(&mut updated, PANE, &busy, &theme, BorderPart::All);
+            let idle = frame("idle", focused, badge);
+            draw_pane_frame(&mut updated, PANE, &idle, &theme, BorderPart::Top);
+            let mut fresh = Buffer::empty(SCREEN);
+            draw_pane_frame(&mut fresh, PANE, &idle, &theme, BorderPart::All);
+            assert_eq!(updated, fresh, "{idle:?}");
+        }
     }
 }
