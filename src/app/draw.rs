@@ -52,8 +52,10 @@ pub(super) struct Frames {
     pub(super) turn_clock: Option<(Option<Instant>, String)>,
     /// When the last frame went out.
     pub(super) last: Option<Instant>,
-    /// A background pane has output the next frame must show (see [`super::pacing`]).
+    /// A background pane has output a frame must show (see [`super::pacing`]).
     pub(super) background: bool,
+    /// When the last frame that painted the background panes went out.
+    pub(super) last_background: Option<Instant>,
     /// The next frame must repaint everything (a recording just started).
     pub(super) whole: bool,
     /// What the host terminal shows; frames are fitted to it before they go out.
@@ -103,6 +105,9 @@ impl App {
         let mut cursor = None;
         let mut skipped = false;
         let mut links = Vec::new();
+        // Background panes keep their output for the next background frame, unless
+        // this frame is one (see [`super::pacing`]).
+        let background = whole || self.background_due(now);
         for (id, rect) in rects.iter().enumerate() {
             if rect.area() == 0 {
                 continue;
@@ -118,6 +123,11 @@ impl App {
             // and waiting would put every keystroke's echo behind that flood. A pane that
             // is busy right now keeps its last picture and is drawn next frame.
             match pane.try_emulator() {
+                Some(emulator) if !background && copying.is_none() && self.paced(id) => {
+                    if emulator.view_offset() > 0 {
+                        scroll = Some((emulator.view_offset(), emulator.history_len()));
+                    }
+                }
                 Some(mut emulator) => {
                     let damage = emulator.take_damage();
                     let rows = match damage {
@@ -242,7 +252,10 @@ impl App {
         // A pane skipped because its reader held it is drawn in the next frame.
         self.dirty = skipped;
         self.frames.last = Some(now);
-        self.frames.background = false;
+        if background {
+            self.frames.last_background = Some(now);
+            self.frames.background = false;
+        }
         Ok(())
     }
 

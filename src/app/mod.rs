@@ -544,6 +544,7 @@ impl App {
                 status: None,
                 last: None,
                 background: false,
+                last_background: None,
                 hints: std::cell::OnceCell::new(),
                 turn_clock: None,
                 whole: false,

@@ -1,11 +1,13 @@
 //! When frames go out. Output is coalesced into at most one frame per [`FRAME`]; the
 //! panes the person is working with (the focused one and the baton holder) are drawn at
 //! that rate, and a keystroke's echo at once. The others, usually agents animating a
-//! spinner while they think, are drawn at most every [`BACKGROUND_FRAME`]: 20 frames a
-//! second still shows every animation moving, and with many panes the app wakes for a
-//! frame, not for each pane's piece of output (their flags are hushed while a frame is
-//! on its way; see [`crate::pane::output_flag`]). A background pane's last state is
-//! always drawn, at most that much later.
+//! spinner while they think, are painted at most every [`BACKGROUND_FRAME`]: 20 frames a
+//! second still shows every animation moving. Their output waits in their emulators
+//! meanwhile, so a frame for the focused pane (an echo above all) paints that pane
+//! alone, and with many panes the app wakes for a frame, not for each pane's piece of
+//! output (their flags are hushed while a frame is on its way; see
+//! [`crate::pane::output_flag`]). A background pane's last state is always drawn, at
+//! most that much later.
 
 use std::time::{Duration, Instant};
 
@@ -24,7 +26,7 @@ const ECHO_WINDOW: Duration = Duration::from_millis(100);
 
 impl App {
     /// Whether pane `id` is drawn at the background rate.
-    fn paced(&self, id: PaneId) -> bool {
+    pub(super) fn paced(&self, id: PaneId) -> bool {
         self.focus.pane() != id && self.baton.holder() != Some(id)
     }
 
@@ -64,14 +66,24 @@ impl App {
 
     /// When the next frame is due, if one is wanted.
     pub(super) fn next_frame(&self) -> Option<Instant> {
-        let after = |gap| self.frames.last.map_or_else(Instant::now, |at| at + gap);
-        if self.dirty {
-            Some(after(FRAME))
-        } else if self.frames.background {
-            Some(after(BACKGROUND_FRAME))
-        } else {
-            None
-        }
+        let now = Instant::now();
+        let after = |last: Option<Instant>, gap| last.map_or(now, |at| at + gap);
+        let full_rate = after(self.frames.last, FRAME);
+        let background = self
+            .frames
+            .background
+            .then(|| full_rate.max(after(self.frames.last_background, BACKGROUND_FRAME)));
+        let foreground = self.dirty.then_some(full_rate);
+        foreground.into_iter().chain(background).min()
+    }
+
+    /// Whether a frame now would paint the background panes' output.
+    pub(super) fn background_due(&self, now: Instant) -> bool {
+        self.frames.background
+            && self
+                .frames
+                .last_background
+                .is_none_or(|at| now.duration_since(at) >= BACKGROUND_FRAME)
     }
 
     pub(super) fn render_if_due<B: Host>(

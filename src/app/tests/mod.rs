@@ -241,32 +241,44 @@ fn wait_in_pane(h: &Harness, id: usize, text: &str) {
 #[test]
 fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanwhile() {
     use super::pacing::{BACKGROUND_FRAME, FRAME};
+    use std::time::{Duration, Instant};
     // a holds the baton and has the keyboard; b has neither.
     let mut h = two_panes();
     h.pump();
     let last = h.app.frames.last.expect("a frame went out");
+    let last_background = h.app.frames.last_background.expect("and painted b");
     h.app.panes[1].write(b"one\n".to_vec());
     h.wait_app("b's output", |app| app.frames.background);
     assert!(!h.app.dirty, "b's output alone asks for no full-rate frame");
-    assert_eq!(h.app.next_frame(), Some(last + BACKGROUND_FRAME));
+    let due = (last + FRAME).max(last_background + BACKGROUND_FRAME);
+    assert_eq!(h.app.next_frame(), Some(due));
 
-    // With that frame on its way, b's output raises its flag without a word to the app.
+    // With that frame on its way, b's output raises its flag without a word to the app,
+    // and the next look finds it.
     h.app.hush_panes();
     h.app.panes[1].write(b"two\n".to_vec());
     wait_in_pane(&h, 1, "two");
     assert!(!h.anything_queued(), "a hushed pane signalled");
-    // The frame shows it; lifting the hush finds the output that came meanwhile.
-    h.draw();
-    assert!(h.region(RIGHT).contains("two"), "{}", h.screen());
-    assert!(!h.app.frames.background);
-    h.app.hush_panes();
+    h.app.frames.background = false;
+    h.app.collect_output();
     assert!(h.app.frames.background, "output under the hush was lost");
 
-    // The focused holder's output asks for a frame at the full rate.
+    // A frame for the holder paints the holder alone: b's output waits for its frame.
+    h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
+    h.app.panes[0].write(b"three\n".to_vec());
+    h.wait_app("a's output", |app| app.dirty);
     h.draw();
+    assert!(h.region(LEFT).contains("three"), "{}", h.screen());
+    assert!(!h.region(RIGHT).contains("two"), "{}", h.screen());
+    assert!(h.app.frames.background);
+    h.app.frames.last_background = None;
+    h.draw();
+    assert!(h.region(RIGHT).contains("two"), "{}", h.screen());
+
+    // The holder's output asks for a frame at the full rate.
     let last = h.app.frames.last.expect("a frame went out");
     h.app.hush_panes();
-    h.app.panes[0].write(b"three\n".to_vec());
+    h.app.panes[0].write(b"four\n".to_vec());
     h.wait_app("a's output", |app| app.dirty);
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
