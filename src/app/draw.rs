@@ -119,11 +119,20 @@ impl App {
                 Mode::Copy(copy) if copy.pane() == id => Some(copy),
                 _ => None,
             };
+            let waits_for_background = !background && copying.is_none() && self.paced(id);
             // Never wait for a pane's reader: a flooding child keeps its emulator busy,
             // and waiting would put every keystroke's echo behind that flood. A pane that
-            // is busy right now keeps its last picture and is drawn next frame.
-            match pane.try_emulator() {
-                Some(emulator) if !background && copying.is_none() && self.paced(id) => {
+            // is busy right now keeps its last picture, border included (how far back its
+            // view is cannot be read), and is drawn next frame. A whole frame starts from
+            // a blank picture, so it waits (a slice's parse, handed over fairly): a pane
+            // left out would show blank until its next whole repaint.
+            let emulator = if whole {
+                Some(pane.emulator())
+            } else {
+                pane.try_emulator()
+            };
+            match emulator {
+                Some(emulator) if waits_for_background => {
                     if emulator.view_offset() > 0 {
                         scroll = Some((emulator.view_offset(), emulator.history_len()));
                     }
@@ -171,7 +180,11 @@ impl App {
                         cursor = Some((position, emulator.cursor_shape()));
                     }
                 }
-                None => skipped = true,
+                None if waits_for_background => continue,
+                None => {
+                    skipped = true;
+                    continue;
+                }
             }
             let pane_frame = self.pane_frame(id, now, copying.is_some(), scroll);
             // A border is painted again only when something on it changed, and only its

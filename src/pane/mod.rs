@@ -207,6 +207,12 @@ impl Pane {
         self.emulator.lock()
     }
 
+    /// The emulator's lock itself, for tests that hold it as a busy reader would.
+    #[cfg(test)]
+    pub fn shared_emulator(&self) -> Arc<parking_lot::Mutex<Emulator>> {
+        self.emulator.clone()
+    }
+
     /// The emulator if nobody else holds it right now; the UI uses this so it never waits
     /// behind a reader that is busy with a flood.
     pub fn try_emulator(&self) -> Option<parking_lot::MutexGuard<'_, Emulator>> {

@@ -282,3 +282,23 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.wait_app("a's output", |app| app.dirty);
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
+
+#[test]
+fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
+    let mut h = two_panes();
+    // b's reader is busy (here: the test holds b's emulator) when a frame that starts
+    // from a blank picture goes out, as after a resize.
+    let emulator = h.app.panes[1].shared_emulator();
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let held = emulator.lock();
+        locked.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        drop(held);
+    });
+    is_locked.recv().unwrap();
+    h.app.frames.canvas.invalidate();
+    h.draw();
+    reader.join().unwrap();
+    assert!(h.region(RIGHT).contains("BBB"), "{}", h.screen());
+}
