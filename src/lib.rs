@@ -198,7 +198,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
                     env: Vec::new(),
                     label: Some("git diff of each turn".into()),
                 });
-                panes.len() - 1
+                pane::PaneId::new(panes.len() - 1)
             });
             Some(app::ReviewConfig {
                 dir,
@@ -208,7 +208,12 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         }
         None => None,
     };
-    let index = |name: &str| preset.pane_roles().position(|r| r.name == name);
+    let index = |name: &str| {
+        preset
+            .pane_roles()
+            .position(|r| r.name == name)
+            .map(pane::PaneId::new)
+    };
     let next = preset
         .next
         .iter()
@@ -218,7 +223,7 @@ fn new_rally(args: &RallyArgs, config: &Config, exe: &Path) -> anyhow::Result<Ra
         .roles
         .get(preset.first)
         .and_then(|role| index(&role.name))
-        .unwrap_or(0);
+        .unwrap_or(pane::PaneId::new(0));
     let mut rules = preset.rules();
     rules.on_turn_end = preset.on_turn_end.unwrap_or(config.on_turn_end);
     for condition in &mut rules.exit_when {
@@ -315,7 +320,13 @@ fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Ra
     if panes.is_empty() {
         anyhow::bail!("session {} has no panes to resume", record.id);
     }
-    let index = |name: &str| record.panes.iter().position(|p| p.name == name);
+    let index = |name: &str| {
+        record
+            .panes
+            .iter()
+            .position(|p| p.name == name)
+            .map(pane::PaneId::new)
+    };
     let next = record
         .rally
         .next
@@ -332,7 +343,11 @@ fn resumed_rally(which: &str, args: &RallyArgs, exe: &Path) -> anyhow::Result<Ra
         layout: record.layout_kind(),
         routing: record.rally.routing,
         next,
-        first: record.holder.as_deref().and_then(index).unwrap_or(0),
+        first: record
+            .holder
+            .as_deref()
+            .and_then(index)
+            .unwrap_or(pane::PaneId::new(0)),
         person: person_seat(record.rally.person().as_ref(), index),
         rules,
         note_template: record.rally.note_template.clone(),

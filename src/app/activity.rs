@@ -46,10 +46,10 @@ impl App {
     /// Notes output from a pane and picks up the bells its child rang and the
     /// notifications it sent.
     pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
-        self.activity[id].output(now);
+        self.activity[id.index()].output(now);
         // Not now if its reader is busy: the bells keep counting, the notices are kept,
         // and the next output signal picks them up.
-        let (bells, notices) = self.panes[id].try_emulator().map_or_else(
+        let (bells, notices) = self.panes[id.index()].try_emulator().map_or_else(
             || (0, Vec::new()),
             |mut e| {
                 let requests = e.requests_mut();
@@ -73,8 +73,8 @@ impl App {
 
     /// Moves every pane's activity on to `now`; the holder going quiet asks for the person.
     pub(super) fn update_activity(&mut self, now: Instant) {
-        for id in 0..self.activity.len() {
-            if let Some(change) = self.activity[id].update(now) {
+        for id in (0..self.activity.len()).map(PaneId::new) {
+            if let Some(change) = self.activity[id.index()].update(now) {
                 self.dirty = true;
                 self.log_state(id, change);
                 if matches!(change.from, State::Busy | State::Working)
@@ -88,11 +88,14 @@ impl App {
     }
 
     pub(super) fn raise_attention(&mut self, id: PaneId, attention: Attention) {
-        self.activity[id].raise(attention);
+        self.activity[id.index()].raise(attention);
         self.dirty = true;
-        let name = self.panes[id].name.clone();
+        let name = self.panes[id.index()].name.clone();
         tracing::info!(pane = %name, reason = attention.reason(), "attention");
-        let visible = self.pane_rects().get(id).is_some_and(|r| r.area() > 0);
+        let visible = self
+            .pane_rects()
+            .get(id.index())
+            .is_some_and(|r| r.area() > 0);
         self.tell_person(&name, attention.reason(), visible);
     }
 
@@ -132,10 +135,10 @@ impl App {
     pub(super) fn seen(&mut self, id: PaneId) {
         if self
             .activity
-            .get(id)
+            .get(id.index())
             .is_some_and(|a| a.attention().is_some())
         {
-            self.activity[id].clear_attention();
+            self.activity[id.index()].clear_attention();
             self.dirty = true;
         }
     }
@@ -146,9 +149,9 @@ impl App {
             .activity
             .iter()
             .enumerate()
-            .filter_map(|(id, a)| {
+            .filter_map(|(index, a)| {
                 a.attention()
-                    .map(|why| format!("{} {}", self.panes[id].name, why.reason()))
+                    .map(|why| format!("{} {}", self.panes[index].name, why.reason()))
             })
             .collect();
         (!wanted.is_empty()).then(|| format!("needs you: {}", wanted.join(", ")))

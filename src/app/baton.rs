@@ -191,7 +191,7 @@ impl App {
             return;
         };
         if let Some(text) = self.notes.kickoff.take() {
-            let name = self.panes[pane].name.clone();
+            let name = self.panes[pane.index()].name.clone();
             let changes = crate::rally::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
             self.inject(pane, &text);
@@ -257,7 +257,7 @@ impl App {
         let root = self
             .baton
             .pane_index(pane)
-            .and_then(|id| self.panes[id].pid());
+            .and_then(|id| self.panes[id.index()].pid());
         match (root, peer_pid) {
             (Some(root), Some(peer)) if crate::pane::process_tree::descends_from(peer, root) => {
                 Ok(())

@@ -438,17 +438,17 @@ fn visible_line(emulator: &Emulator, line: LineId) -> Option<String> {
 
 impl App {
     fn view(&self, pane: PaneId) -> View {
-        View::of(&self.panes[pane].emulator())
+        View::of(&self.panes[pane.index()].emulator())
     }
 
     fn set_offset(&self, pane: PaneId, offset: usize) {
-        self.panes[pane].emulator().set_view_offset(offset);
+        self.panes[pane.index()].emulator().set_view_offset(offset);
     }
 
     /// Copy mode on the current pane, its cursor where the child's is.
     pub(super) fn enter_copy_mode(&mut self) {
         let pane = self.focus.pane();
-        let Some(pane_ref) = self.panes.get(pane) else {
+        let Some(pane_ref) = self.panes.get(pane.index()) else {
             return;
         };
         let copy = CopyMode::enter(pane, &pane_ref.emulator(), false);
@@ -463,7 +463,7 @@ impl App {
         let Mode::Copy(copy) = &mut self.mode else {
             return;
         };
-        let outcome = copy.act(action, &mut self.panes[copy.pane].emulator());
+        let outcome = copy.act(action, &mut self.panes[copy.pane.index()].emulator());
         self.copy_outcome(outcome);
     }
 
@@ -487,7 +487,11 @@ impl App {
             self.mode = Mode::Prefix;
             return;
         }
-        let outcome = copy.on_key(key, &self.keymap, &mut self.panes[copy.pane].emulator());
+        let outcome = copy.on_key(
+            key,
+            &self.keymap,
+            &mut self.panes[copy.pane.index()].emulator(),
+        );
         self.copy_outcome(outcome);
     }
 
@@ -567,7 +571,7 @@ impl App {
                 };
                 if !entered {
                     self.leave_copy_mode();
-                    let copy = CopyMode::enter(pane, &self.panes[pane].emulator(), true);
+                    let copy = CopyMode::enter(pane, &self.panes[pane.index()].emulator(), true);
                     self.mode = Mode::Copy(Box::new(copy));
                 }
                 if let Mode::Copy(copy) = &mut self.mode {
@@ -580,7 +584,7 @@ impl App {
                 self.tiling.drag = None;
                 let selected = match &self.mode {
                     Mode::Copy(copy) => {
-                        let text = copy.selected_text(&self.panes[copy.pane].emulator());
+                        let text = copy.selected_text(&self.panes[copy.pane.index()].emulator());
                         text.map(|text| (text, copy.from_mouse))
                     }
                     _ => None,

@@ -42,15 +42,17 @@ impl App {
     /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
     pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let now = Instant::now();
-        self.inboxes[pane].note = Some(text.to_string());
-        self.inboxes[pane].delivery.queue(text.to_string(), now);
+        self.inboxes[pane.index()].note = Some(text.to_string());
+        self.inboxes[pane.index()]
+            .delivery
+            .queue(text.to_string(), now);
         self.drive_delivery(pane, now);
     }
 
     /// The person wrote `bytes` to a pane's child: does an unsent draft remain?
     pub(super) fn typed(&mut self, pane: PaneId, bytes: &[u8]) {
-        self.activity[pane].typed();
-        let inbox = &mut self.inboxes[pane];
+        self.activity[pane.index()].typed();
+        let inbox = &mut self.inboxes[pane.index()];
         let had = inbox.draft;
         inbox.draft = crate::rally::delivery::draft_after(bytes, had);
         if had && !inbox.draft {
@@ -60,7 +62,7 @@ impl App {
 
     /// The pane printed something.
     pub(super) fn delivery_output(&mut self, pane: PaneId, now: Instant) {
-        if let Some(step) = self.inboxes[pane].delivery.output(now) {
+        if let Some(step) = self.inboxes[pane.index()].delivery.output(now) {
             self.carry_out_delivery(pane, step);
         }
         self.drive_delivery(pane, now);
@@ -69,24 +71,24 @@ impl App {
     /// The agent in `pane` showed that it took its input: its hook said so, or it
     /// spoke to the app.
     pub(super) fn delivery_confirmed(&mut self, pane: PaneId) {
-        if let Some(step) = self.inboxes[pane].delivery.taken(Instant::now()) {
+        if let Some(step) = self.inboxes[pane.index()].delivery.taken(Instant::now()) {
             self.carry_out_delivery(pane, step);
         }
     }
 
     /// The pane took the note of the baton's current turn.
     pub(super) fn took_note_this_turn(&self, pane: PaneId) -> bool {
-        self.inboxes[pane].took_note_in == Some(self.baton.turn())
+        self.inboxes[pane.index()].took_note_in == Some(self.baton.turn())
     }
 
     /// The last note that went into the pane.
     pub(super) fn last_note(&self, pane: PaneId) -> Option<&str> {
-        self.inboxes[pane].note.as_deref()
+        self.inboxes[pane.index()].note.as_deref()
     }
 
     /// Runs every pane's delivery that may have something to do by now.
     pub(super) fn delivery_tick(&mut self, now: Instant) {
-        for pane in 0..self.inboxes.len() {
+        for pane in (0..self.inboxes.len()).map(PaneId::new) {
             self.drive_delivery(pane, now);
         }
     }
@@ -94,33 +96,38 @@ impl App {
     /// The earliest moment a delivery needs looking at.
     pub(super) fn delivery_wakeup(&self) -> Option<Instant> {
         (0..self.inboxes.len())
-            .filter(|&pane| self.inboxes[pane].delivery.is_pending())
-            .filter_map(|pane| self.inboxes[pane].delivery.next_wake(self.readiness(pane)))
+            .map(PaneId::new)
+            .filter(|&pane| self.inboxes[pane.index()].delivery.is_pending())
+            .filter_map(|pane| {
+                self.inboxes[pane.index()]
+                    .delivery
+                    .next_wake(self.readiness(pane))
+            })
             .min()
     }
 
     fn drive_delivery(&mut self, pane: PaneId, now: Instant) {
-        if !self.inboxes[pane].delivery.is_pending() {
+        if !self.inboxes[pane.index()].delivery.is_pending() {
             return;
         }
         let ready = self.readiness(pane);
-        if let Some(step) = self.inboxes[pane].delivery.tick(now, ready) {
+        if let Some(step) = self.inboxes[pane.index()].delivery.tick(now, ready) {
             self.carry_out_delivery(pane, step);
         }
     }
 
     /// Asked only while a note is pending; waits out a parse in progress, as input does.
     fn readiness(&self, pane: PaneId) -> Readiness {
-        let inbox = &self.inboxes[pane];
+        let inbox = &self.inboxes[pane.index()];
         Readiness {
-            bracketed_paste: self.panes[pane].emulator().bracketed_paste(),
+            bracketed_paste: self.panes[pane.index()].emulator().bracketed_paste(),
             started: inbox.spawned,
             draft: inbox.draft,
         }
     }
 
     fn carry_out_delivery(&mut self, pane: PaneId, step: Step) {
-        let name = self.panes[pane].name.clone();
+        let name = self.panes[pane.index()].name.clone();
         match step {
             Step::Paste {
                 text,
@@ -130,22 +137,26 @@ impl App {
                 // The mode the delay was chosen for, not a second reading of it.
                 let injection = crate::rally::note::injection(&text, bracketed);
                 if injection.body.is_empty() {
-                    self.panes[pane].write(injection.enter);
+                    self.panes[pane.index()].write(injection.enter);
                 } else {
-                    self.panes[pane].write_in_two(injection.body, enter_after, injection.enter);
+                    self.panes[pane.index()].write_in_two(
+                        injection.body,
+                        enter_after,
+                        injection.enter,
+                    );
                 }
             }
             Step::Enter => {
                 tracing::info!(pane = %name, "no sign the note was taken: pressing Enter again");
-                self.panes[pane].write(b"\r".to_vec());
+                self.panes[pane.index()].write(b"\r".to_vec());
             }
             Step::HeldForDraft => self.set_notice(format!(
                 "the note for {name} waits for your unsent text in it: send it (Enter) or clear it (ctrl-u)"
             )),
             Step::Taken { after, enters } => {
                 tracing::info!(pane = %name, ?after, enters, "note taken");
-                self.inboxes[pane].took_note_in = Some(self.baton.turn());
-                self.activity[pane].note_taken();
+                self.inboxes[pane.index()].took_note_in = Some(self.baton.turn());
+                self.activity[pane.index()].note_taken();
                 self.update_activity(Instant::now());
                 let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
                 self.log_delivery("note_taken", &name, enters, Some(after_ms));

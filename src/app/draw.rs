@@ -11,6 +11,7 @@ use crate::host::colours::{self, ColourDepth};
 use crate::host::terminal::{BEGIN_SYNC, END_SYNC};
 use crate::input::action::Action;
 use crate::input::keymap::Mode as KeyMode;
+use crate::pane::PaneId;
 use crate::pane::emulator::Damage;
 use crate::rally::end::{EndReason, minutes};
 use crate::ui::canvas::Canvas;
@@ -37,13 +38,13 @@ pub(super) struct BorderDrawn {
 /// What the last frames left behind, so the next one paints only what changed.
 pub(super) struct Frames {
     /// The pane that last received a keystroke, and when: its echo is drawn at once.
-    pub(super) last_keystroke: Option<(crate::pane::PaneId, Instant)>,
+    pub(super) last_keystroke: Option<(PaneId, Instant)>,
     /// The picture on the host and what changed in it (see [`Canvas`]).
     pub(super) canvas: Canvas,
     /// What covered the panes and where they were in the last frame.
     pub(super) layers: Option<Layers>,
     /// Each pane's border as last painted (its title's text and looks).
-    pub(super) borders: std::collections::HashMap<usize, BorderDrawn>,
+    pub(super) borders: std::collections::HashMap<PaneId, BorderDrawn>,
     /// The status line as last painted.
     pub(super) status: Option<StatusLine>,
     /// The status line's chord hints, from the keymap.
@@ -109,10 +110,11 @@ impl App {
         // this frame is one (see [`super::pacing`]).
         let background = whole || self.background_due(now);
         for (id, rect) in rects.iter().enumerate() {
+            let id = PaneId::new(id);
             if rect.area() == 0 {
                 continue;
             }
-            let pane = &self.panes[id];
+            let pane = &self.panes[id.index()];
             let inner = layout::inner(*rect);
             let mut scroll = None;
             let copying = match &self.mode {
@@ -274,7 +276,7 @@ impl App {
 
     /// Whether the frame shows pane `id`'s own cursor: the keyboard is in it, in no mode
     /// of the app's own, and nothing covers it.
-    fn shows_cursor_of(&self, id: usize) -> bool {
+    fn shows_cursor_of(&self, id: PaneId) -> bool {
         self.focus == Focus::Pane(id)
             && matches!(self.mode, Mode::Normal | Mode::Prefix)
             && self
@@ -288,13 +290,13 @@ impl App {
     /// the rally.
     fn pane_frame(
         &self,
-        id: usize,
+        id: PaneId,
         now: Instant,
         copying: bool,
         scroll: Option<(usize, usize)>,
     ) -> PaneFrame<'_> {
-        let pane = &self.panes[id];
-        let activity = &self.activity[id];
+        let pane = &self.panes[id.index()];
+        let activity = &self.activity[id.index()];
         let mut state = match activity.state(now) {
             crate::pane::activity::State::Exited => pane.status().label(),
             state => match activity.spinner(now) {
@@ -312,7 +314,7 @@ impl App {
             state = format!("{state} · [-{back}/{len}]");
         }
         PaneFrame {
-            number: id + 1,
+            number: id.number(),
             name: pane.name.as_str().into(),
             command: pane.command.as_str().into(),
             state,
@@ -338,7 +340,7 @@ impl App {
         }
     }
 
-    fn badge(&self, id: usize) -> BatonBadge {
+    fn badge(&self, id: PaneId) -> BatonBadge {
         match self.baton.holder() {
             Some(holder) if holder == id => BatonBadge::Holder {
                 turn: self.baton.turn(),

@@ -125,6 +125,7 @@ impl App {
             .pane_rects()
             .into_iter()
             .enumerate()
+            .map(|(index, rect)| (PaneId::new(index), rect))
             .find(|(_, r)| r.contains(at))
         else {
             return;
@@ -140,7 +141,7 @@ impl App {
         }
         let inner = layout::inner(rect);
         let (mode, encoding) = {
-            let emulator = self.panes[id].emulator();
+            let emulator = self.panes[id.index()].emulator();
             (emulator.mouse_mode(), emulator.mouse_encoding())
         };
         let child_wants_mouse = mode != keys::MouseMode::None
@@ -167,7 +168,7 @@ impl App {
 
     /// Moves a pane's view into its history (positive = back in time).
     fn scroll(&mut self, id: PaneId, lines: isize) {
-        let mut emulator = self.panes[id].emulator();
+        let mut emulator = self.panes[id.index()].emulator();
         let target = emulator.view_offset().saturating_add_signed(lines);
         emulator.set_view_offset(target);
         self.dirty = true;
@@ -178,7 +179,10 @@ impl App {
     fn input_target(&mut self) -> Option<PaneId> {
         let focus = self.focus.pane();
         if self.baton.holder() == Some(focus) {
-            return self.panes[focus].status().is_running().then_some(focus);
+            return self.panes[focus.index()]
+                .status()
+                .is_running()
+                .then_some(focus);
         }
         let take = self
             .keymap
@@ -188,15 +192,15 @@ impl App {
         let notice = match self.baton.holder_name() {
             Some(holder) => format!(
                 "{} is view-only: {holder} holds the baton{take}",
-                self.panes[focus].name
+                self.panes[focus.index()].name
             ),
             None if self.baton.is_ended() => format!(
                 "{} is view-only: the rally has ended",
-                self.panes[focus].name
+                self.panes[focus.index()].name
             ),
             None => format!(
                 "{} is view-only: the baton is parked{take}",
-                self.panes[focus].name
+                self.panes[focus.index()].name
             ),
         };
         self.set_notice(notice);
@@ -204,7 +208,7 @@ impl App {
     }
 
     fn input_modes(&self, pane: PaneId) -> InputModes {
-        InputModes::from_emulator(&self.panes[pane].emulator())
+        InputModes::from_emulator(&self.panes[pane.index()].emulator())
     }
 
     /// Any input to a pane brings its view back to the live bottom, as in tmux.
@@ -213,7 +217,7 @@ impl App {
             return;
         }
         {
-            let mut emulator = self.panes[pane].emulator();
+            let mut emulator = self.panes[pane.index()].emulator();
             if emulator.view_offset() > 0 {
                 emulator.set_view_offset(0);
                 self.dirty = true;
@@ -226,7 +230,7 @@ impl App {
         }
         self.seen(pane);
         self.typed(pane, &bytes);
-        self.panes[pane].write(bytes);
+        self.panes[pane.index()].write(bytes);
         let now = Instant::now();
         crate::pane::typing::typed_into(pane, now);
         self.frames.last_keystroke = Some((pane, now));
@@ -263,8 +267,8 @@ impl App {
     fn pane_action(&mut self, action: Action) {
         match action {
             Action::FocusPane(n) => {
-                let id = usize::from(n) - 1;
-                if id < self.panes.len() {
+                let id = PaneId::from_number(usize::from(n));
+                if id.index() < self.panes.len() {
                     self.focus_pane(id);
                     self.seen(id);
                     if self.tiling.zoomed {
@@ -275,7 +279,7 @@ impl App {
                 }
             }
             Action::FocusNext => {
-                let next = (self.focus.pane() + 1) % self.panes.len().max(1);
+                let next = PaneId::new((self.focus.pane().index() + 1) % self.panes.len().max(1));
                 self.focus_pane(next);
                 self.seen(next);
                 if self.tiling.zoomed {
@@ -304,7 +308,9 @@ impl App {
     fn baton_action(&mut self, action: Action) {
         match action {
             Action::PassNext => self.pass_by_key(None, String::new()),
-            Action::PassTo(n) => self.pass_by_key(Some(usize::from(n) - 1), String::new()),
+            Action::PassTo(n) => {
+                self.pass_by_key(Some(PaneId::from_number(usize::from(n))), String::new());
+            }
             Action::PassToPrompt => self.overlays.push(Overlay::PassTo),
             Action::PassWithNote => self.open_note_editor(),
             Action::TakeBaton => {

@@ -595,8 +595,9 @@ impl App {
             },
         };
         let rects = app.pane_rects();
-        for (id, spec) in config.panes.iter().enumerate() {
-            let inner = layout::inner(rects.get(id).copied().unwrap_or_default());
+        for (index, spec) in config.panes.iter().enumerate() {
+            let id = PaneId::new(index);
+            let inner = layout::inner(rects.get(index).copied().unwrap_or_default());
             let mut spec = spec.clone();
             spec.env.extend(app.rally_env(id, &spec.name));
             let tx = pane_tx.clone();
@@ -644,6 +645,7 @@ impl App {
         let count = self.activity.len();
         if self.tiling.zoomed {
             return (0..count)
+                .map(PaneId::new)
                 .map(|id| {
                     if id == self.focus.pane() {
                         area
@@ -674,11 +676,11 @@ impl App {
             // Whichever pane signalled, every pane with new output is looked at.
             PaneSignal::Output(_) => self.collect_output(),
             PaneSignal::Exited(id, state) => {
-                tracing::info!(pane = id, state = %state.label(), "child exited");
-                if let Some(pane) = self.panes.get_mut(id) {
+                tracing::info!(pane = id.index(), state = %state.label(), "child exited");
+                if let Some(pane) = self.panes.get_mut(id.index()) {
                     pane.set_status(state);
                 }
-                self.activity[id].exited();
+                self.activity[id.index()].exited();
                 self.on_pane_exited(id);
                 self.dirty = true;
             }
@@ -754,7 +756,7 @@ impl App {
         while self.panes.iter().any(|p| p.status().is_running()) {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, pane_rx.recv()).await {
-                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id].set_status(state),
+                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id.index()].set_status(state),
                 Ok(Some(PaneSignal::Output(_))) => {}
                 Ok(None) | Err(_) => break,
             }

@@ -132,7 +132,7 @@ impl Overlay {
             Overlay::Help => ui::draw_help(buf, area, &help_sections(keymap), theme),
             Overlay::NoteEditor(editor) => {
                 let popup = ui::popup_area(area, 80, 14);
-                let to = names.get(editor.to).copied().unwrap_or("?");
+                let to = names.get(editor.to.index()).copied().unwrap_or("?");
                 let chord = |action| {
                     keymap
                         .chord_for(KeyMode::NoteEditor, action)
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn the_note_editor_edits_until_send_or_cancel() {
         let keymap = default_keymap();
-        let mut editor = Overlay::NoteEditor(NoteEditor::new(1, "", "…"));
+        let mut editor = Overlay::NoteEditor(NoteEditor::new(PaneId::new(1), "", "…"));
         for c in "hi".chars() {
             assert_eq!(editor.on_key(key(c), &keymap), Outcome::Stay);
         }
@@ -318,7 +318,7 @@ mod tests {
         assert_eq!(
             editor.on_key(send, &keymap),
             Outcome::SendNote {
-                to: 1,
+                to: PaneId::new(1),
                 note: "hi there".into()
             }
         );

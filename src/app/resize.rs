@@ -52,7 +52,7 @@ impl App {
             self.set_notice("unzoom to resize");
             return;
         }
-        let Some(pane) = self.pane_rects().get(self.focus.pane()).copied() else {
+        let Some(pane) = self.pane_rects().get(self.focus.pane().index()).copied() else {
             return;
         };
         let (end, start, along) = match axis {

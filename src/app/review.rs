@@ -117,7 +117,7 @@ impl App {
         let Some(waiting) = review.waiting.remove(&done.ticket) else {
             return;
         };
-        if let Some(pane) = review.diff_pane.and_then(|p| self.panes.get(p)) {
+        if let Some(pane) = review.diff_pane.and_then(|p| self.panes.get(p.index())) {
             let line = match &done.changes.trees {
                 Some((before, after)) => format!("{before} {after}\n"),
                 None => "- -\n".to_string(),

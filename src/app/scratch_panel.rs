@@ -149,7 +149,8 @@ impl App {
 
     /// A child's OSC 52 copies leave through the clipboard, like the person's.
     pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
-        let requests = std::mem::take(&mut self.panes[id].emulator().requests_mut().clipboard);
+        let requests =
+            std::mem::take(&mut self.panes[id.index()].emulator().requests_mut().clipboard);
         for (selection, payload) in requests {
             match self.host.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {
@@ -158,7 +159,7 @@ impl App {
                 }
                 Copied::System => {}
                 Copied::Nowhere(why) => {
-                    tracing::debug!(pane = id, why, "child clipboard not forwarded");
+                    tracing::debug!(pane = id.index(), why, "child clipboard not forwarded");
                 }
             }
         }

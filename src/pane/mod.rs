@@ -27,9 +27,34 @@ use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 use crate::recorder::Recorder;
 
 /// Index of a pane in the app's pane list, the one pane id every module uses (the
-/// baton's rotation, activity, delivery, the layout). Pane numbers people type are
-/// 1-based and only in keymaps and the command line.
-pub type PaneId = usize;
+/// baton's rotation, activity, delivery, the layout). A type of its own so that it is
+/// never mixed up with the other numbers around it (rows, columns, offsets, counts) or
+/// with the 1-based pane numbers people type, which live only in keymaps and the
+/// command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PaneId(usize);
+
+impl PaneId {
+    /// The pane at `index` in the app's pane list.
+    pub const fn new(index: usize) -> PaneId {
+        PaneId(index)
+    }
+
+    /// The pane a person means by its number, which starts at 1.
+    pub const fn from_number(number: usize) -> PaneId {
+        PaneId(number - 1)
+    }
+
+    /// Where the pane is in the app's pane list (and in lists kept beside it).
+    pub const fn index(self) -> usize {
+        self.0
+    }
+
+    /// The 1-based number people see and type.
+    pub const fn number(self) -> usize {
+        self.0 + 1
+    }
+}
 
 pub use emulator::Emulator;
 use output_flag::OutputFlag;
@@ -145,7 +170,7 @@ impl Pane {
         let (writer, jobs) = std_mpsc::channel();
         let notify = Arc::new(notify);
 
-        spawn_thread(&format!("pane-{id}-write"), move || {
+        spawn_thread(&format!("pane-{}-write", id.index()), move || {
             write_loop(pty_writer, jobs);
         })?;
         let inbox = Arc::new(Inbox::default());
@@ -158,7 +183,7 @@ impl Pane {
                 writer: writer.clone(),
                 notify: notify.clone(),
             };
-            spawn_thread(&format!("pane-{id}-read"), move || {
+            spawn_thread(&format!("pane-{}-read", id.index()), move || {
                 read_loop(reader, &inbox, &output, cast.as_deref());
             })?;
         }
@@ -169,11 +194,11 @@ impl Pane {
                 writer.clone(),
                 notify.clone(),
             );
-            spawn_thread(&format!("pane-{id}-parse"), move || {
+            spawn_thread(&format!("pane-{}-parse", id.index()), move || {
                 parse_loop(id, &inbox, &emulator, &dirty, &writer, &*notify);
             })?;
         }
-        spawn_thread(&format!("pane-{id}-wait"), move || {
+        spawn_thread(&format!("pane-{}-wait", id.index()), move || {
             let state = match child.wait() {
                 Ok(status) => match status.signal() {
                     Some(signal) => ExitState::Killed(signal_name(signal)),

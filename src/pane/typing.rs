@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::PaneId;
+
 /// How long after a keystroke the typing pane has priority.
 const PRIORITY_WINDOW: Duration = Duration::from_millis(250);
 /// The pause another pane's reader takes after each chunk meanwhile.
@@ -23,16 +25,16 @@ fn millis_since_start(at: Instant) -> u64 {
 }
 
 /// The person just typed into `pane`.
-pub fn typed_into(pane: usize, now: Instant) {
+pub fn typed_into(pane: PaneId, now: Instant) {
     let until = millis_since_start(now + PRIORITY_WINDOW);
-    TYPING.store(((pane as u64 + 1) << 40) | until, Ordering::Relaxed);
+    TYPING.store(((pane.index() as u64 + 1) << 40) | until, Ordering::Relaxed);
 }
 
 /// How long the reader of `pane` should pause now, if at all.
-pub fn pause_for(pane: usize, now: Instant) -> Option<Duration> {
+pub fn pause_for(pane: PaneId, now: Instant) -> Option<Duration> {
     let typing = TYPING.load(Ordering::Relaxed);
     let (typist, until) = ((typing >> 40) as usize, typing & ((1 << 40) - 1));
-    (typing != 0 && typist != pane + 1 && millis_since_start(now) < until).then_some(PAUSE)
+    (typing != 0 && typist != pane.index() + 1 && millis_since_start(now) < until).then_some(PAUSE)
 }
 
 #[cfg(test)]
@@ -42,11 +44,12 @@ mod tests {
     #[test]
     fn only_other_panes_pause_and_only_while_typing_is_recent() {
         let now = Instant::now();
-        typed_into(0, now);
-        assert_eq!(pause_for(0, now), None, "the typing pane never waits");
-        assert_eq!(pause_for(1, now), Some(PAUSE));
+        let (typist, other) = (PaneId::new(0), PaneId::new(1));
+        typed_into(typist, now);
+        assert_eq!(pause_for(typist, now), None, "the typing pane never waits");
+        assert_eq!(pause_for(other, now), Some(PAUSE));
         assert_eq!(
-            pause_for(1, now + PRIORITY_WINDOW + Duration::from_millis(5)),
+            pause_for(other, now + PRIORITY_WINDOW + Duration::from_millis(5)),
             None
         );
     }

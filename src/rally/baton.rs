@@ -166,7 +166,7 @@ pub enum Refusal {
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Refusal::UnknownPane { pane } => write!(f, "there is no pane {}", pane + 1),
+            Refusal::UnknownPane { pane } => write!(f, "there is no pane {}", pane.number()),
             Refusal::NotHolder { pane, holder } => {
                 let holder = holder.as_deref().unwrap_or("nobody");
                 write!(f, "{pane} does not hold the baton ({holder} does)")
@@ -229,10 +229,10 @@ impl Baton {
             .into_iter()
             .map(|name| Seat { name, alive: true })
             .collect();
-        let holder = if first < seats.len() {
+        let holder = if first.index() < seats.len() {
             Some(first)
         } else {
-            (!seats.is_empty()).then_some(0)
+            (!seats.is_empty()).then_some(PaneId::new(0))
         };
         let history = holder
             .map(|pane| Turn {
@@ -270,7 +270,7 @@ impl Baton {
     /// review's diff pane). Does nothing to the pane holding it now.
     pub fn sit_out(&mut self, pane: PaneId) {
         if self.holder != Some(pane)
-            && let Some(seat) = self.seats.get_mut(pane)
+            && let Some(seat) = self.seats.get_mut(pane.index())
         {
             seat.alive = false;
         }
@@ -333,16 +333,19 @@ impl Baton {
 
     /// False for an unknown pane.
     pub fn is_alive(&self, pane: PaneId) -> bool {
-        self.seats.get(pane).is_some_and(|s| s.alive)
+        self.seats.get(pane.index()).is_some_and(|s| s.alive)
     }
 
     pub fn name(&self, pane: PaneId) -> Option<&str> {
-        self.seats.get(pane).map(|s| s.name.as_str())
+        self.seats.get(pane.index()).map(|s| s.name.as_str())
     }
 
     /// The first pane with this name.
     pub fn pane_index(&self, name: &str) -> Option<PaneId> {
-        self.seats.iter().position(|s| s.name == name)
+        self.seats
+            .iter()
+            .position(|s| s.name == name)
+            .map(PaneId::new)
     }
 
     pub fn pane_count(&self) -> usize {
@@ -358,8 +361,8 @@ impl Baton {
     pub fn next_after(&self, pane: PaneId) -> Option<PaneId> {
         let n = self.seats.len();
         (1..n)
-            .map(|step| (pane + step) % n)
-            .find(|&p| self.seats[p].alive)
+            .map(|step| PaneId::new((pane.index() + step) % n))
+            .find(|&p| self.seats[p.index()].alive)
     }
 
     /// Applies `event` at `now`. On `Err` nothing changed.
@@ -424,7 +427,7 @@ impl Baton {
         };
         let notice = format!(
             "baton: {from_name} -> {} (turn {})",
-            self.seats[target].name,
+            self.seats[target.index()].name,
             self.turn + 1
         );
         Ok(self.start_turn(Some(from), target, by, sanitize(note), true, notice, now))
@@ -453,7 +456,7 @@ impl Baton {
             return Ok(Vec::new());
         }
         let name = seat.name.clone();
-        self.seats[pane].alive = false;
+        self.seats[pane.index()].alive = false;
         if self.holder != Some(pane) || self.ended {
             return Ok(vec![Effect::Notice(format!("baton: {name} exited"))]);
         }
@@ -492,8 +495,8 @@ impl Baton {
                 "baton: resumed; nobody holds it".to_owned(),
             )]);
         };
-        if self.seats[holder].alive {
-            let name = &self.seats[holder].name;
+        if self.seats[holder.index()].alive {
+            let name = &self.seats[holder.index()].name;
             let notice = format!("baton: resumed; {name} holds it (turn {})", self.turn);
             return Ok(vec![Effect::Notice(notice)]);
         }
@@ -505,7 +508,7 @@ impl Baton {
     /// The holder `dead` exited: the baton goes to the next live pane, or is parked when none
     /// is left or the budget is used up.
     fn move_on_from(&mut self, dead: PaneId, now: Instant) -> Vec<Effect> {
-        let name = self.seats[dead].name.clone();
+        let name = self.seats[dead.index()].name.clone();
         let Some(next) = self.next_after(dead) else {
             self.holder = None;
             return vec![Effect::Notice(format!(
@@ -521,7 +524,7 @@ impl Baton {
         let note = format!("{name} exited, so the baton passes to you.");
         let notice = format!(
             "baton: {name} exited; {} holds it (turn {})",
-            self.seats[next].name,
+            self.seats[next.index()].name,
             self.turn + 1
         );
         self.start_turn(Some(dead), next, PassedBy::Exit, note, true, notice, now)
@@ -550,8 +553,8 @@ impl Baton {
             started: now,
             note: note.clone(),
         });
-        let from_name = from.map(|p| self.seats[p].name.clone());
-        let to_name = self.seats[to].name.clone();
+        let from_name = from.map(|p| self.seats[p.index()].name.clone());
+        let to_name = self.seats[to.index()].name.clone();
         let mut effects = Vec::with_capacity(3);
         if inject {
             effects.push(Effect::Inject {
@@ -574,7 +577,9 @@ impl Baton {
     }
 
     fn seat(&self, pane: PaneId) -> Result<&Seat, Refusal> {
-        self.seats.get(pane).ok_or(Refusal::UnknownPane { pane })
+        self.seats
+            .get(pane.index())
+            .ok_or(Refusal::UnknownPane { pane })
     }
 
     /// `Some(max)` when no further turn may start.
@@ -587,13 +592,17 @@ impl Baton {
 mod tests {
     use super::*;
 
+    const P0: PaneId = PaneId::new(0);
+    const P1: PaneId = PaneId::new(1);
+    const P2: PaneId = PaneId::new(2);
+
     fn at(base: Instant, secs: u64) -> Instant {
         base + Duration::from_secs(secs)
     }
 
     fn baton(names: &[&str], routing: Routing, max_turns: Option<u32>, now: Instant) -> Baton {
         let names = names.iter().map(std::string::ToString::to_string).collect();
-        Baton::new(names, 0, routing, max_turns, now)
+        Baton::new(names, P0, routing, max_turns, now)
     }
 
     fn abc(now: Instant) -> Baton {
@@ -623,21 +632,21 @@ mod tests {
         let t0 = Instant::now();
         let b = Baton::new(
             vec!["a".into(), "b".into()],
-            1,
+            P1,
             Routing::Handoff,
             Some(5),
             t0,
         );
-        assert_eq!(b.holder(), Some(1));
+        assert_eq!(b.holder(), Some(P1));
         assert_eq!(b.holder_name(), Some("b"));
         assert_eq!(
             (b.turn(), b.max_turns(), b.routing()),
             (1, Some(5), Routing::Handoff)
         );
         assert_eq!(b.time_in_turn(at(t0, 7)), Some(Duration::from_secs(7)));
-        assert_eq!(b.pane_index("a"), Some(0));
+        assert_eq!(b.pane_index("a"), Some(P0));
         assert_eq!(b.pane_index("z"), None);
-        assert!(b.is_alive(0) && !b.is_alive(9) && !b.is_paused());
+        assert!(b.is_alive(P0) && !b.is_alive(PaneId::new(9)) && !b.is_paused());
         assert_eq!(b.history().len(), 1);
         assert_eq!((b.history()[0].number, b.history()[0].by), (1, None));
     }
@@ -645,9 +654,15 @@ mod tests {
     #[test]
     fn new_with_bad_first_or_no_panes() {
         let t0 = Instant::now();
-        let b = Baton::new(vec!["a".into()], 4, Routing::RoundRobin, None, t0);
-        assert_eq!(b.holder(), Some(0));
-        let b = Baton::new(Vec::new(), 0, Routing::RoundRobin, None, t0);
+        let b = Baton::new(
+            vec!["a".into()],
+            PaneId::new(4),
+            Routing::RoundRobin,
+            None,
+            t0,
+        );
+        assert_eq!(b.holder(), Some(P0));
+        let b = Baton::new(Vec::new(), P0, Routing::RoundRobin, None, t0);
         assert_eq!(
             (b.holder(), b.time_in_turn(t0), b.history().len()),
             (None, None, 0)
@@ -658,12 +673,12 @@ mod tests {
     fn round_robin_pass_goes_to_next_pane_with_effects() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        let effects = b.apply(pass(0, None), at(t0, 10)).unwrap();
+        let effects = b.apply(pass(P0, None), at(t0, 10)).unwrap();
         assert_eq!(
             effects,
             vec![
                 Effect::Inject {
-                    pane: 1,
+                    pane: P1,
                     from: "a".into(),
                     to: "b".into(),
                     turn: 2,
@@ -679,10 +694,10 @@ mod tests {
                 Effect::Notice("baton: a -> b (turn 2)".into()),
             ]
         );
-        assert_eq!((b.holder(), b.turn()), (Some(1), 2));
+        assert_eq!((b.holder(), b.turn()), (Some(P1), 2));
         assert_eq!(b.time_in_turn(at(t0, 13)), Some(Duration::from_secs(3)));
         let last = b.history().last().unwrap();
-        assert_eq!((last.number, last.pane, last.from), (2, 1, Some(0)));
+        assert_eq!((last.number, last.pane, last.from), (2, P1, Some(P0)));
         assert_eq!((last.started, last.by), (at(t0, 10), Some(PassedBy::Agent)));
     }
 
@@ -690,26 +705,26 @@ mod tests {
     fn round_robin_wraps_and_skips_dead_panes() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        b.apply(Event::PaneExited { pane: 1 }, t0).unwrap();
-        b.apply(pass(0, None), t0).unwrap();
-        assert_eq!(b.holder(), Some(2));
-        b.apply(pass(2, None), t0).unwrap();
-        assert_eq!((b.holder(), b.turn()), (Some(0), 3));
+        b.apply(Event::PaneExited { pane: P1 }, t0).unwrap();
+        b.apply(pass(P0, None), t0).unwrap();
+        assert_eq!(b.holder(), Some(P2));
+        b.apply(pass(P2, None), t0).unwrap();
+        assert_eq!((b.holder(), b.turn()), (Some(P0), 3));
     }
 
     #[test]
     fn round_robin_honours_an_explicit_target() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        b.apply(pass(0, Some(2)), t0).unwrap();
-        assert_eq!(b.holder(), Some(2));
+        b.apply(pass(P0, Some(P2)), t0).unwrap();
+        assert_eq!(b.holder(), Some(P2));
     }
 
     #[test]
     fn pass_from_a_non_holder_is_refused() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        let err = refused(&mut b, pass(1, None), t0);
+        let err = refused(&mut b, pass(P1, None), t0);
         assert_eq!(
             err,
             Refusal::NotHolder {
@@ -724,8 +739,8 @@ mod tests {
     fn pass_to_a_dead_pane_is_refused() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        b.apply(Event::PaneExited { pane: 2 }, t0).unwrap();
-        let err = refused(&mut b, pass(0, Some(2)), t0);
+        b.apply(Event::PaneExited { pane: P2 }, t0).unwrap();
+        let err = refused(&mut b, pass(P0, Some(P2)), t0);
         assert_eq!(err, Refusal::DeadPane { name: "c".into() });
         assert_eq!(err.to_string(), "c has exited and cannot take the baton");
     }
@@ -735,27 +750,38 @@ mod tests {
         let t0 = Instant::now();
         let mut b = abc(t0);
         assert_eq!(
-            refused(&mut b, pass(0, Some(3)), t0),
-            Refusal::UnknownPane { pane: 3 }
+            refused(&mut b, pass(P0, Some(PaneId::new(3))), t0),
+            Refusal::UnknownPane {
+                pane: PaneId::new(3)
+            }
         );
         assert_eq!(
-            refused(&mut b, pass(7, None), t0),
-            Refusal::UnknownPane { pane: 7 }
+            refused(&mut b, pass(PaneId::new(7), None), t0),
+            Refusal::UnknownPane {
+                pane: PaneId::new(7)
+            }
         );
         let take = Event::Take {
-            pane: 5,
+            pane: PaneId::new(5),
             by: PassedBy::Key,
         };
         assert_eq!(refused(&mut b, take, t0).to_string(), "there is no pane 6");
-        let exit = Event::PaneExited { pane: 3 };
-        assert_eq!(refused(&mut b, exit, t0), Refusal::UnknownPane { pane: 3 });
+        let exit = Event::PaneExited {
+            pane: PaneId::new(3),
+        };
+        assert_eq!(
+            refused(&mut b, exit, t0),
+            Refusal::UnknownPane {
+                pane: PaneId::new(3)
+            }
+        );
     }
 
     #[test]
     fn pass_to_self_is_refused() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        let err = refused(&mut b, pass(0, Some(0)), t0);
+        let err = refused(&mut b, pass(P0, Some(P0)), t0);
         assert_eq!(err.to_string(), "a already holds the baton");
     }
 
@@ -763,30 +789,30 @@ mod tests {
     fn pass_with_no_other_live_pane_is_refused() {
         let t0 = Instant::now();
         let mut one = baton(&["solo"], Routing::RoundRobin, None, t0);
-        assert_eq!(refused(&mut one, pass(0, None), t0), Refusal::NoOtherPane);
+        assert_eq!(refused(&mut one, pass(P0, None), t0), Refusal::NoOtherPane);
         let mut b = abc(t0);
-        b.apply(Event::PaneExited { pane: 1 }, t0).unwrap();
-        b.apply(Event::PaneExited { pane: 2 }, t0).unwrap();
-        assert_eq!(refused(&mut b, pass(0, None), t0), Refusal::NoOtherPane);
+        b.apply(Event::PaneExited { pane: P1 }, t0).unwrap();
+        b.apply(Event::PaneExited { pane: P2 }, t0).unwrap();
+        assert_eq!(refused(&mut b, pass(P0, None), t0), Refusal::NoOtherPane);
     }
 
     #[test]
     fn handoff_routing_needs_a_target() {
         let t0 = Instant::now();
         let mut b = baton(&["a", "b", "c"], Routing::Handoff, None, t0);
-        let err = refused(&mut b, pass(0, None), t0);
+        let err = refused(&mut b, pass(P0, None), t0);
         assert_eq!(err, Refusal::NeedsTarget);
         assert!(err.to_string().contains("name the pane"));
-        b.apply(pass(0, Some(2)), t0).unwrap();
-        assert_eq!(b.holder(), Some(2));
+        b.apply(pass(P0, Some(P2)), t0).unwrap();
+        assert_eq!(b.holder(), Some(P2));
     }
 
     #[test]
     fn pass_beyond_the_budget_is_refused() {
         let t0 = Instant::now();
         let mut b = baton(&["a", "b"], Routing::RoundRobin, Some(2), t0);
-        b.apply(pass(0, None), t0).unwrap();
-        let err = refused(&mut b, pass(1, None), t0);
+        b.apply(pass(P0, None), t0).unwrap();
+        let err = refused(&mut b, pass(P1, None), t0);
         assert_eq!(err, Refusal::BudgetExhausted { max_turns: 2 });
         assert_eq!(err.to_string(), "the turn budget is used up (2 turns)");
     }
@@ -796,7 +822,7 @@ mod tests {
         let t0 = Instant::now();
         let mut b = abc(t0);
         let event = Event::Pass {
-            from: 0,
+            from: P0,
             to: None,
             note: "ok\x1b]0;pwn\x07\r\n\u{9b}2Jgo".into(),
             by: PassedBy::Key,
@@ -813,13 +839,13 @@ mod tests {
     fn holder_exit_moves_the_baton_on() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        let effects = b.apply(Event::PaneExited { pane: 0 }, at(t0, 4)).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P0 }, at(t0, 4)).unwrap();
         let note = "a exited, so the baton passes to you.".to_string();
         assert_eq!(
             effects,
             vec![
                 Effect::Inject {
-                    pane: 1,
+                    pane: P1,
                     from: "a".into(),
                     to: "b".into(),
                     turn: 2,
@@ -835,7 +861,7 @@ mod tests {
                 Effect::Notice("baton: a exited; b holds it (turn 2)".into()),
             ]
         );
-        assert!(!b.is_alive(0));
+        assert!(!b.is_alive(P0));
         assert_eq!(b.time_in_turn(at(t0, 5)), Some(Duration::from_secs(1)));
     }
 
@@ -843,12 +869,12 @@ mod tests {
     fn non_holder_exit_only_marks_it_dead() {
         let t0 = Instant::now();
         let mut b = abc(t0);
-        let effects = b.apply(Event::PaneExited { pane: 2 }, t0).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P2 }, t0).unwrap();
         assert_eq!(effects, vec![Effect::Notice("baton: c exited".into())]);
-        assert_eq!((b.holder(), b.turn(), b.is_alive(2)), (Some(0), 1, false));
+        assert_eq!((b.holder(), b.turn(), b.is_alive(P2)), (Some(P0), 1, false));
         // A second exit report for the same pane changes nothing.
         let before = b.clone();
-        assert_eq!(b.apply(Event::PaneExited { pane: 2 }, t0), Ok(Vec::new()));
+        assert_eq!(b.apply(Event::PaneExited { pane: P2 }, t0), Ok(Vec::new()));
         assert_eq!(b, before);
     }
 
@@ -856,8 +882,8 @@ mod tests {
     fn all_panes_dead_parks_the_baton() {
         let t0 = Instant::now();
         let mut b = baton(&["a", "b"], Routing::RoundRobin, None, t0);
-        b.apply(Event::PaneExited { pane: 1 }, t0).unwrap();
-        let effects = b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        b.apply(Event::PaneExited { pane: P1 }, t0).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P0 }, t0).unwrap();
         assert_eq!(
             effects,
             vec![Effect::Notice(
@@ -865,10 +891,10 @@ mod tests {
             )]
         );
         assert_eq!((b.holder(), b.time_in_turn(t0), b.turn()), (None, None, 1));
-        let err = refused(&mut b, pass(0, None), t0);
+        let err = refused(&mut b, pass(P0, None), t0);
         assert_eq!(err.to_string(), "a does not hold the baton (nobody does)");
         let take = Event::Take {
-            pane: 1,
+            pane: P1,
             by: PassedBy::Key,
         };
         assert_eq!(
@@ -881,7 +907,7 @@ mod tests {
     fn holder_exit_with_the_budget_used_up_parks_the_baton() {
         let t0 = Instant::now();
         let mut b = baton(&["a", "b"], Routing::RoundRobin, Some(1), t0);
-        let effects = b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P0 }, t0).unwrap();
         assert!(matches!(&effects[..], [Effect::Notice(n)] if n.contains("budget")));
         assert_eq!(b.holder(), None);
     }
@@ -900,12 +926,12 @@ mod tests {
         assert!(b.is_paused());
         assert_eq!(
             (b.holder(), b.parked(), b.holder_name()),
-            (None, Some(0), None)
+            (None, Some(P0), None)
         );
         assert_eq!(b.time_in_turn(at(t0, 20)), None);
-        assert_eq!(refused(&mut b, pass(0, None), t0), Refusal::Paused);
+        assert_eq!(refused(&mut b, pass(P0, None), t0), Refusal::Paused);
         let take = Event::Take {
-            pane: 1,
+            pane: P1,
             by: PassedBy::Key,
         };
         assert_eq!(refused(&mut b, take, t0), Refusal::Paused);
@@ -916,7 +942,7 @@ mod tests {
             effects,
             vec![Effect::Notice("baton: resumed; a holds it (turn 1)".into())]
         );
-        assert_eq!((b.holder(), b.parked(), b.turn()), (Some(0), None, 1));
+        assert_eq!((b.holder(), b.parked(), b.turn()), (Some(P0), None, 1));
         // 10 s before the pause + 5 s after it; the 30 s paused do not count.
         assert_eq!(b.time_in_turn(at(t0, 45)), Some(Duration::from_secs(15)));
         assert_eq!(refused(&mut b, Event::Resume, t0), Refusal::NotPaused);
@@ -927,7 +953,7 @@ mod tests {
         let t0 = Instant::now();
         let mut b = abc(t0);
         b.apply(Event::Pause, t0).unwrap();
-        let effects = b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P0 }, t0).unwrap();
         assert!(matches!(&effects[..], [Effect::Notice(_)]));
         assert_eq!((b.holder(), b.turn()), (None, 1));
         let effects = b.apply(Event::Resume, at(t0, 9)).unwrap();
@@ -935,12 +961,12 @@ mod tests {
         assert!(matches!(
             effects[1],
             Effect::Inject {
-                pane: 1,
+                pane: P1,
                 turn: 2,
                 ..
             }
         ));
-        assert_eq!((b.holder(), b.turn()), (Some(1), 2));
+        assert_eq!((b.holder(), b.turn()), (Some(P1), 2));
         assert_eq!(b.time_in_turn(at(t0, 9)), Some(Duration::ZERO));
     }
 
@@ -951,7 +977,7 @@ mod tests {
         let effects = b
             .apply(
                 Event::Take {
-                    pane: 2,
+                    pane: P2,
                     by: PassedBy::Key,
                 },
                 at(t0, 3),
@@ -970,12 +996,12 @@ mod tests {
                 Effect::Notice("baton: given to c (turn 2)".into()),
             ]
         );
-        assert_eq!((b.holder(), b.turn()), (Some(2), 2));
+        assert_eq!((b.holder(), b.turn()), (Some(P2), 2));
         // Taking for the holder is a no-op.
         let before = b.clone();
         let again = b.apply(
             Event::Take {
-                pane: 2,
+                pane: P2,
                 by: PassedBy::Key,
             },
             at(t0, 5),
@@ -988,12 +1014,12 @@ mod tests {
     fn take_revives_a_parked_baton() {
         let t0 = Instant::now();
         let mut b = baton(&["a", "b"], Routing::RoundRobin, Some(1), t0);
-        b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        b.apply(Event::PaneExited { pane: P0 }, t0).unwrap();
         assert_eq!(b.holder(), None);
         let effects = b
             .apply(
                 Event::Take {
-                    pane: 1,
+                    pane: P1,
                     by: PassedBy::Key,
                 },
                 t0,
@@ -1003,7 +1029,7 @@ mod tests {
             &effects[0],
             Effect::Log(LogEntry { from: None, .. })
         ));
-        assert_eq!((b.holder(), b.turn()), (Some(1), 2));
+        assert_eq!((b.holder(), b.turn()), (Some(P1), 2));
     }
 
     #[test]
@@ -1019,9 +1045,9 @@ mod tests {
         );
         assert!(b.is_ended());
         assert_eq!((b.holder(), b.time_in_turn(t0), b.turn()), (None, None, 1));
-        assert_eq!(refused(&mut b, pass(0, None), t0), Refusal::Ended);
+        assert_eq!(refused(&mut b, pass(P0, None), t0), Refusal::Ended);
         let take = Event::Take {
-            pane: 1,
+            pane: P1,
             by: PassedBy::Key,
         };
         assert_eq!(refused(&mut b, take, t0), Refusal::Ended);
@@ -1032,7 +1058,7 @@ mod tests {
             "the rally has ended"
         );
         // Panes still exit, but the baton does not move.
-        let effects = b.apply(Event::PaneExited { pane: 0 }, t0).unwrap();
+        let effects = b.apply(Event::PaneExited { pane: P0 }, t0).unwrap();
         assert_eq!(effects, vec![Effect::Notice("baton: a exited".into())]);
         assert_eq!((b.holder(), b.turn()), (None, 1));
     }
@@ -1041,24 +1067,24 @@ mod tests {
     fn a_lone_pane_may_loop_on_itself() {
         let t0 = Instant::now();
         let mut solo = baton(&["solo"], Routing::RoundRobin, None, t0).with_self_pass(true);
-        let effects = solo.apply(pass(0, None), at(t0, 5)).unwrap();
+        let effects = solo.apply(pass(P0, None), at(t0, 5)).unwrap();
         assert!(matches!(
             &effects[0],
             Effect::Inject {
-                pane: 0,
+                pane: P0,
                 turn: 2,
                 ..
             }
         ));
-        assert_eq!((solo.holder(), solo.turn()), (Some(0), 2));
+        assert_eq!((solo.holder(), solo.turn()), (Some(P0), 2));
         assert_eq!(solo.time_in_turn(at(t0, 6)), Some(Duration::from_secs(1)));
         // Naming yourself is still refused, and with other live panes they come first.
         assert!(matches!(
-            refused(&mut solo, pass(0, Some(0)), t0),
+            refused(&mut solo, pass(P0, Some(P0)), t0),
             Refusal::SelfPass { .. }
         ));
         let mut b = abc(t0).with_self_pass(true);
-        b.apply(pass(0, None), t0).unwrap();
-        assert_eq!(b.holder(), Some(1));
+        b.apply(pass(P0, None), t0).unwrap();
+        assert_eq!(b.holder(), Some(P1));
     }
 }
