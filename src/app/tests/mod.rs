@@ -6,6 +6,8 @@ mod harness;
 
 use harness::Harness;
 
+use crate::pane::PaneId;
+
 /// Two `cat` panes that say who they are.
 fn two_panes() -> Harness {
     let mut h = Harness::start(&[
@@ -227,12 +229,13 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
 }
 
 /// Waits until pane `id`'s emulator shows `text`, without the app looking.
-fn wait_in_pane(h: &Harness, id: usize, text: &str) {
+fn wait_in_pane(h: &Harness, id: PaneId, text: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !h.app.panes[id].emulator().contents().contains(text) {
+    while !h.app.panes[id.index()].emulator().contents().contains(text) {
         assert!(
             std::time::Instant::now() < deadline,
-            "pane {id} never showed {text:?}"
+            "pane {} never showed {text:?}",
+            id.index()
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
@@ -257,7 +260,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // and the next look finds it.
     h.app.hush_panes();
     h.app.panes[1].write(b"two\n".to_vec());
-    wait_in_pane(&h, 1, "two");
+    wait_in_pane(&h, PaneId::new(1), "two");
     assert!(!h.anything_queued(), "a hushed pane signalled");
     h.app.frames.background = false;
     h.app.collect_output();
