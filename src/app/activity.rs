@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use super::App;
+use super::slots::PaneSlot;
 use crate::pane::PaneId;
 use crate::pane::activity::{Attention, State};
 
@@ -46,10 +47,10 @@ impl App {
     /// Notes output from a pane and picks up the bells its child rang and the
     /// notifications it sent.
     pub(super) fn on_pane_output(&mut self, id: PaneId, now: Instant) {
-        self.activity[id.index()].output(now);
+        self.slots[id.index()].activity.output(now);
         // Not now if its reader is busy: the bells keep counting, the notices are kept,
         // and the next output signal picks them up.
-        let (bells, notices) = self.panes[id.index()].try_emulator().map_or_else(
+        let (bells, notices) = self.pane(id).try_emulator().map_or_else(
             || (0, Vec::new()),
             |mut e| {
                 let requests = e.requests_mut();
@@ -73,8 +74,8 @@ impl App {
 
     /// Moves every pane's activity on to `now`; the holder going quiet asks for the person.
     pub(super) fn update_activity(&mut self, now: Instant) {
-        for id in (0..self.activity.len()).map(PaneId::new) {
-            if let Some(change) = self.activity[id.index()].update(now) {
+        for id in (0..self.slots.len()).map(PaneId::new) {
+            if let Some(change) = self.slots[id.index()].activity.update(now) {
                 self.dirty = true;
                 self.log_state(id, change);
                 if matches!(change.from, State::Busy | State::Working)
@@ -88,9 +89,9 @@ impl App {
     }
 
     pub(super) fn raise_attention(&mut self, id: PaneId, attention: Attention) {
-        self.activity[id.index()].raise(attention);
+        self.slots[id.index()].activity.raise(attention);
         self.dirty = true;
-        let name = self.panes[id.index()].name.clone();
+        let name = self.pane(id).name.clone();
         tracing::info!(pane = %name, reason = attention.reason(), "attention");
         let visible = self
             .pane_rects()
@@ -134,11 +135,11 @@ impl App {
     /// The person looked at (or typed into) the pane.
     pub(super) fn seen(&mut self, id: PaneId) {
         if self
-            .activity
+            .slots
             .get(id.index())
-            .is_some_and(|a| a.attention().is_some())
+            .is_some_and(|s| s.activity.attention().is_some())
         {
-            self.activity[id.index()].clear_attention();
+            self.slots[id.index()].activity.clear_attention();
             self.dirty = true;
         }
     }
@@ -146,12 +147,12 @@ impl App {
     /// "needs you: b is waiting for input", for the status line.
     pub(super) fn attention_summary(&self) -> Option<String> {
         let wanted: Vec<String> = self
-            .activity
+            .slots
             .iter()
-            .enumerate()
-            .filter_map(|(index, a)| {
-                a.attention()
-                    .map(|why| format!("{} {}", self.panes[index].name, why.reason()))
+            .filter_map(|s| {
+                s.activity
+                    .attention()
+                    .map(|why| format!("{} {}", s.pane.name, why.reason()))
             })
             .collect();
         (!wanted.is_empty()).then(|| format!("needs you: {}", wanted.join(", ")))
@@ -160,10 +161,9 @@ impl App {
     /// Each pane's activity and seconds since its last output (status JSON, handoff log).
     pub(super) fn activity_report(&self, now: Instant) -> serde_json::Value {
         let panes = self
-            .panes
+            .slots
             .iter()
-            .zip(&self.activity)
-            .map(|(pane, activity)| {
+            .map(|PaneSlot { pane, activity, .. }| {
                 let since = activity.time_since_output(now).map(|d| (d.as_secs_f64() * 10.0).round() / 10.0);
                 let (state, source) = (activity.state(now), activity.source(now));
                 (pane.name.clone(), serde_json::json!({ "state": state.name(), "source": source.name(), "since_output_s": since }))

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::App;
 use super::overlay::{NoteEditor, Overlay};
+use super::slots::PaneSlot;
 use crate::control::protocol::{ErrorCode, HookEvent, Op, PaneInfo, Response, StatusInfo};
 use crate::control::server::ControlRequest;
 use crate::pane::PaneId;
@@ -191,7 +192,7 @@ impl App {
             return;
         };
         if let Some(text) = self.notes.kickoff.take() {
-            let name = self.panes[pane.index()].name.clone();
+            let name = self.pane(pane).name.clone();
             let changes = crate::rally::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
             self.inject(pane, &text);
@@ -257,7 +258,7 @@ impl App {
         let root = self
             .baton
             .pane_index(pane)
-            .and_then(|id| self.panes[id.index()].pid());
+            .and_then(|id| self.pane(id).pid());
         match (root, peer_pid) {
             (Some(root), Some(peer)) if crate::pane::process_tree::descends_from(peer, root) => {
                 Ok(())
@@ -313,9 +314,9 @@ impl App {
             turn: u64::from(self.baton.turn()),
             paused: self.baton.is_paused(),
             panes: self
-                .panes
+                .slots
                 .iter()
-                .map(|pane| PaneInfo {
+                .map(|PaneSlot { pane, .. }| PaneInfo {
                     id: pane.name.clone(),
                     title: pane.command.clone(),
                     running: pane.status().is_running(),

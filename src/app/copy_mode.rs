@@ -438,17 +438,17 @@ fn visible_line(emulator: &Emulator, line: LineId) -> Option<String> {
 
 impl App {
     fn view(&self, pane: PaneId) -> View {
-        View::of(&self.panes[pane.index()].emulator())
+        View::of(&self.pane(pane).emulator())
     }
 
     fn set_offset(&self, pane: PaneId, offset: usize) {
-        self.panes[pane.index()].emulator().set_view_offset(offset);
+        self.pane(pane).emulator().set_view_offset(offset);
     }
 
     /// Copy mode on the current pane, its cursor where the child's is.
     pub(super) fn enter_copy_mode(&mut self) {
         let pane = self.focus.pane();
-        let Some(pane_ref) = self.panes.get(pane.index()) else {
+        let Some(pane_ref) = self.slots.get(pane.index()).map(|s| &s.pane) else {
             return;
         };
         let copy = CopyMode::enter(pane, &pane_ref.emulator(), false);
@@ -463,7 +463,7 @@ impl App {
         let Mode::Copy(copy) = &mut self.mode else {
             return;
         };
-        let outcome = copy.act(action, &mut self.panes[copy.pane.index()].emulator());
+        let outcome = copy.act(action, &mut self.slots[copy.pane.index()].pane.emulator());
         self.copy_outcome(outcome);
     }
 
@@ -490,7 +490,7 @@ impl App {
         let outcome = copy.on_key(
             key,
             &self.keymap,
-            &mut self.panes[copy.pane.index()].emulator(),
+            &mut self.slots[copy.pane.index()].pane.emulator(),
         );
         self.copy_outcome(outcome);
     }
@@ -571,7 +571,7 @@ impl App {
                 };
                 if !entered {
                     self.leave_copy_mode();
-                    let copy = CopyMode::enter(pane, &self.panes[pane.index()].emulator(), true);
+                    let copy = CopyMode::enter(pane, &self.pane(pane).emulator(), true);
                     self.mode = Mode::Copy(Box::new(copy));
                 }
                 if let Mode::Copy(copy) = &mut self.mode {
@@ -584,7 +584,7 @@ impl App {
                 self.tiling.drag = None;
                 let selected = match &self.mode {
                     Mode::Copy(copy) => {
-                        let text = copy.selected_text(&self.panes[copy.pane.index()].emulator());
+                        let text = copy.selected_text(&self.pane(copy.pane).emulator());
                         text.map(|text| (text, copy.from_mouse))
                     }
                     _ => None,

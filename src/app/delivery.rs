@@ -42,8 +42,9 @@ impl App {
     /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
     pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let now = Instant::now();
-        self.inboxes[pane.index()].note = Some(text.to_string());
-        self.inboxes[pane.index()]
+        self.slots[pane.index()].inbox.note = Some(text.to_string());
+        self.slots[pane.index()]
+            .inbox
             .delivery
             .queue(text.to_string(), now);
         self.drive_delivery(pane, now);
@@ -51,8 +52,8 @@ impl App {
 
     /// The person wrote `bytes` to a pane's child: does an unsent draft remain?
     pub(super) fn typed(&mut self, pane: PaneId, bytes: &[u8]) {
-        self.activity[pane.index()].typed();
-        let inbox = &mut self.inboxes[pane.index()];
+        self.slots[pane.index()].activity.typed();
+        let inbox = &mut self.slots[pane.index()].inbox;
         let had = inbox.draft;
         inbox.draft = crate::rally::delivery::draft_after(bytes, had);
         if had && !inbox.draft {
@@ -62,7 +63,7 @@ impl App {
 
     /// The pane printed something.
     pub(super) fn delivery_output(&mut self, pane: PaneId, now: Instant) {
-        if let Some(step) = self.inboxes[pane.index()].delivery.output(now) {
+        if let Some(step) = self.slots[pane.index()].inbox.delivery.output(now) {
             self.carry_out_delivery(pane, step);
         }
         self.drive_delivery(pane, now);
@@ -71,35 +72,40 @@ impl App {
     /// The agent in `pane` showed that it took its input: its hook said so, or it
     /// spoke to the app.
     pub(super) fn delivery_confirmed(&mut self, pane: PaneId) {
-        if let Some(step) = self.inboxes[pane.index()].delivery.taken(Instant::now()) {
+        if let Some(step) = self.slots[pane.index()]
+            .inbox
+            .delivery
+            .taken(Instant::now())
+        {
             self.carry_out_delivery(pane, step);
         }
     }
 
     /// The pane took the note of the baton's current turn.
     pub(super) fn took_note_this_turn(&self, pane: PaneId) -> bool {
-        self.inboxes[pane.index()].took_note_in == Some(self.baton.turn())
+        self.slots[pane.index()].inbox.took_note_in == Some(self.baton.turn())
     }
 
     /// The last note that went into the pane.
     pub(super) fn last_note(&self, pane: PaneId) -> Option<&str> {
-        self.inboxes[pane.index()].note.as_deref()
+        self.slots[pane.index()].inbox.note.as_deref()
     }
 
     /// Runs every pane's delivery that may have something to do by now.
     pub(super) fn delivery_tick(&mut self, now: Instant) {
-        for pane in (0..self.inboxes.len()).map(PaneId::new) {
+        for pane in (0..self.slots.len()).map(PaneId::new) {
             self.drive_delivery(pane, now);
         }
     }
 
     /// The earliest moment a delivery needs looking at.
     pub(super) fn delivery_wakeup(&self) -> Option<Instant> {
-        (0..self.inboxes.len())
+        (0..self.slots.len())
             .map(PaneId::new)
-            .filter(|&pane| self.inboxes[pane.index()].delivery.is_pending())
+            .filter(|&pane| self.slots[pane.index()].inbox.delivery.is_pending())
             .filter_map(|pane| {
-                self.inboxes[pane.index()]
+                self.slots[pane.index()]
+                    .inbox
                     .delivery
                     .next_wake(self.readiness(pane))
             })
@@ -107,27 +113,27 @@ impl App {
     }
 
     fn drive_delivery(&mut self, pane: PaneId, now: Instant) {
-        if !self.inboxes[pane.index()].delivery.is_pending() {
+        if !self.slots[pane.index()].inbox.delivery.is_pending() {
             return;
         }
         let ready = self.readiness(pane);
-        if let Some(step) = self.inboxes[pane.index()].delivery.tick(now, ready) {
+        if let Some(step) = self.slots[pane.index()].inbox.delivery.tick(now, ready) {
             self.carry_out_delivery(pane, step);
         }
     }
 
     /// Asked only while a note is pending; waits out a parse in progress, as input does.
     fn readiness(&self, pane: PaneId) -> Readiness {
-        let inbox = &self.inboxes[pane.index()];
+        let inbox = &self.slots[pane.index()].inbox;
         Readiness {
-            bracketed_paste: self.panes[pane.index()].emulator().bracketed_paste(),
+            bracketed_paste: self.pane(pane).emulator().bracketed_paste(),
             started: inbox.spawned,
             draft: inbox.draft,
         }
     }
 
     fn carry_out_delivery(&mut self, pane: PaneId, step: Step) {
-        let name = self.panes[pane.index()].name.clone();
+        let name = self.pane(pane).name.clone();
         match step {
             Step::Paste {
                 text,
@@ -137,9 +143,9 @@ impl App {
                 // The mode the delay was chosen for, not a second reading of it.
                 let injection = crate::rally::note::injection(&text, bracketed);
                 if injection.body.is_empty() {
-                    self.panes[pane.index()].write(injection.enter);
+                    self.pane(pane).write(injection.enter);
                 } else {
-                    self.panes[pane.index()].write_in_two(
+                    self.pane(pane).write_in_two(
                         injection.body,
                         enter_after,
                         injection.enter,
@@ -148,15 +154,15 @@ impl App {
             }
             Step::Enter => {
                 tracing::info!(pane = %name, "no sign the note was taken: pressing Enter again");
-                self.panes[pane.index()].write(b"\r".to_vec());
+                self.pane(pane).write(b"\r".to_vec());
             }
             Step::HeldForDraft => self.set_notice(format!(
                 "the note for {name} waits for your unsent text in it: send it (Enter) or clear it (ctrl-u)"
             )),
             Step::Taken { after, enters } => {
                 tracing::info!(pane = %name, ?after, enters, "note taken");
-                self.inboxes[pane.index()].took_note_in = Some(self.baton.turn());
-                self.activity[pane.index()].note_taken();
+                self.slots[pane.index()].inbox.took_note_in = Some(self.baton.turn());
+                self.slots[pane.index()].activity.note_taken();
                 self.update_activity(Instant::now());
                 let after_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
                 self.log_delivery("note_taken", &name, enters, Some(after_ms));

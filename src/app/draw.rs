@@ -114,7 +114,7 @@ impl App {
             if rect.area() == 0 {
                 continue;
             }
-            let pane = &self.panes[id.index()];
+            let pane = &self.slots[id.index()].pane;
             let inner = layout::inner(*rect);
             let mut scroll = None;
             let copying = match &self.mode {
@@ -295,8 +295,8 @@ impl App {
         copying: bool,
         scroll: Option<(usize, usize)>,
     ) -> PaneFrame<'_> {
-        let pane = &self.panes[id.index()];
-        let activity = &self.activity[id.index()];
+        let pane = self.pane(id);
+        let activity = &self.slots[id.index()].activity;
         let mut state = match activity.state(now) {
             crate::pane::activity::State::Exited => pane.status().label(),
             state => match activity.spinner(now) {
@@ -334,7 +334,7 @@ impl App {
             };
             ui::draw_banner(buf, banner_area, &self.banner(reason), &self.theme);
         }
-        let names: Vec<&str> = self.panes.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = self.slots.iter().map(|s| s.pane.name.as_str()).collect();
         for overlay in &self.overlays {
             overlay.render(buf, area, &self.theme, &self.keymap, &names);
         }
@@ -477,9 +477,9 @@ impl App {
             return;
         };
         if self
-            .panes
+            .slots
             .iter()
-            .any(|p| p.emulator().contents().contains(text.as_str()))
+            .any(|s| s.pane.emulator().contents().contains(text.as_str()))
         {
             panic!("test panic inside rendering (RALLISH_TEST_PANIC_ON)");
         }

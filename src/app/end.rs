@@ -115,7 +115,7 @@ impl App {
         by: PassedBy,
     ) -> Result<(), Refusal> {
         if self.baton.holder() == Some(from) {
-            let name = self.panes[from.index()].name.clone();
+            let name = self.pane(from).name.clone();
             let mut progress = Progress::new(self.end.started, self.baton.turn());
             progress.pass = Some((&name, &note));
             if let Some(reason) = rally_end(&self.end.rules, &progress, Instant::now()) {
@@ -173,10 +173,7 @@ impl App {
         if self.baton.is_ended() {
             return;
         }
-        let from = self
-            .baton
-            .holder()
-            .map(|p| self.panes[p.index()].name.clone());
+        let from = self.baton.holder().map(|p| self.pane(p).name.clone());
         let _ = self.apply_baton(BatonEvent::End);
         tracing::info!(%reason, turn = self.baton.turn(), "rally ended");
         let by = match &reason {
@@ -234,7 +231,7 @@ impl App {
             self.host.out.push(0x07);
         }
         self.raise_attention(holder, crate::pane::activity::Attention::TurnTimeout);
-        let name = self.panes[holder.index()].name.clone();
+        let name = self.pane(holder).name.clone();
         let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
         tracing::info!(pane = %name, turn, "turn ran over its timeout");
         if self.end.rules.auto_pass_on_timeout {

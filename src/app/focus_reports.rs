@@ -13,7 +13,7 @@ use crate::pane::PaneId;
 impl App {
     /// Brings every pane's child up to date (the keyboard or the host's focus moved).
     pub(super) fn sync_focus(&mut self) {
-        for id in (0..self.panes.len()).map(PaneId::new) {
+        for id in (0..self.slots.len()).map(PaneId::new) {
             self.sync_focus_of(id);
         }
     }
@@ -22,16 +22,15 @@ impl App {
     /// Asked at each of its outputs too, so one that just switched reporting on hears.
     pub(super) fn sync_focus_of(&mut self, id: PaneId) {
         let focused = self.host.focused && self.focus == Focus::Pane(id);
-        let Some(pane) = self.panes.get(id.index()) else {
+        let Some(slot) = self.slots.get_mut(id.index()) else {
             return;
         };
+        let pane = &slot.pane;
         // A reader busy with a flood holds the emulator: the next output asks again.
         let Some(reporting) = pane.try_emulator().map(|e| e.focus_events()) else {
             return;
         };
-        let Some(told) = self.focus_told.get_mut(id.index()) else {
-            return;
-        };
+        let told = &mut slot.focus_told;
         if !reporting {
             // The next program to ask starts out believing it is focused.
             *told = true;

@@ -141,7 +141,7 @@ impl App {
         }
         let inner = layout::inner(rect);
         let (mode, encoding) = {
-            let emulator = self.panes[id.index()].emulator();
+            let emulator = self.pane(id).emulator();
             (emulator.mouse_mode(), emulator.mouse_encoding())
         };
         let child_wants_mouse = mode != keys::MouseMode::None
@@ -168,7 +168,7 @@ impl App {
 
     /// Moves a pane's view into its history (positive = back in time).
     fn scroll(&mut self, id: PaneId, lines: isize) {
-        let mut emulator = self.panes[id.index()].emulator();
+        let mut emulator = self.slots[id.index()].pane.emulator();
         let target = emulator.view_offset().saturating_add_signed(lines);
         emulator.set_view_offset(target);
         self.dirty = true;
@@ -179,10 +179,7 @@ impl App {
     fn input_target(&mut self) -> Option<PaneId> {
         let focus = self.focus.pane();
         if self.baton.holder() == Some(focus) {
-            return self.panes[focus.index()]
-                .status()
-                .is_running()
-                .then_some(focus);
+            return self.pane(focus).status().is_running().then_some(focus);
         }
         let take = self
             .keymap
@@ -192,15 +189,15 @@ impl App {
         let notice = match self.baton.holder_name() {
             Some(holder) => format!(
                 "{} is view-only: {holder} holds the baton{take}",
-                self.panes[focus.index()].name
+                self.pane(focus).name
             ),
             None if self.baton.is_ended() => format!(
                 "{} is view-only: the rally has ended",
-                self.panes[focus.index()].name
+                self.pane(focus).name
             ),
             None => format!(
                 "{} is view-only: the baton is parked{take}",
-                self.panes[focus.index()].name
+                self.pane(focus).name
             ),
         };
         self.set_notice(notice);
@@ -208,7 +205,7 @@ impl App {
     }
 
     fn input_modes(&self, pane: PaneId) -> InputModes {
-        InputModes::from_emulator(&self.panes[pane.index()].emulator())
+        InputModes::from_emulator(&self.pane(pane).emulator())
     }
 
     /// Any input to a pane brings its view back to the live bottom, as in tmux.
@@ -217,7 +214,7 @@ impl App {
             return;
         }
         {
-            let mut emulator = self.panes[pane.index()].emulator();
+            let mut emulator = self.slots[pane.index()].pane.emulator();
             if emulator.view_offset() > 0 {
                 emulator.set_view_offset(0);
                 self.dirty = true;
@@ -230,7 +227,7 @@ impl App {
         }
         self.seen(pane);
         self.typed(pane, &bytes);
-        self.panes[pane.index()].write(bytes);
+        self.pane(pane).write(bytes);
         let now = Instant::now();
         crate::pane::typing::typed_into(pane, now);
         self.frames.last_keystroke = Some((pane, now));
@@ -268,7 +265,7 @@ impl App {
         match action {
             Action::FocusPane(n) => {
                 let id = PaneId::from_number(usize::from(n));
-                if id.index() < self.panes.len() {
+                if id.index() < self.slots.len() {
                     self.focus_pane(id);
                     self.seen(id);
                     if self.tiling.zoomed {
@@ -279,7 +276,7 @@ impl App {
                 }
             }
             Action::FocusNext => {
-                let next = PaneId::new((self.focus.pane().index() + 1) % self.panes.len().max(1));
+                let next = PaneId::new((self.focus.pane().index() + 1) % self.slots.len().max(1));
                 self.focus_pane(next);
                 self.seen(next);
                 if self.tiling.zoomed {
@@ -340,7 +337,7 @@ impl App {
     fn app_action(&mut self, action: Action) {
         match action {
             Action::Quit => {
-                if self.panes.iter().any(|p| p.status().is_running()) {
+                if self.slots.iter().any(|s| s.pane.status().is_running()) {
                     self.overlays.push(Overlay::ConfirmQuit);
                 } else {
                     self.quitting = true;

@@ -21,6 +21,7 @@ mod scratch_panel;
 mod scratch_sync;
 mod session;
 mod signals;
+mod slots;
 #[cfg(test)]
 mod tests;
 
@@ -113,7 +114,8 @@ enum Mode {
 }
 
 pub struct App {
-    panes: Vec<Pane>,
+    /// Each pane and what is known of it, in pane order.
+    slots: Vec<slots::PaneSlot>,
     focus: Focus,
     baton: Baton,
     mode: Mode,
@@ -122,17 +124,9 @@ pub struct App {
     notice: Option<(String, Instant)>,
     keymap: Keymap,
     theme: Theme,
-    /// Each pane's handoff note on its way in, in pane order.
-    inboxes: Vec<delivery::Inbox>,
-    /// The known agent each pane starts, if any, in pane order (its notifications may
-    /// say more than other programs' do: see [`crate::agents::notice_signal`]).
-    pane_agents: Vec<Option<&'static str>>,
     session: Session,
     dirty: bool,
     quitting: bool,
-    activity: Vec<crate::pane::activity::Activity>,
-    /// Whether each pane's child was last told it is focused (see [`focus_reports`]).
-    focus_told: Vec<bool>,
     review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
     persist: session::Persist,
@@ -288,7 +282,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         .writer_mut()
         .set_tap(Some(app.recording.screen.tap()));
     app.open_first_recording()?;
-    tracing::info!(session = %app.session.id, panes = app.panes.len(), "rally started");
+    tracing::info!(session = %app.session.id, panes = app.slots.len(), "rally started");
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -514,7 +508,7 @@ impl App {
             .inspect_err(|err| tracing::warn!(%err, "no spool for sandboxed agents' passes"))
             .ok();
         let mut app = App {
-            panes: Vec::with_capacity(config.panes.len()),
+            slots: Vec::with_capacity(config.panes.len()),
             focus: Focus::Pane(config.first),
             baton,
             mode: Mode::Normal,
@@ -522,16 +516,9 @@ impl App {
             notice: None,
             keymap: config.keymap,
             theme: config.theme,
-            inboxes: Vec::with_capacity(config.panes.len()),
-            pane_agents: config.panes.iter().map(|spec| spec.agent).collect(),
             session,
             dirty: true,
             quitting: false,
-            activity: vec![
-                crate::pane::activity::Activity::new(config.idle_after);
-                config.panes.len()
-            ],
-            focus_told: vec![true; config.panes.len()],
             review,
             scratch,
             persist,
@@ -594,7 +581,7 @@ impl App {
                 notify: config.notify,
             },
         };
-        let rects = app.pane_rects();
+        let rects = app.tile(config.panes.len());
         for (index, spec) in config.panes.iter().enumerate() {
             let id = PaneId::new(index);
             let inner = layout::inner(rects.get(index).copied().unwrap_or_default());
@@ -614,12 +601,21 @@ impl App {
                 },
             )
             .with_context(|| format!("starting pane {} ({})", spec.name, spec.command))?;
-            app.panes.push(pane);
-            app.inboxes
-                .push(delivery::Inbox::new(Instant::now(), spec.reports_prompts));
+            app.slots.push(slots::PaneSlot {
+                pane,
+                activity: crate::pane::activity::Activity::new(config.idle_after),
+                inbox: delivery::Inbox::new(Instant::now(), spec.reports_prompts),
+                agent: spec.agent,
+                focus_told: true,
+            });
         }
         app.kickoff();
         Ok(app)
+    }
+
+    /// The pane `id`, one of the rally's.
+    fn pane(&self, id: PaneId) -> &Pane {
+        &self.slots[id.index()].pane
     }
 
     /// Everything but the status line, and the banner once the rally has ended.
@@ -639,10 +635,13 @@ impl App {
 
     /// The rectangles panes occupy, in pane order; a zoomed-away pane gets an empty one.
     fn pane_rects(&self) -> Vec<Rect> {
+        self.tile(self.slots.len())
+    }
+
+    /// The rectangles `count` panes would occupy: [`Self::pane_rects`], and before the
+    /// panes are spawned, where their sizes come from.
+    fn tile(&self, count: usize) -> Vec<Rect> {
         let area = self.pane_area();
-        // The rally's panes, counted before they are spawned too (their sizes come
-        // from here).
-        let count = self.activity.len();
         if self.tiling.zoomed {
             return (0..count)
                 .map(PaneId::new)
@@ -661,11 +660,11 @@ impl App {
     /// Gives every PTY the size of its pane's inner area.
     fn apply_layout(&mut self) {
         let rects = self.pane_rects();
-        for (pane, rect) in self.panes.iter_mut().zip(rects) {
+        for (slot, rect) in self.slots.iter_mut().zip(rects) {
             let inner = layout::inner(rect);
             // A hidden (zoomed-away) pane keeps its size rather than shrinking to nothing.
             if inner.area() > 0 {
-                pane.resize(inner.height, inner.width);
+                slot.pane.resize(inner.height, inner.width);
             }
         }
         self.dirty = true;
@@ -677,10 +676,10 @@ impl App {
             PaneSignal::Output(_) => self.collect_output(),
             PaneSignal::Exited(id, state) => {
                 tracing::info!(pane = id.index(), state = %state.label(), "child exited");
-                if let Some(pane) = self.panes.get_mut(id.index()) {
-                    pane.set_status(state);
+                if let Some(slot) = self.slots.get_mut(id.index()) {
+                    slot.pane.set_status(state);
                 }
-                self.activity[id.index()].exited();
+                self.slots[id.index()].activity.exited();
                 self.on_pane_exited(id);
                 self.dirty = true;
             }
@@ -725,8 +724,8 @@ impl App {
             consider(at);
         }
         let now = Instant::now();
-        for activity in &self.activity {
-            if let Some(at) = activity.next_change(now) {
+        for slot in &self.slots {
+            if let Some(at) = slot.activity.next_change(now) {
                 consider(at);
             }
         }
@@ -734,12 +733,12 @@ impl App {
     }
 
     async fn shutdown(&mut self, pane_rx: &mut mpsc::UnboundedReceiver<PaneSignal>) {
-        for pane in &self.panes {
-            pane.signal(libc::SIGHUP);
+        for slot in &self.slots {
+            slot.pane.signal(libc::SIGHUP);
         }
         self.wait_for_exits(pane_rx, HANGUP_GRACE).await;
-        for pane in &self.panes {
-            pane.signal(libc::SIGKILL);
+        for slot in &self.slots {
+            slot.pane.signal(libc::SIGKILL);
         }
         // Reap what SIGKILL ended, so no zombie outlives us even briefly.
         self.wait_for_exits(pane_rx, Duration::from_millis(500))
@@ -753,10 +752,12 @@ impl App {
         grace: Duration,
     ) {
         let deadline = Instant::now() + grace;
-        while self.panes.iter().any(|p| p.status().is_running()) {
+        while self.slots.iter().any(|s| s.pane.status().is_running()) {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, pane_rx.recv()).await {
-                Ok(Some(PaneSignal::Exited(id, state))) => self.panes[id.index()].set_status(state),
+                Ok(Some(PaneSignal::Exited(id, state))) => {
+                    self.slots[id.index()].pane.set_status(state);
+                }
                 Ok(Some(PaneSignal::Output(_))) => {}
                 Ok(None) | Err(_) => break,
             }

@@ -34,8 +34,8 @@ impl App {
     pub(super) fn collect_output(&mut self) {
         let now = Instant::now();
         let mut any = false;
-        for id in (0..self.panes.len()).map(PaneId::new) {
-            if !self.panes[id.index()].take_dirty() {
+        for id in (0..self.slots.len()).map(PaneId::new) {
+            if !self.pane(id).take_dirty() {
                 continue;
             }
             any = true;
@@ -57,9 +57,9 @@ impl App {
     /// wake it. Then takes the flags again, for output that came before the hush lifted.
     pub(super) fn hush_panes(&mut self) {
         let scheduled = self.dirty || self.frames.background;
-        for id in (0..self.panes.len()).map(PaneId::new) {
+        for id in (0..self.slots.len()).map(PaneId::new) {
             let hushed = scheduled && self.paced(id);
-            self.panes[id.index()].hush(hushed);
+            self.pane(id).hush(hushed);
         }
         self.collect_output();
     }

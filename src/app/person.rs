@@ -50,8 +50,8 @@ impl App {
         let Some(person) = self.seat.person.as_ref().map(|p| p.name.clone()) else {
             return;
         };
-        let from_name = self.panes[from.index()].name.clone();
-        let to_name = self.panes[to.index()].name.clone();
+        let from_name = self.pane(from).name.clone();
+        let to_name = self.pane(to).name.clone();
         let note = crate::rally::note::sanitize(&note);
         self.mark(&format!(
             "turn {}: {from_name} -> {person}",
@@ -132,7 +132,7 @@ impl App {
             return false;
         };
         let prefix = self.keymap.prefix();
-        let to = self.panes[to.index()].name.clone();
+        let to = self.pane(to).name.clone();
         self.set_notice(format!(
             "the rally waits for your note to {to}: {prefix} n writes it"
         ));
@@ -146,7 +146,7 @@ impl App {
         Some(format!(
             "{} {person} (you) holds the baton: write the note for {}",
             self.theme.baton_symbol,
-            self.panes[to.index()].name
+            self.pane(to).name
         ))
     }
 }

@@ -32,7 +32,7 @@ impl App {
         }
         layout::dividers(
             self.pane_area(),
-            self.panes.len(),
+            self.slots.len(),
             self.tiling.kind,
             &self.tiling.splits,
         )

@@ -117,7 +117,10 @@ impl App {
         let Some(waiting) = review.waiting.remove(&done.ticket) else {
             return;
         };
-        if let Some(pane) = review.diff_pane.and_then(|p| self.panes.get(p.index())) {
+        if let Some(pane) = review
+            .diff_pane
+            .and_then(|p| self.slots.get(p.index()).map(|s| &s.pane))
+        {
             let line = match &done.changes.trees {
                 Some((before, after)) => format!("{before} {after}\n"),
                 None => "- -\n".to_string(),

@@ -149,8 +149,7 @@ impl App {
 
     /// A child's OSC 52 copies leave through the clipboard, like the person's.
     pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
-        let requests =
-            std::mem::take(&mut self.panes[id.index()].emulator().requests_mut().clipboard);
+        let requests = std::mem::take(&mut self.pane(id).emulator().requests_mut().clipboard);
         for (selection, payload) in requests {
             match self.host.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {

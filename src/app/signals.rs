@@ -46,7 +46,7 @@ impl App {
         {
             // A turn around the note, not the note's own: codex makes the thread's
             // title from the first prompt in a hidden turn, and says when that ends.
-            tracing::debug!(pane = %self.panes[id.index()].name, "an agent's hidden turn ended");
+            tracing::debug!(pane = %self.pane(id).name, "an agent's hidden turn ended");
             return;
         }
         let answered_note = match (&input, note) {
@@ -79,7 +79,7 @@ impl App {
             // the note's "taken" would outdate.)
             self.delivery_confirmed(id);
         }
-        self.activity[id.index()].signal(signal);
+        self.slots[id.index()].activity.signal(signal);
         self.dirty = true;
         self.update_activity(now);
         match signal {
@@ -97,9 +97,9 @@ impl App {
     /// hooks the program does not have.
     pub(super) fn on_notice(&mut self, id: PaneId, notice: Notice) {
         let now = Instant::now();
-        let agent = self.pane_agents.get(id.index()).copied().flatten();
+        let agent = self.slots.get(id.index()).and_then(|s| s.agent);
         if let Some(signal) = agent.and_then(|agent| crate::agents::notice_signal(agent, &notice)) {
-            let name = &self.panes[id.index()].name;
+            let name = &self.pane(id).name;
             tracing::debug!(pane = %name, ?signal, "the agent's notification");
             // Whatever it asks (an approval, a question), it asks past its input box.
             self.delivery_confirmed(id);
@@ -116,10 +116,10 @@ impl App {
             Notice::Progress(_) => None,
             Notice::Notify { .. } => Some(Hint::Notified),
         };
-        self.activity[id.index()].hint(hint);
+        self.slots[id.index()].activity.hint(hint);
         self.dirty = true;
         self.update_activity(now);
-        if hint == Some(Hint::Notified) && !self.activity[id.index()].reports() {
+        if hint == Some(Hint::Notified) && !self.slots[id.index()].activity.reports() {
             self.raise_attention(id, Attention::Notification);
         }
     }
@@ -131,7 +131,7 @@ impl App {
         if !self.took_note_this_turn(id) {
             return;
         }
-        let name = self.panes[id.index()].name.clone();
+        let name = self.pane(id).name.clone();
         tracing::info!(pane = %name, how = ?self.end.rules.on_turn_end, "turn ended without a pass");
         match self.end.rules.on_turn_end {
             OnTurnEnd::Flag => {
@@ -152,7 +152,7 @@ impl App {
             ts: unix_now(),
             event: "state",
             turn: self.baton.turn(),
-            pane: &self.panes[id.index()].name,
+            pane: &self.slots[id.index()].pane.name,
             state: change.to.name(),
             was: change.from.name(),
             source: change.source.name(),

@@ -144,10 +144,10 @@ fn quitting_while_children_run_asks_first() {
 #[test]
 fn layouts_cycle_and_the_ptys_follow() {
     let mut h = two_panes();
-    let before = h.app.panes[0].size();
+    let before = h.app.pane(PaneId::new(0)).size();
     h.keys("ctrl-] space");
     h.wait_for("layout: ");
-    let after = h.app.panes[0].size();
+    let after = h.app.pane(PaneId::new(0)).size();
     assert_ne!(before, after, "the pane kept its size across layouts");
 }
 
@@ -183,19 +183,9 @@ fn an_unbound_chord_after_the_prefix_is_named() {
 #[test]
 fn the_host_resizing_resizes_every_pane() {
     let mut h = two_panes();
-    let before: Vec<_> = h
-        .app
-        .panes
-        .iter()
-        .map(super::super::pane::Pane::size)
-        .collect();
+    let before: Vec<_> = h.app.slots.iter().map(|s| s.pane.size()).collect();
     h.resize(140, 40);
-    let after: Vec<_> = h
-        .app
-        .panes
-        .iter()
-        .map(super::super::pane::Pane::size)
-        .collect();
+    let after: Vec<_> = h.app.slots.iter().map(|s| s.pane.size()).collect();
     assert_ne!(before, after);
     assert_eq!(h.rows().len(), 40);
     assert!(h.screen().contains("AAA"));
@@ -231,7 +221,7 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
 /// Waits until pane `id`'s emulator shows `text`, without the app looking.
 fn wait_in_pane(h: &Harness, id: PaneId, text: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !h.app.panes[id.index()].emulator().contents().contains(text) {
+    while !h.app.pane(id).emulator().contents().contains(text) {
         assert!(
             std::time::Instant::now() < deadline,
             "pane {} never showed {text:?}",
@@ -250,7 +240,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.pump();
     let last = h.app.frames.last.expect("a frame went out");
     let last_background = h.app.frames.last_background.expect("and painted b");
-    h.app.panes[1].write(b"one\n".to_vec());
+    h.app.pane(PaneId::new(1)).write(b"one\n".to_vec());
     h.wait_app("b's output", |app| app.frames.background);
     assert!(!h.app.dirty, "b's output alone asks for no full-rate frame");
     let due = (last + FRAME).max(last_background + BACKGROUND_FRAME);
@@ -259,7 +249,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // With that frame on its way, b's output raises its flag without a word to the app,
     // and the next look finds it.
     h.app.hush_panes();
-    h.app.panes[1].write(b"two\n".to_vec());
+    h.app.pane(PaneId::new(1)).write(b"two\n".to_vec());
     wait_in_pane(&h, PaneId::new(1), "two");
     assert!(!h.anything_queued(), "a hushed pane signalled");
     h.app.frames.background = false;
@@ -268,7 +258,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
 
     // A frame for the holder paints the holder alone: b's output waits for its frame.
     h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
-    h.app.panes[0].write(b"three\n".to_vec());
+    h.app.pane(PaneId::new(0)).write(b"three\n".to_vec());
     h.wait_app("a's output", |app| app.dirty);
     h.draw();
     assert!(h.region(LEFT).contains("three"), "{}", h.screen());
@@ -281,7 +271,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // The holder's output asks for a frame at the full rate.
     let last = h.app.frames.last.expect("a frame went out");
     h.app.hush_panes();
-    h.app.panes[0].write(b"four\n".to_vec());
+    h.app.pane(PaneId::new(0)).write(b"four\n".to_vec());
     h.wait_app("a's output", |app| app.dirty);
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
@@ -291,7 +281,7 @@ fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
     let mut h = two_panes();
     // b's reader is busy (here: the test holds b's emulator) when a frame that starts
     // from a blank picture goes out, as after a resize.
-    let emulator = h.app.panes[1].shared_emulator();
+    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
     let (locked, is_locked) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let held = emulator.lock();
