@@ -75,15 +75,22 @@ fn the_reviewer_gets_the_authors_diff_and_approval_ends_the_rally() {
     });
     tui.type_text("go\r");
     tui.wait_for_text("Rally ended");
-    let reviewer = tui.region(100..200);
-    for want in [
+    let wants = [
         "got: Note from author: please review",
         "notes.txt | 1 +",
         "fresh.txt | 1 +",
         "got: @@ -1 +1,2 @@",
         "got: +hello from the author",
         "got: +brand new",
-    ] {
+    ];
+    // The reviewer's last lines may reach the screen a frame after the banner does.
+    let shows_all = |pane: &str| wants.iter().all(|want| pane.contains(want));
+    let deadline = std::time::Instant::now() + common::timeout();
+    while !shows_all(&tui.region(100..200)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let reviewer = tui.region(100..200);
+    for want in wants {
         assert!(reviewer.contains(want), "{want:?} missing:\n{reviewer}");
     }
     assert!(
