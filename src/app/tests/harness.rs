@@ -13,6 +13,7 @@ use ratatui::buffer::Buffer;
 
 use super::super::{App, Channels, Input, Senders};
 use crate::input::keymap::Chord;
+use crate::pane::PaneId;
 
 /// How long a test waits for the screen to show what it expects.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -103,11 +104,7 @@ impl Harness {
     pub fn pump(&mut self) {
         let _entered = self.runtime.enter();
         loop {
-            let mut any = false;
-            while let Some(input) = self.channels.try_next() {
-                self.app.handle(input);
-                any = true;
-            }
+            let any = self.handle_queued();
             if self
                 .app
                 .next_wakeup()
@@ -123,21 +120,40 @@ impl Harness {
         self.draw();
     }
 
+    /// Handles everything already queued; whether there was anything.
+    fn handle_queued(&mut self) -> bool {
+        let _entered = self.runtime.enter();
+        let mut any = false;
+        while let Some(input) = self.channels.try_next() {
+            self.app.handle(input);
+            any = true;
+        }
+        any
+    }
+
     /// Waits until `ok` holds for the app, handling what is queued but drawing nothing:
     /// for what happens between frames.
     pub fn wait_app(&mut self, what: &str, ok: impl Fn(&App) -> bool) {
-        let _entered = self.runtime.enter();
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            while let Some(input) = self.channels.try_next() {
-                self.app.handle(input);
+        self.poll(what, |h| {
+            h.handle_queued();
+            if ok(&h.app) {
+                Ok(())
+            } else {
+                Err(String::new())
             }
-            if ok(&self.app) {
-                return;
+        });
+    }
+
+    /// Waits until pane `id`'s emulator shows `text`, without the app looking.
+    pub fn wait_in_emulator(&mut self, id: PaneId, text: &str) {
+        let what = format!("{text:?} in pane {}'s emulator", id.number());
+        self.poll(&what, |h| {
+            if h.app.pane(id).emulator().contents().contains(text) {
+                Ok(())
+            } else {
+                Err(String::new())
             }
-            assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        });
     }
 
     /// Whether anything waits in the app's channels, left there.
@@ -202,16 +218,33 @@ impl Harness {
 
     /// Waits until the screen satisfies `ok`, handling output and timers meanwhile.
     pub fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.poll(what, |h| {
+            h.pump();
+            let screen = h.screen();
+            if ok(&screen) {
+                Ok(screen)
+            } else {
+                Err(format!("; the screen:\n{screen}"))
+            }
+        })
+    }
+
+    /// Runs `look` until it finds what it looks for, for at most [`PATIENCE`]; what it
+    /// saw instead goes into the failure.
+    fn poll<T>(
+        &mut self,
+        what: &str,
+        mut look: impl FnMut(&mut Harness) -> Result<T, String>,
+    ) -> T {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            self.pump();
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
+            let seen = match look(self) {
+                Ok(found) => return found,
+                Err(seen) => seen,
+            };
             assert!(
                 Instant::now() < deadline,
-                "waited {PATIENCE:?} for {what}; the screen:\n{screen}"
+                "waited {PATIENCE:?} for {what}{seen}"
             );
             // Polling, not pacing: the next look comes as soon as a child could answer.
             std::thread::sleep(Duration::from_millis(5));

@@ -218,19 +218,6 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
     assert!(!screen.contains("scratchpad not saved"), "{screen}");
 }
 
-/// Waits until pane `id`'s emulator shows `text`, without the app looking.
-fn wait_in_pane(h: &Harness, id: PaneId, text: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !h.app.pane(id).emulator().contents().contains(text) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "pane {} never showed {text:?}",
-            id.index()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
 #[test]
 fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanwhile() {
     use super::pacing::{BACKGROUND_FRAME, FRAME};
@@ -250,7 +237,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // and the next look finds it.
     h.app.hush_panes();
     h.app.pane(PaneId::new(1)).write(b"two\n".to_vec());
-    wait_in_pane(&h, PaneId::new(1), "two");
+    h.wait_in_emulator(PaneId::new(1), "two");
     assert!(!h.anything_queued(), "a hushed pane signalled");
     h.app.frames.background = false;
     h.app.collect_output();
