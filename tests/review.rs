@@ -84,11 +84,10 @@ fn the_reviewer_gets_the_authors_diff_and_approval_ends_the_rally() {
         "got: +brand new",
     ];
     // The reviewer's last lines may reach the screen a frame after the banner does.
-    let shows_all = |pane: &str| wants.iter().all(|want| pane.contains(want));
-    let deadline = std::time::Instant::now() + common::timeout();
-    while !shows_all(&tui.region(100..200)) && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    tui.wait_until("the reviewer's note and diff", |s| {
+        let pane = common::region_of(s, 100..200);
+        wants.iter().all(|want| pane.contains(want))
+    });
     let reviewer = tui.region(100..200);
     for want in wants {
         assert!(reviewer.contains(want), "{want:?} missing:\n{reviewer}");

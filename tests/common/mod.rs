@@ -300,13 +300,7 @@ impl Tui {
 
     /// Text of screen rows within columns `cols` (a pane's area).
     pub fn region(&self, cols: std::ops::Range<u16>) -> String {
-        self.with_screen(|s| {
-            let rows = s.size().0.get();
-            (0..rows)
-                .map(|row| s.contents_between(row, cols.start, row, cols.end))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+        self.with_screen(|s| region_of(s, cols))
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
@@ -353,6 +347,15 @@ impl Drop for Tui {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Text of `screen`'s rows within columns `cols` (a pane's area).
+pub fn region_of(screen: &vt100::Screen, cols: std::ops::Range<u16>) -> String {
+    let rows = screen.size().0.get();
+    (0..rows)
+        .map(|row| screen.contents_between(row, cols.start, row, cols.end))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Polls `check` until it holds or the timeout passes.
