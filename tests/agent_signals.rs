@@ -9,11 +9,11 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::Tui;
-use common::agents::{Mock, Project, cli, wait_for_end};
+use common::agents::{Mock, Project, cli, run_home_script, wait_for_end};
 
 /// The `state` lines of log.jsonl for `pane`.
 fn states(tui: &Tui, pane: &str) -> Vec<serde_json::Value> {
@@ -214,15 +214,11 @@ fn a_permission_prompt_shows_from_claudes_hook() {
     let mut project = Project::answering(&[&claude], "permission");
     project.claude_mode = "manual";
     let status = project.home.path().join("status.json");
-    let watch = format!(
-        "watch=while :; do rallish-tui status --json > '{0}.tmp' && mv '{0}.tmp' '{0}'; sleep 0.2; done",
-        status.display()
-    );
     let tui = project.start(&[
         "--pane",
         "a=claude",
         "--pane",
-        &watch,
+        &status_watch(&status),
         "--task",
         "say hello",
     ]);
@@ -300,21 +296,13 @@ fn a_gemini_confirmation_shows_from_its_own_notification() {
     };
     let project = Project::new(&[&gemini]);
     let mock = Mock::start("mock_gemini", project.home.path(), "pass");
-    let home = project.home.path().join("home");
     let base_url = format!("http://127.0.0.1:{}", mock.port);
-    let seeded = std::process::Command::new("python3")
-        .arg(common::agents::agents_dir().join("gemini_home.py"))
-        .args(["--home", &home.display().to_string()])
-        .args(["--cwd", &project.dir.display().to_string()])
-        .args(["--base-url", &base_url])
-        .status();
-    assert!(seeded.is_ok_and(|s| s.success()), "gemini_home.py");
+    let home = seeded_home(&project, "gemini_home.py", &base_url);
     let settings_path = home.join(".gemini/settings.json");
     let mut settings: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&settings_path).unwrap()).unwrap();
     settings["general"]["enableNotifications"] = true.into();
     std::fs::write(&settings_path, settings.to_string()).unwrap();
-    let status = project.home.path().join("status.json");
     let home_s = home.display().to_string();
     let env = [
         ("HOME", home_s.as_str()),
@@ -322,23 +310,7 @@ fn a_gemini_confirmation_shows_from_its_own_notification() {
         ("GOOGLE_GEMINI_BASE_URL", base_url.as_str()),
         ("GEMINI_API_KEY", "mock-gemini-key"),
     ];
-    let go = project.home.path().join("go");
-    let tui = Tui::start_in(
-        &project.dir,
-        &[
-            "--pane",
-            &watch_then_pass(&status, &go),
-            "--pane",
-            "a=gemini",
-            "--task",
-            "wait",
-        ],
-        160,
-        45,
-        &env,
-    );
-    wait_for_screen(&tui, "Type your message", Duration::from_secs(90));
-    std::fs::write(&go, "").unwrap();
+    let (tui, status) = start_with_note_once_ready(&project, "gemini", &env, "Type your message");
     let delay = agent_state_delay(
         &tui,
         &mock,
@@ -386,25 +358,46 @@ fn an_opencode_permission_prompt_shows_from_its_plugin() {
 
 /// opencode in pane `a` of a rally whose mock model answers as `answer` says, with its
 /// note passed once its input box is up; the status file [`watch_then_pass`] writes.
-fn opencode_rally(answer: &str) -> Option<(Project, Tui, std::path::PathBuf)> {
+fn opencode_rally(answer: &str) -> Option<(Project, Tui, PathBuf)> {
     let opencode = cli("opencode")?;
     let project = Project::answering(&[&opencode], answer);
-    let home = project.home.path().join("home");
     let base_url = format!("http://127.0.0.1:{}/v1", project.openai.port);
-    let seeded = std::process::Command::new("python3")
-        .arg(common::agents::agents_dir().join("opencode_home.py"))
-        .args(["--home", &home.display().to_string()])
-        .args(["--cwd", &project.dir.display().to_string()])
-        .args(["--base-url", &base_url])
-        .status();
-    assert!(seeded.is_ok_and(|s| s.success()), "opencode_home.py");
-    let status = project.home.path().join("status.json");
+    let home = seeded_home(&project, "opencode_home.py", &base_url);
     let home_s = home.display().to_string();
     let env = [
         ("HOME", home_s.as_str()),
         ("PATH", project.path.as_str()),
         ("OPENCODE_DISABLE_MODELS_FETCH", "1"),
     ];
+    let (tui, status) =
+        start_with_note_once_ready(&project, "opencode", &env, "Build · Mock model");
+    Some((project, tui, status))
+}
+
+/// The project's home for an agent the project does not seed itself, seeded by
+/// `script` (`gemini_home.py`, `opencode_home.py`) to reach its mock at `base_url`.
+fn seeded_home(project: &Project, script: &str, base_url: &str) -> PathBuf {
+    let home = project.home.path().join("home");
+    let (home_s, dir_s) = (
+        home.display().to_string(),
+        project.dir.display().to_string(),
+    );
+    run_home_script(
+        script,
+        &["--home", &home_s, "--cwd", &dir_s, "--base-url", base_url],
+    );
+    home
+}
+
+/// A rally with `agent` in pane `a` and [`watch_then_pass`] in the first pane, which
+/// passes `a` its note once `ready` shows (its input box is up); and the status file.
+fn start_with_note_once_ready(
+    project: &Project,
+    agent: &str,
+    env: &[(&str, &str)],
+    ready: &str,
+) -> (Tui, PathBuf) {
+    let status = project.home.path().join("status.json");
     let go = project.home.path().join("go");
     let tui = Tui::start_in(
         &project.dir,
@@ -412,17 +405,17 @@ fn opencode_rally(answer: &str) -> Option<(Project, Tui, std::path::PathBuf)> {
             "--pane",
             &watch_then_pass(&status, &go),
             "--pane",
-            "a=opencode",
+            &format!("a={agent}"),
             "--task",
             "wait",
         ],
         160,
         45,
-        &env,
+        env,
     );
-    wait_for_screen(&tui, "Build · Mock model", Duration::from_secs(90));
+    wait_for_screen(&tui, ready, Duration::from_secs(90));
     std::fs::write(&go, "").unwrap();
-    Some((project, tui, status))
+    (tui, status)
 }
 
 /// opencode answers its note without passing: the plugin says its turn ended, with the

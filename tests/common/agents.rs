@@ -182,15 +182,8 @@ impl Project {
     /// The app's home, seeded as a user's who has logged in to both CLIs once (here:
     /// pointed them at the mocks), onboarding done and this folder trusted.
     pub fn seed_home(&self, home: &Path) {
-        let run = |script: &str, args: &[&str]| {
-            let ok = Command::new("python3")
-                .arg(agents_dir().join(script))
-                .args(args)
-                .status();
-            assert!(ok.is_ok_and(|s| s.success()), "{script}");
-        };
         let (home_s, dir_s) = (home.display().to_string(), self.dir.display().to_string());
-        run(
+        run_home_script(
             "claude_home.py",
             &[
                 "--home",
@@ -205,7 +198,7 @@ impl Project {
         );
         let codex_home = home.join(".codex").display().to_string();
         let base_url = format!("http://127.0.0.1:{}/v1", self.openai.port);
-        run(
+        run_home_script(
             "codex_home.py",
             &[
                 "--codex-home",
@@ -238,6 +231,16 @@ impl Project {
         ];
         Tui::start_in(&self.dir, args, 160, 45, &env)
     }
+}
+
+/// Runs `script` (one of [`agents_dir`]'s `*_home.py`, which seed an agent's home as a
+/// user's who set it up once) with `args`; fails the test if it fails.
+pub fn run_home_script(script: &str, args: &[&str]) {
+    let ok = Command::new("python3")
+        .arg(agents_dir().join(script))
+        .args(args)
+        .status();
+    assert!(ok.is_ok_and(|s| s.success()), "{script}");
 }
 
 /// Waits until the rally has ended, or fails with the screen and the log.
