@@ -67,23 +67,24 @@ impl App {
     /// When the next frame is due, if one is wanted.
     pub(super) fn next_frame(&self) -> Option<Instant> {
         let now = Instant::now();
-        let after = |last: Option<Instant>, gap| last.map_or(now, |at| at + gap);
-        let full_rate = after(self.frames.last, FRAME);
-        let background = self
-            .frames
-            .background
-            .then(|| full_rate.max(after(self.frames.last_background, BACKGROUND_FRAME)));
+        let full_rate = self.frames.last.map_or(now, |at| at + FRAME);
+        let background = self.background_frame(now).map(|at| at.max(full_rate));
         let foreground = self.dirty.then_some(full_rate);
         foreground.into_iter().chain(background).min()
     }
 
     /// Whether a frame now would paint the background panes' output.
     pub(super) fn background_due(&self, now: Instant) -> bool {
-        self.frames.background
-            && self
-                .frames
-                .last_background
-                .is_none_or(|at| now.duration_since(at) >= BACKGROUND_FRAME)
+        self.background_frame(now).is_some_and(|at| at <= now)
+    }
+
+    /// When background panes' output may next be painted, if there is any: `now` if
+    /// none has been painted yet.
+    fn background_frame(&self, now: Instant) -> Option<Instant> {
+        let last = self.frames.last_background;
+        self.frames
+            .background
+            .then(|| last.map_or(now, |at| at + BACKGROUND_FRAME))
     }
 
     pub(super) fn render_if_due<B: Host>(
