@@ -42,11 +42,9 @@ impl App {
     /// Types `text` into a pane as soon as it is ready for it, and watches that it is taken.
     pub(super) fn inject(&mut self, pane: PaneId, text: &str) {
         let now = Instant::now();
-        self.slots[pane.index()].inbox.note = Some(text.to_string());
-        self.slots[pane.index()]
-            .inbox
-            .delivery
-            .queue(text.to_string(), now);
+        let inbox = &mut self.slots[pane.index()].inbox;
+        inbox.note = Some(text.to_string());
+        inbox.delivery.queue(text.to_string(), now);
         self.drive_delivery(pane, now);
     }
 
