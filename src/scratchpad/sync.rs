@@ -293,10 +293,11 @@ impl Scratchpad {
             .last_disk_check
             .is_some_and(|at| now.duration_since(at) < DISK_CHECK_EVERY);
         if (recent && !force) || self.in_flight.is_some() {
-            // Look once more when it is time (or the save has landed): the output that
-            // asked may have been the last for a while.
-            let at = self.last_disk_check.map_or(now, |at| at + DISK_CHECK_EVERY);
-            self.disk_check_due = Some(at.max(now + Duration::from_millis(1)));
+            // Look once more a while after the output that asked: it may have been the
+            // last for a while. Each output moves that look on, so while output keeps
+            // coming only the looks it makes itself happen, and the loop never wakes
+            // just to look. (Nothing is due while a save is on its way.)
+            self.disk_check_due = Some(now + DISK_CHECK_EVERY);
             return;
         }
         self.last_disk_check = Some(now);
@@ -432,5 +433,38 @@ impl Scratchpad {
             super::kib(self.panel.len()),
             super::kib(self.settings.cap)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steady_output_looks_at_the_file_itself_and_never_sets_a_timer_that_comes_first() {
+        let dir = crate::durable::tests::temp_dir("scratch-watch");
+        let mut pad = Scratchpad::new(Settings::default(), &dir);
+        let start = Instant::now();
+        let mut looked = 0;
+        // Output every 80 ms for 3 s, as an agent's spinner: each look happens as output
+        // arrives, and the look still owed is always further off than the next output.
+        for step in 0..38 {
+            let now = start + Duration::from_millis(80 * step);
+            let before = pad.last_disk_check;
+            pad.watch(now, false);
+            if pad.last_disk_check != before {
+                looked += 1;
+            }
+            if let Some(due) = pad.due() {
+                assert!(due > now + Duration::from_millis(80), "a wake-up just to look");
+            }
+        }
+        assert!((6..=7).contains(&looked), "one look per {DISK_CHECK_EVERY:?}: {looked}");
+        // Once output stops, the last look comes a while after the last output.
+        let last = start + Duration::from_millis(80 * 37);
+        assert_eq!(pad.due(), Some(last + DISK_CHECK_EVERY));
+        pad.tick(last + DISK_CHECK_EVERY);
+        assert_eq!(pad.last_disk_check, Some(last + DISK_CHECK_EVERY));
+        assert_eq!(pad.due(), None);
     }
 }
