@@ -1,11 +1,11 @@
-//! Where frames go: the person's terminal, or a `TestBackend` in the in-process tests.
+//! Where frames go: the person's terminal, or a test buffer in the in-process tests.
 //! Besides ratatui's cells a frame carries bytes cells cannot say (the synchronized-update
 //! markers, hyperlinks, the cursor's shape, bells); a host either sends them on or, for
 //! a test buffer, has no use for them.
 
 use std::io::{self, Write as _};
 
-use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::Size;
 
 use crate::host::terminal::HostWriter;
@@ -34,20 +34,5 @@ impl Host for CrosstermBackend<HostWriter> {
             Some((width, height)) => Ok(Size { width, height }),
             None => self.size(),
         }
-    }
-}
-
-/// A test buffer keeps the cells and the cursor, which is what tests look at.
-impl Host for TestBackend {
-    fn raw(&mut self, _bytes: &[u8]) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn commit(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn size_now(&mut self) -> io::Result<Size> {
-        Ok(self.size().unwrap_or_else(|never| match never {}))
     }
 }

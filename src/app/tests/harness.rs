@@ -1,6 +1,6 @@
 //! The app in-process: the real command-line path builds it, its panes are real PTYs
 //! with real children, keys are typed as the keymap's own chords, and frames are drawn
-//! into a ratatui `TestBackend` whose buffer the tests read.
+//! into a ratatui `TestBackend` whose buffer the tests read (see [`TestHost`]).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use clap::Parser as _;
 use crossterm::event::{Event, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use super::super::{App, Channels, Input, Senders};
+use super::host::TestHost;
 use crate::input::keymap::Chord;
 use crate::pane::PaneId;
 
@@ -22,7 +22,7 @@ pub struct Harness {
     pub app: App,
     channels: Channels,
     _senders: Senders,
-    terminal: Terminal<TestBackend>,
+    terminal: Terminal<TestHost>,
     runtime: tokio::runtime::Runtime,
     dir: PathBuf,
 }
@@ -54,7 +54,7 @@ impl Harness {
             .expect("the app starts");
         app.open_scratchpad(senders.scratch.clone());
         app.open_session_record();
-        let terminal = Terminal::new(TestBackend::new(cols, rows)).expect("a test terminal");
+        let terminal = Terminal::new(TestHost::new(cols, rows)).expect("a test terminal");
         let mut harness = Harness {
             app,
             channels,
@@ -96,7 +96,7 @@ impl Harness {
 
     /// The host terminal takes a new size.
     pub fn resize(&mut self, cols: u16, rows: u16) -> &mut Harness {
-        self.terminal.backend_mut().resize(cols, rows);
+        self.terminal.backend_mut().screen.resize(cols, rows);
         self.event(Event::Resize(cols, rows))
     }
 
@@ -172,9 +172,14 @@ impl Harness {
         self.app.render(&mut self.terminal).expect("a frame");
     }
 
+    /// How many frames have sent the host anything.
+    pub fn frames_sent(&self) -> usize {
+        self.terminal.backend().frames_sent
+    }
+
     /// The screen's rows as text.
     pub fn rows(&self) -> Vec<String> {
-        rows_of(self.terminal.backend().buffer())
+        rows_of(self.terminal.backend().screen.buffer())
     }
 
     pub fn screen(&self) -> String {
