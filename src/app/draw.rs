@@ -3,7 +3,7 @@
 use std::time::{Instant, SystemTime};
 
 use ratatui::Terminal;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 
 use super::{App, Focus, Layers, Mode, overlay};
 use crate::host::backend::Host;
@@ -35,6 +35,22 @@ pub(super) struct BorderDrawn {
     frame: ui::PaneFrame<'static>,
 }
 
+/// The host terminal's cursor as a frame left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HostCursor {
+    /// No frame has gone out yet.
+    Unknown,
+    Hidden,
+    /// Shown, at a position and in a shape (DECSCUSR's number).
+    At(Position, u8),
+}
+
+impl HostCursor {
+    fn of(cursor: Option<(Position, u8)>) -> HostCursor {
+        cursor.map_or(HostCursor::Hidden, |(at, shape)| HostCursor::At(at, shape))
+    }
+}
+
 /// What the last frames left behind, so the next one paints only what changed.
 pub(super) struct Frames {
     /// The pane that last received a keystroke, and when: its echo is drawn at once.
@@ -59,6 +75,8 @@ pub(super) struct Frames {
     pub(super) last_background: Option<Instant>,
     /// The next frame must repaint everything (a recording just started).
     pub(super) whole: bool,
+    /// The host's cursor as the last frame left it.
+    pub(super) cursor: HostCursor,
     /// What the host terminal shows; frames are fitted to it before they go out.
     pub(super) colours: ColourDepth,
 }
@@ -246,21 +264,30 @@ impl App {
             }
         }
         let backend = terminal.backend_mut();
-        if clear_host {
-            backend.raw(b"\x1b[0m\x1b[2J")?;
-        }
-        backend.raw(BEGIN_SYNC)?;
-        backend.draw(updates.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
-        write_links(backend, &links)?;
-        match cursor {
-            Some((position, shape)) => {
-                backend.set_cursor_position(position)?;
-                backend.show_cursor()?;
-                backend.raw(format!("\x1b[{shape} q").as_bytes())?;
+        // A frame that changes nothing the host shows is not sent: a timer's frame (a
+        // notice's end, a look at the scratchpad file) often does not.
+        let unchanged = !clear_host
+            && updates.is_empty()
+            && links.is_empty()
+            && self.frames.cursor == HostCursor::of(cursor);
+        if !unchanged {
+            if clear_host {
+                backend.raw(b"\x1b[0m\x1b[2J")?;
             }
-            None => backend.hide_cursor()?,
+            backend.raw(BEGIN_SYNC)?;
+            backend.draw(updates.iter().map(|(x, y, cell)| (*x, *y, cell)))?;
+            write_links(backend, &links)?;
+            match cursor {
+                Some((position, shape)) => {
+                    backend.set_cursor_position(position)?;
+                    backend.show_cursor()?;
+                    backend.raw(format!("\x1b[{shape} q").as_bytes())?;
+                }
+                None => backend.hide_cursor()?,
+            }
+            backend.raw(END_SYNC)?;
+            self.frames.cursor = HostCursor::of(cursor);
         }
-        backend.raw(END_SYNC)?;
         // Bells and notifications go after the frame, never inside it.
         backend.raw(&std::mem::take(&mut self.host.out))?;
         backend.commit()?;
@@ -434,11 +461,7 @@ fn link_cells(drawn: &ratatui::buffer::Buffer, links: &[LinkRun]) -> Vec<DrawnLi
         .iter()
         .map(|link| {
             let cells = (link.x..link.x + link.width)
-                .filter(|&x| {
-                    drawn
-                        .area
-                        .contains(ratatui::layout::Position::new(x, link.y))
-                })
+                .filter(|&x| drawn.area.contains(Position::new(x, link.y)))
                 .map(|x| (x, link.y, drawn[(x, link.y)].clone()))
                 .collect();
             (link.uri.clone(), cells)

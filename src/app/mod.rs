@@ -535,6 +535,7 @@ impl App {
                 hints: std::cell::OnceCell::new(),
                 turn_clock: None,
                 whole: false,
+                cursor: draw::HostCursor::Unknown,
                 colours: ColourDepth::of_host(),
             },
             recording: recording::Recording {

@@ -456,10 +456,16 @@ mod tests {
                 looked += 1;
             }
             if let Some(due) = pad.due() {
-                assert!(due > now + Duration::from_millis(80), "a wake-up just to look");
+                assert!(
+                    due > now + Duration::from_millis(80),
+                    "a wake-up just to look"
+                );
             }
         }
-        assert!((6..=7).contains(&looked), "one look per {DISK_CHECK_EVERY:?}: {looked}");
+        assert!(
+            (6..=7).contains(&looked),
+            "one look per {DISK_CHECK_EVERY:?}: {looked}"
+        );
         // Once output stops, the last look comes a while after the last output.
         let last = start + Duration::from_millis(80 * 37);
         assert_eq!(pad.due(), Some(last + DISK_CHECK_EVERY));

@@ -3,6 +3,7 @@
 //! terminal (its replies, raw bytes, signals, the binary's exit) stays in `tests/`.
 
 mod harness;
+mod host;
 
 use harness::Harness;
 
@@ -281,4 +282,21 @@ fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
     h.draw();
     reader.join().unwrap();
     assert!(h.region(RIGHT).contains("BBB"), "{}", h.screen());
+}
+
+#[test]
+fn a_frame_with_nothing_new_is_not_sent() {
+    // `sleep` says nothing, so nothing on screen moves by itself.
+    let mut h = Harness::start(&["--pane", "quiet=exec sleep 100"]);
+    h.wait_for("quiet");
+    h.draw();
+    let sent = h.frames_sent();
+    // A timer's frame (here with nothing due) changes nothing the host shows.
+    h.app.handle(super::Input::Timer);
+    h.draw();
+    assert_eq!(h.frames_sent(), sent, "an empty frame went out");
+    // What does change is sent: the terminal's echo of a key.
+    h.type_text("QZQ");
+    h.wait_for("QZQ");
+    assert!(h.frames_sent() > sent);
 }
