@@ -182,7 +182,7 @@ impl App {
             return;
         };
         let editor = NoteEditor::new(to, "", "what should the next agent do?");
-        self.overlays.push(Overlay::NoteEditor(editor));
+        self.chrome.overlays.push(Overlay::NoteEditor(editor));
     }
 
     /// The opening note of a rally goes to the first holder; it goes in once that

@@ -452,15 +452,15 @@ impl App {
             return;
         };
         let copy = CopyMode::enter(pane, &pane_ref.emulator(), false);
-        self.mode = Mode::Copy(Box::new(copy));
+        self.chrome.mode = Mode::Copy(Box::new(copy));
     }
 
     /// A copy-mode action bound outside copy mode (`ctrl-] pageup`): enter, then do it.
     pub(super) fn copy_mode_action(&mut self, action: Action) {
-        if !matches!(self.mode, Mode::Copy(_)) {
+        if !matches!(self.chrome.mode, Mode::Copy(_)) {
             self.enter_copy_mode();
         }
-        let Mode::Copy(copy) = &mut self.mode else {
+        let Mode::Copy(copy) = &mut self.chrome.mode else {
             return;
         };
         let outcome = copy.act(action, &mut self.slots[copy.pane.index()].pane.emulator());
@@ -469,9 +469,9 @@ impl App {
 
     /// Leaves copy mode (if on) and brings the pane back to its live bottom.
     pub(super) fn leave_copy_mode(&mut self) {
-        if let Mode::Copy(copy) = &self.mode {
+        if let Mode::Copy(copy) = &self.chrome.mode {
             let pane = copy.pane;
-            self.mode = Mode::Normal;
+            self.chrome.mode = Mode::Normal;
             self.set_offset(pane, 0);
             self.dirty = true;
         }
@@ -479,12 +479,12 @@ impl App {
 
     /// A key while copy mode has the keyboard.
     pub(super) fn on_copy_key(&mut self, key: KeyEvent) {
-        let Mode::Copy(copy) = &mut self.mode else {
+        let Mode::Copy(copy) = &mut self.chrome.mode else {
             return;
         };
         if !copy.is_prompting() && Chord::from_event(&key) == self.keymap.prefix() {
             // App commands work from copy mode; the view stays where it was.
-            self.mode = Mode::Prefix;
+            self.chrome.mode = Mode::Prefix;
             return;
         }
         let outcome = copy.on_key(
@@ -534,7 +534,7 @@ impl App {
         inner: Rect,
         mouse: MouseEvent,
     ) -> bool {
-        if !self.overlays.is_empty() || matches!(self.mode, Mode::Prefix) {
+        if !self.chrome.overlays.is_empty() || matches!(self.chrome.mode, Mode::Prefix) {
             return false;
         }
         let view = self.view(pane);
@@ -547,7 +547,7 @@ impl App {
                     return false;
                 }
                 self.tiling.drag = Some(Drag::Select { pane, from: spot });
-                if let Mode::Copy(copy) = &mut self.mode
+                if let Mode::Copy(copy) = &mut self.chrome.mode
                     && copy.pane == pane
                 {
                     copy.press(spot);
@@ -565,16 +565,16 @@ impl App {
                     self.set_offset(pane, view.offset.saturating_sub(1));
                 }
                 let spot = (self.view(pane).line_at(row), col);
-                let entered = match &self.mode {
+                let entered = match &self.chrome.mode {
                     Mode::Copy(copy) => copy.pane == pane,
                     _ => false,
                 };
                 if !entered {
                     self.leave_copy_mode();
                     let copy = CopyMode::enter(pane, &self.pane(pane).emulator(), true);
-                    self.mode = Mode::Copy(Box::new(copy));
+                    self.chrome.mode = Mode::Copy(Box::new(copy));
                 }
-                if let Mode::Copy(copy) = &mut self.mode {
+                if let Mode::Copy(copy) = &mut self.chrome.mode {
                     copy.drag_to(from, spot);
                 }
                 self.dirty = true;
@@ -582,7 +582,7 @@ impl App {
             }
             (MouseEventKind::Up(MouseButton::Left), Some(Drag::Select { .. })) => {
                 self.tiling.drag = None;
-                let selected = match &self.mode {
+                let selected = match &self.chrome.mode {
                     Mode::Copy(copy) => {
                         let text = copy.selected_text(&self.pane(copy.pane).emulator());
                         text.map(|text| (text, copy.from_mouse))

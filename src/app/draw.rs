@@ -5,7 +5,7 @@ use std::time::{Instant, SystemTime};
 use ratatui::Terminal;
 use ratatui::layout::{Position, Rect};
 
-use super::{App, Focus, Layers, Mode, overlay};
+use super::{App, Focus, Layers};
 use crate::host::backend::Host;
 use crate::host::colours::{self, ColourDepth};
 use crate::host::terminal::{BEGIN_SYNC, END_SYNC};
@@ -108,8 +108,7 @@ impl App {
         // changes, every cell is painted again, as ratatui would.
         let layers = Layers {
             rects: rects.clone(),
-            covered: self.end.reason.is_some()
-                || self.overlays.iter().any(overlay::Overlay::covers_panes),
+            covered: self.end.reason.is_some() || self.chrome.covers_panes(),
             size: area,
         };
         let whole =
@@ -135,10 +134,7 @@ impl App {
             let pane = &self.slots[id.index()].pane;
             let inner = layout::inner(*rect);
             let mut scroll = None;
-            let copying = match &self.mode {
-                Mode::Copy(copy) if copy.pane() == id => Some(copy),
-                _ => None,
-            };
+            let copying = self.chrome.copying(id);
             let waits_for_background = !background && copying.is_none() && self.paced(id);
             // Never wait for a pane's reader: a flooding child keeps its emulator busy,
             // and waiting would put every keystroke's echo behind that flood. A pane that
@@ -304,12 +300,7 @@ impl App {
     /// Whether the frame shows pane `id`'s own cursor: the keyboard is in it, in no mode
     /// of the app's own, and nothing covers it.
     fn shows_cursor_of(&self, id: PaneId) -> bool {
-        self.focus == Focus::Pane(id)
-            && matches!(self.mode, Mode::Normal | Mode::Prefix)
-            && self
-                .overlays
-                .iter()
-                .all(overlay::Overlay::keeps_pane_cursor)
+        self.focus == Focus::Pane(id) && self.chrome.keeps_pane_cursor()
     }
 
     /// What pane `id`'s border says: its state (with a spinner while it works, a flag
@@ -362,7 +353,7 @@ impl App {
             ui::draw_banner(buf, banner_area, &self.banner(reason), &self.theme);
         }
         let names: Vec<&str> = self.slots.iter().map(|s| s.pane.name.as_str()).collect();
-        for overlay in &self.overlays {
+        for overlay in &self.chrome.overlays {
             overlay.render(buf, area, &self.theme, &self.keymap, &names);
         }
     }
@@ -398,20 +389,10 @@ impl App {
             baton = format!("{baton} · since {since}");
         }
         let prefix = self.keymap.prefix();
-        let overlay_status = self.overlays.last().and_then(overlay::Overlay::status);
-        let message = match &self.mode {
-            _ if overlay_status.is_some() => overlay_status,
-            Mode::Prefix => Some(format!("{prefix} …")),
-            Mode::Copy(copy) => Some(match &self.notice {
-                Some((text, _)) if !copy.is_prompting() => text.clone(),
-                _ => copy.status(),
-            }),
-            Mode::Normal => self
-                .notice
-                .as_ref()
-                .map(|(text, _)| text.clone())
-                .or_else(|| self.attention_summary()),
-        };
+        let message = self
+            .chrome
+            .message(prefix)
+            .or_else(|| self.attention_summary());
         // The keymap does not change while the app runs.
         let hints = self
             .frames

@@ -38,17 +38,17 @@ impl App {
     /// mode, the scratchpad or the holder's child, whichever has it.
     fn on_key(&mut self, key: KeyEvent) {
         self.dirty = true;
-        if let Some(overlay) = self.overlays.last_mut() {
+        if let Some(overlay) = self.chrome.overlays.last_mut() {
             let outcome = overlay.on_key(key, &self.keymap);
             if outcome != Outcome::Stay {
-                self.overlays.pop();
+                self.chrome.overlays.pop();
             }
             self.overlay_outcome(outcome);
             return;
         }
-        match self.mode {
+        match self.chrome.mode {
             Mode::Prefix => {
-                self.mode = Mode::Normal;
+                self.chrome.mode = Mode::Normal;
                 match self.keymap.lookup(KeyMode::Prefix, &key) {
                     Some(action) => self.perform(action),
                     None => self.set_notice(format!(
@@ -85,7 +85,7 @@ impl App {
 
     fn on_normal_key(&mut self, key: KeyEvent) {
         if Chord::from_event(&key) == self.keymap.prefix() {
-            self.mode = Mode::Prefix;
+            self.chrome.mode = Mode::Prefix;
             return;
         }
         if let Some(action) = self.keymap.lookup(KeyMode::Normal, &key) {
@@ -100,7 +100,7 @@ impl App {
 
     fn on_paste(&mut self, text: &str) {
         self.dirty = true;
-        if let Some(overlay) = self.overlays.last_mut() {
+        if let Some(overlay) = self.chrome.overlays.last_mut() {
             overlay.on_paste(text);
             return;
         }
@@ -308,7 +308,7 @@ impl App {
             Action::PassTo(n) => {
                 self.pass_by_key(Some(PaneId::from_number(usize::from(n))), String::new());
             }
-            Action::PassToPrompt => self.overlays.push(Overlay::PassTo),
+            Action::PassToPrompt => self.chrome.overlays.push(Overlay::PassTo),
             Action::PassWithNote => self.open_note_editor(),
             Action::TakeBaton => {
                 let pane = self.focus.pane();
@@ -338,7 +338,7 @@ impl App {
         match action {
             Action::Quit => {
                 if self.slots.iter().any(|s| s.pane.status().is_running()) {
-                    self.overlays.push(Overlay::ConfirmQuit);
+                    self.chrome.overlays.push(Overlay::ConfirmQuit);
                 } else {
                     self.quitting = true;
                 }
@@ -351,7 +351,7 @@ impl App {
                     self.send_to_child(pane, bytes);
                 }
             }
-            Action::Help => self.overlays.push(Overlay::Help),
+            Action::Help => self.chrome.overlays.push(Overlay::Help),
             Action::ToggleRecording => self.toggle_recording(),
             // Outside the modes that read them, these mean nothing.
             Action::Cancel | Action::Confirm => {}

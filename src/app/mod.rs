@@ -4,6 +4,7 @@
 
 mod activity;
 mod baton;
+mod chrome;
 mod copy_mode;
 mod delivery;
 mod draw;
@@ -25,6 +26,7 @@ mod slots;
 #[cfg(test)]
 mod tests;
 
+use chrome::{Chrome, Mode};
 use focus::Focus;
 
 pub use crate::scratchpad::sync::ScratchEvent;
@@ -57,8 +59,6 @@ use crate::ui::layout::{self, LayoutKind};
 use crate::ui::theme::Theme;
 use recording::ScreenRecording;
 
-/// How long a notice stays in the status bar.
-const NOTICE_TIME: Duration = Duration::from_secs(4);
 /// How long quitting waits for children to leave after SIGHUP before SIGKILL.
 const HANGUP_GRACE: Duration = Duration::from_millis(800);
 
@@ -104,24 +104,13 @@ pub struct SessionStart {
     pub record: crate::session::resume::SessionRecord,
 }
 
-/// What the keyboard is doing right now, under any overlay.
-enum Mode {
-    Normal,
-    /// The prefix chord was pressed; the next chord is an app command.
-    Prefix,
-    /// Scrolling, searching and selecting in a pane's history.
-    Copy(Box<copy_mode::CopyMode>),
-}
-
 pub struct App {
     /// Each pane and what is known of it, in pane order.
     slots: Vec<slots::PaneSlot>,
     focus: Focus,
     baton: Baton,
-    mode: Mode,
-    /// What covers the panes or takes the keys, topmost last.
-    overlays: Vec<overlay::Overlay>,
-    notice: Option<(String, Instant)>,
+    /// The keyboard's mode, the overlays and the notice: the app's layer over the panes.
+    chrome: Chrome,
     keymap: Keymap,
     theme: Theme,
     session: Session,
@@ -511,9 +500,7 @@ impl App {
             slots: Vec::with_capacity(config.panes.len()),
             focus: Focus::Pane(config.first),
             baton,
-            mode: Mode::Normal,
-            overlays: Vec::new(),
-            notice: None,
+            chrome: Chrome::new(),
             keymap: config.keymap,
             theme: config.theme,
             session,
@@ -689,9 +676,7 @@ impl App {
 
     fn on_timer(&mut self) {
         let now = Instant::now();
-        if self.notice.as_ref().is_some_and(|(_, until)| *until <= now) {
-            self.notice = None;
-        }
+        self.chrome.expire_notice(now);
         self.check_clock(now);
         self.scratch_tick(now);
         self.delivery_tick(now);
@@ -699,7 +684,7 @@ impl App {
     }
 
     fn set_notice(&mut self, text: impl Into<String>) {
-        self.notice = Some((text.into(), Instant::now() + NOTICE_TIME));
+        self.chrome.say(text.into(), Instant::now());
         self.dirty = true;
     }
 
@@ -715,8 +700,8 @@ impl App {
         if let Some(at) = self.next_frame() {
             consider(at);
         }
-        if let Some((_, until)) = &self.notice {
-            consider(*until);
+        if let Some(at) = self.chrome.notice_until() {
+            consider(at);
         }
         if let Some(at) = self.scratch_due() {
             consider(at);

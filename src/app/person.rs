@@ -95,7 +95,7 @@ impl App {
     /// The note editor for the person's note to `to`, holding the note that reached them.
     fn open_person_editor(&mut self, to: PaneId, note: &str) {
         let editor = NoteEditor::new(to, note, "your note for the next agent");
-        self.overlays.push(Overlay::NoteEditor(editor));
+        self.chrome.overlays.push(Overlay::NoteEditor(editor));
     }
 
     /// `ctrl-] n` during the person's turn: the editor again, for the note it waits on.

@@ -23,7 +23,7 @@ impl App {
             return;
         }
         if Chord::from_event(&key) == self.keymap.prefix() {
-            self.mode = Mode::Prefix;
+            self.chrome.mode = Mode::Prefix;
             return;
         }
         match self.keymap.lookup(KeyMode::Scratchpad, &key) {
