@@ -354,7 +354,7 @@ impl App {
         match self.baton.holder_name() {
             Some(holder) => format!(
                 "{} {holder} holds the baton · {turn}",
-                self.theme.baton_symbol
+                self.prefs.theme.baton_symbol
             ),
             None if self.baton.is_ended() => format!("rally ended · {turn}"),
             None if self.baton.is_paused() => format!("paused · {turn}"),

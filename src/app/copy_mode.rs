@@ -482,14 +482,14 @@ impl App {
         let Mode::Copy(copy) = &mut self.chrome.mode else {
             return;
         };
-        if !copy.is_prompting() && Chord::from_event(&key) == self.keymap.prefix() {
+        if !copy.is_prompting() && Chord::from_event(&key) == self.prefs.keymap.prefix() {
             // App commands work from copy mode; the view stays where it was.
             self.chrome.mode = Mode::Prefix;
             return;
         }
         let outcome = copy.on_key(
             key,
-            &self.keymap,
+            &self.prefs.keymap,
             &mut self.slots[copy.pane.index()].pane.emulator(),
         );
         self.copy_outcome(outcome);

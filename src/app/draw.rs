@@ -10,7 +10,6 @@ use crate::host::backend::Host;
 use crate::host::colours::{self, ColourDepth};
 use crate::host::terminal::{BEGIN_SYNC, END_SYNC};
 use crate::input::action::Action;
-use crate::input::keymap::Mode as KeyMode;
 use crate::pane::PaneId;
 use crate::pane::emulator::Damage;
 use crate::rally::end::{EndReason, minutes};
@@ -168,7 +167,7 @@ impl App {
                             let buf = canvas.buffer_mut();
                             draw_view(buf, inner, &emulator, &mut links);
                             if let Some(copy) = copying {
-                                copy.draw_marks(buf, inner, &emulator, &self.theme);
+                                copy.draw_marks(buf, inner, &emulator, &self.prefs.theme);
                             }
                             canvas.damage(inner);
                         }
@@ -216,7 +215,7 @@ impl App {
             };
             if let Some(part) = part {
                 let buf = canvas.buffer_mut();
-                ui::draw_pane_frame(buf, *rect, &pane_frame, &self.theme, part);
+                ui::draw_pane_frame(buf, *rect, &pane_frame, &self.prefs.theme, part);
                 let [top, rest @ ..] = layout::edges(*rect);
                 canvas.damage(top);
                 if part == BorderPart::All {
@@ -238,7 +237,7 @@ impl App {
                 height: area.height.min(1),
                 ..area
             };
-            ui::draw_status(canvas.buffer_mut(), status_area, &status, &self.theme);
+            ui::draw_status(canvas.buffer_mut(), status_area, &status, &self.prefs.theme);
             canvas.damage(status_area);
             self.frames.status = Some(status);
         }
@@ -350,11 +349,11 @@ impl App {
                 height: area.height.min(1),
                 ..area
             };
-            ui::draw_banner(buf, banner_area, &self.banner(reason), &self.theme);
+            ui::draw_banner(buf, banner_area, &self.banner(reason), &self.prefs.theme);
         }
         let names: Vec<&str> = self.slots.iter().map(|s| s.pane.name.as_str()).collect();
         for overlay in &self.chrome.overlays {
-            overlay.render(buf, area, &self.theme, &self.keymap, &names);
+            overlay.render(buf, area, &self.prefs.theme, &self.prefs.keymap, &names);
         }
     }
 
@@ -388,10 +387,9 @@ impl App {
             };
             baton = format!("{baton} · since {since}");
         }
-        let prefix = self.keymap.prefix();
         let message = self
             .chrome
-            .message(prefix)
+            .message(self.prefs.keymap.prefix())
             .or_else(|| self.attention_summary());
         // The keymap does not change while the app runs.
         let hints = self
@@ -401,8 +399,8 @@ impl App {
                 HINTS
                     .iter()
                     .filter_map(|(action, label)| {
-                        let chord = self.keymap.chord_for(KeyMode::Prefix, *action)?;
-                        Some((format!("{prefix} {chord}"), (*label).to_string()))
+                        let keys = self.prefs.prefix_keys(*action)?;
+                        Some((keys, (*label).to_string()))
                     })
                     .collect()
             })
@@ -422,9 +420,9 @@ impl App {
     /// The line above the panes once the rally has ended.
     fn banner(&self, reason: &EndReason) -> String {
         let quit = self
-            .keymap
-            .chord_for(KeyMode::Prefix, Action::Quit)
-            .map(|chord| format!("; {} {chord} quits", self.keymap.prefix()))
+            .prefs
+            .prefix_keys(Action::Quit)
+            .map(|keys| format!("; {keys} quits"))
             .unwrap_or_default();
         format!(
             "■ Rally ended after turn {}: {reason}. The baton is parked; the panes stay open{quit}.",

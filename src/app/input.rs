@@ -39,7 +39,7 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) {
         self.dirty = true;
         if let Some(overlay) = self.chrome.overlays.last_mut() {
-            let outcome = overlay.on_key(key, &self.keymap);
+            let outcome = overlay.on_key(key, &self.prefs.keymap);
             if outcome != Outcome::Stay {
                 self.chrome.overlays.pop();
             }
@@ -49,7 +49,7 @@ impl App {
         match self.chrome.mode {
             Mode::Prefix => {
                 self.chrome.mode = Mode::Normal;
-                match self.keymap.lookup(KeyMode::Prefix, &key) {
+                match self.prefs.keymap.lookup(KeyMode::Prefix, &key) {
                     Some(action) => self.perform(action),
                     None => self.set_notice(format!(
                         "{} is not bound after the prefix",
@@ -84,11 +84,11 @@ impl App {
     }
 
     fn on_normal_key(&mut self, key: KeyEvent) {
-        if Chord::from_event(&key) == self.keymap.prefix() {
+        if Chord::from_event(&key) == self.prefs.keymap.prefix() {
             self.chrome.mode = Mode::Prefix;
             return;
         }
-        if let Some(action) = self.keymap.lookup(KeyMode::Normal, &key) {
+        if let Some(action) = self.prefs.keymap.lookup(KeyMode::Normal, &key) {
             self.perform(action);
             return;
         }
@@ -182,9 +182,9 @@ impl App {
             return self.pane(focus).status().is_running().then_some(focus);
         }
         let take = self
-            .keymap
-            .chord_for(KeyMode::Prefix, Action::TakeBaton)
-            .map(|chord| format!("; {} {chord} takes it", self.keymap.prefix()))
+            .prefs
+            .prefix_keys(Action::TakeBaton)
+            .map(|keys| format!("; {keys} takes it"))
             .unwrap_or_default();
         let notice = match self.baton.holder_name() {
             Some(holder) => format!(
@@ -345,7 +345,7 @@ impl App {
             }
             Action::SendPrefix => {
                 if let Some(pane) = self.input_target() {
-                    let prefix = self.keymap.prefix();
+                    let prefix = self.prefs.keymap.prefix();
                     let key = KeyEvent::new(prefix.code, prefix.modifiers);
                     let bytes = keys::encode_key(&key, self.input_modes(pane)).unwrap_or_default();
                     self.send_to_child(pane, bytes);

@@ -15,6 +15,7 @@ mod input;
 mod overlay;
 mod pacing;
 mod person;
+mod prefs;
 mod recording;
 mod resize;
 mod review;
@@ -28,6 +29,7 @@ mod tests;
 
 use chrome::{Chrome, Mode};
 use focus::Focus;
+use prefs::Prefs;
 
 pub use crate::scratchpad::sync::ScratchEvent;
 pub use activity::NotifyConfig;
@@ -111,8 +113,8 @@ pub struct App {
     baton: Baton,
     /// The keyboard's mode, the overlays and the notice: the app's layer over the panes.
     chrome: Chrome,
-    keymap: Keymap,
-    theme: Theme,
+    /// The person's keys and colours.
+    prefs: Prefs,
     session: Session,
     dirty: bool,
     quitting: bool,
@@ -501,8 +503,10 @@ impl App {
             focus: Focus::Pane(config.first),
             baton,
             chrome: Chrome::new(),
-            keymap: config.keymap,
-            theme: config.theme,
+            prefs: Prefs {
+                keymap: config.keymap,
+                theme: config.theme,
+            },
             session,
             dirty: true,
             quitting: false,

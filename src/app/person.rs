@@ -131,7 +131,7 @@ impl App {
         let Some((_, to)) = self.seat.turn else {
             return false;
         };
-        let prefix = self.keymap.prefix();
+        let prefix = self.prefs.keymap.prefix();
         let to = self.pane(to).name.clone();
         self.set_notice(format!(
             "the rally waits for your note to {to}: {prefix} n writes it"
@@ -145,7 +145,7 @@ impl App {
         let person = &self.seat.person.as_ref()?.name;
         Some(format!(
             "{} {person} (you) holds the baton: write the note for {}",
-            self.theme.baton_symbol,
+            self.prefs.theme.baton_symbol,
             self.pane(to).name
         ))
     }

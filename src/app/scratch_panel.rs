@@ -16,17 +16,17 @@ impl App {
     /// A key while the panel has the keyboard.
     pub(super) fn on_scratch_key(&mut self, key: KeyEvent) {
         if self.scratch.panel.searching() {
-            match self.keymap.lookup(KeyMode::Scratchpad, &key) {
+            match self.prefs.keymap.lookup(KeyMode::Scratchpad, &key) {
                 Some(Action::ScratchSearch) => self.scratch.panel.search_start_or_next(),
                 _ => self.scratch.panel.search_key(key),
             }
             return;
         }
-        if Chord::from_event(&key) == self.keymap.prefix() {
+        if Chord::from_event(&key) == self.prefs.keymap.prefix() {
             self.chrome.mode = Mode::Prefix;
             return;
         }
-        match self.keymap.lookup(KeyMode::Scratchpad, &key) {
+        match self.prefs.keymap.lookup(KeyMode::Scratchpad, &key) {
             Some(Action::Cancel) => self.focus_scratchpad(false),
             Some(action) => self.perform(action),
             None => {
@@ -171,12 +171,20 @@ impl App {
 
     pub(super) fn draw_scratch(&self, buf: &mut Buffer) {
         let rect = self.scratch_rect();
-        let hint = match self.keymap.chord_for(KeyMode::Scratchpad, Action::Cancel) {
+        let hint = match self
+            .prefs
+            .keymap
+            .chord_for(KeyMode::Scratchpad, Action::Cancel)
+        {
             Some(chord) => format!("{chord}: back to the panes"),
             None => String::new(),
         };
-        self.scratch
-            .panel
-            .render(buf, rect, self.scratch.settings.cap, &self.theme, &hint);
+        self.scratch.panel.render(
+            buf,
+            rect,
+            self.scratch.settings.cap,
+            &self.prefs.theme,
+            &hint,
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::scratchpad::sync::ScratchEvent;
 impl App {
     /// Loads the session's scratchpad (when resuming there is one) and starts the saver.
     pub(super) fn open_scratchpad(&mut self, tx: UnboundedSender<ScratchEvent>) {
-        self.scratch.open(tx, &self.theme);
+        self.scratch.open(tx, &self.prefs.theme);
     }
 
     /// Saves what is pending, now and on this thread.
