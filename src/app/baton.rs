@@ -10,58 +10,19 @@ use crate::control::protocol::{ErrorCode, HookEvent, Op, PaneInfo, Response, Sta
 use crate::control::server::ControlRequest;
 use crate::pane::PaneId;
 use crate::rally::baton::{Effect, Event as BatonEvent, LogEntry, PassedBy, Refusal};
-use crate::rally::note;
 use crate::session::{LogLine, unix_now};
-
-/// What the handoff notes say and carry.
-pub(super) struct NoteSetup {
-    /// The template every note is written from.
-    pub(super) template: String,
-    /// The opening note, until the first holder has it.
-    pub(super) kickoff: Option<String>,
-    /// What a note tells an agent to run to pass the baton.
-    pub(super) pass_command: String,
-    /// The preset's task, `{task}` in the template.
-    pub(super) task: String,
-    /// Where a pass that names no target goes, by pane.
-    pub(super) next: std::collections::HashMap<PaneId, PaneId>,
-}
-
-/// How agents reach the app.
-pub(super) struct ControlSetup {
-    /// The control socket.
-    pub(super) socket_path: std::path::PathBuf,
-    /// Where passes from sandboxed agents wait (see [`crate::control::spool`]).
-    pub(super) spool_dir: Option<std::path::PathBuf>,
-    /// Control-socket tokens by pane name.
-    pub(super) tokens: std::collections::HashMap<String, String>,
-}
 
 impl App {
     /// Environment each child gets so it can talk back to the app.
-    pub(super) fn rally_env(&mut self, _id: PaneId, name: &str) -> Vec<(String, String)> {
-        let token = crate::control::token::new_token();
-        self.control.tokens.insert(name.to_string(), token.clone());
-        let spool = self.control.spool_dir.as_ref().map(|dir| {
-            (
-                crate::control::spool::ENV_SPOOL.to_string(),
-                dir.display().to_string(),
-            )
-        });
-        let mut env = vec![
-            (
-                "RALLISH_SOCKET".into(),
-                self.control.socket_path.display().to_string(),
-            ),
-            ("RALLISH_PANE".into(), name.to_string()),
-            ("RALLISH_TOKEN".into(), token),
+    pub(super) fn rally_env(&mut self, name: &str) -> Vec<(String, String)> {
+        let mut env = self.link.control.env_for(name);
+        env.extend([
             ("RALLISH_SESSION".into(), self.session.id.clone()),
             (
                 crate::scratchpad::ENV_SCRATCHPAD.into(),
                 self.scratch.path().display().to_string(),
             ),
-        ];
-        env.extend(spool);
+        ]);
         env
     }
 
@@ -120,6 +81,7 @@ impl App {
         }
     }
 
+    /// The note for `to` as the template words it.
     pub(super) fn render_note(
         &self,
         from: &str,
@@ -129,23 +91,15 @@ impl App {
         changes: &crate::rally::review::Changes,
     ) -> String {
         let turn = turn.to_string();
-        note::render_template(
-            &self.notes.template,
-            &[
-                ("from", from),
-                ("to", to),
-                ("turn", &turn),
-                ("note", note),
-                ("task", &self.notes.task),
-                (
-                    "scratchpad_path",
-                    &crate::preset::shell_quote(&self.scratch.path().display().to_string()),
-                ),
-                ("pass_command", &self.notes.pass_command),
-                ("diff_stat", &changes.stat),
-                ("diff", &changes.diff),
-            ],
-        )
+        let vars = [
+            ("from", from),
+            ("to", to),
+            ("turn", &turn),
+            ("note", note),
+            ("diff_stat", &changes.stat),
+            ("diff", &changes.diff),
+        ];
+        self.link.notes.render(&vars, self.scratch.path())
     }
 
     fn log_handoff(&mut self, entry: &LogEntry) {
@@ -191,7 +145,7 @@ impl App {
         let Some(pane) = self.baton.holder() else {
             return;
         };
-        if let Some(text) = self.notes.kickoff.take() {
+        if let Some(text) = self.link.notes.kickoff.take() {
             let name = self.pane(pane).name.clone();
             let changes = crate::rally::review::Changes::default();
             let text = self.render_note("rallish", &name, self.baton.turn(), &text, &changes);
@@ -206,7 +160,7 @@ impl App {
             reply,
         } = request;
         let authentic = crate::control::token::authenticate(
-            &self.control.tokens,
+            &self.link.control.tokens,
             &request.pane,
             &request.token,
         )

@@ -131,7 +131,8 @@ impl App {
             return Ok(());
         }
         let to = to.or_else(|| {
-            self.notes
+            self.link
+                .notes
                 .next
                 .get(&from)
                 .copied()

@@ -12,6 +12,7 @@ mod end;
 mod focus;
 mod focus_reports;
 mod input;
+mod link;
 mod overlay;
 mod pacing;
 mod person;
@@ -118,23 +119,20 @@ pub struct App {
     session: Session,
     dirty: bool,
     quitting: bool,
-    review: Option<review::Review>,
     scratch: crate::scratchpad::sync::Scratchpad,
     persist: session::Persist,
     /// What the last frames left behind, so the next one paints only what changed.
     frames: draw::Frames,
     /// What is being recorded, and how.
     recording: recording::Recording,
-    /// What the handoff notes say and carry.
-    notes: baton::NoteSetup,
+    /// The notes that go to agents and the socket they answer on.
+    link: link::AgentLink,
     /// How the panes share the screen.
     tiling: resize::Tiling,
     /// When the rally ends, and how it is watched.
     end: end::EndWatch,
     /// The person's seat in the rotation.
     seat: person::PersonSeat,
-    /// How agents reach the app.
-    control: baton::ControlSetup,
     /// What the app knows of and owes the host terminal outside frames.
     host: activity::HostState,
 }
@@ -425,10 +423,7 @@ impl App {
         self.stop_recordings();
         self.close_session_record();
         self.close_scratchpad();
-        let _ = std::fs::remove_file(&self.control.socket_path);
-        if let Some(spool) = &self.control.spool_dir {
-            let _ = std::fs::remove_dir_all(spool);
-        }
+        self.link.control.remove();
     }
 
     /// Starts the recording asked for on the command line or by the session settings.
@@ -510,7 +505,6 @@ impl App {
             session,
             dirty: true,
             quitting: false,
-            review,
             scratch,
             persist,
 
@@ -536,13 +530,6 @@ impl App {
                 panes: Vec::new(),
                 trouble: None,
             },
-            notes: baton::NoteSetup {
-                template: config.note_template,
-                kickoff: config.task.clone(),
-                pass_command: config.pass_command,
-                task: config.task.unwrap_or_default(),
-                next: config.next.into_iter().collect(),
-            },
             tiling: resize::Tiling {
                 kind: layout,
                 splits: layout::Splits::default(),
@@ -560,10 +547,20 @@ impl App {
                 person: config.person,
                 turn: None,
             },
-            control: baton::ControlSetup {
-                socket_path,
-                spool_dir,
-                tokens: std::collections::HashMap::new(),
+            link: link::AgentLink {
+                notes: link::NoteSetup {
+                    template: config.note_template,
+                    kickoff: config.task.clone(),
+                    pass_command: config.pass_command,
+                    task: config.task.unwrap_or_default(),
+                    next: config.next.into_iter().collect(),
+                },
+                review,
+                control: link::ControlSetup {
+                    socket_path,
+                    spool_dir,
+                    tokens: std::collections::HashMap::new(),
+                },
             },
             host: activity::HostState {
                 size,
@@ -578,7 +575,7 @@ impl App {
             let id = PaneId::new(index);
             let inner = layout::inner(rects.get(index).copied().unwrap_or_default());
             let mut spec = spec.clone();
-            spec.env.extend(app.rally_env(id, &spec.name));
+            spec.env.extend(app.rally_env(&spec.name));
             let tx = pane_tx.clone();
             let cast = app.open_pane_recording(&spec.name, inner.width, inner.height)?;
             let pane = Pane::spawn(

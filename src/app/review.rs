@@ -81,7 +81,7 @@ impl App {
         turn: u32,
         note: String,
     ) {
-        if let Some(review) = &mut self.review {
+        if let Some(review) = &mut self.link.review {
             let ticket = review.reviewer.turn_ended(turn.saturating_sub(1), turn);
             review.recorded = review.recorded.max(turn);
             let waiting = Waiting {
@@ -101,7 +101,7 @@ impl App {
     /// A turn began without a note (the baton was taken, or moved on from an exited
     /// pane): record where it starts.
     pub(super) fn review_turn_started(&mut self, turn: u32) {
-        if let Some(review) = &mut self.review
+        if let Some(review) = &mut self.link.review
             && review.recorded < turn
         {
             review.reviewer.turn_started(turn);
@@ -111,7 +111,7 @@ impl App {
 
     /// A diff is ready: its note goes out, and the diff pane shows it.
     pub(super) fn on_diff_done(&mut self, done: DiffDone) {
-        let Some(review) = &mut self.review else {
+        let Some(review) = &mut self.link.review else {
             return;
         };
         let Some(waiting) = review.waiting.remove(&done.ticket) else {
