@@ -17,7 +17,7 @@ impl App {
     pub(super) fn rally_env(&mut self, name: &str) -> Vec<(String, String)> {
         let mut env = self.link.control.env_for(name);
         env.extend([
-            ("RALLISH_SESSION".into(), self.session.id.clone()),
+            ("RALLISH_SESSION".into(), self.session.id().to_string()),
             (
                 crate::scratchpad::ENV_SCRATCHPAD.into(),
                 self.scratch.path().display().to_string(),

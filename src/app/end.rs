@@ -139,7 +139,7 @@ impl App {
                 .filter(|&p| self.baton.is_alive(p))
         });
         self.apply_baton(BatonEvent::Pass { from, to, note, by })?;
-        let log = self.session.dir.join("exit-commands.log");
+        let log = self.session.dir().join("exit-commands.log");
         let commands: Vec<String> = self.end.rules.commands().map(str::to_string).collect();
         for command in commands {
             self.end.checks.start(&command, &log);

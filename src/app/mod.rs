@@ -116,11 +116,11 @@ pub struct App {
     chrome: Chrome,
     /// The person's keys and colours.
     prefs: Prefs,
-    session: Session,
+    /// The session's directory, handoff log and record.
+    session: session::SessionFiles,
     dirty: bool,
     quitting: bool,
     scratch: crate::scratchpad::sync::Scratchpad,
-    persist: session::Persist,
     /// What the last frames left behind, so the next one paints only what changed.
     frames: draw::Frames,
     /// What is being recorded, and how.
@@ -271,7 +271,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
         .writer_mut()
         .set_tap(Some(app.recording.screen.tap()));
     app.open_first_recording()?;
-    tracing::info!(session = %app.session.id, panes = app.slots.len(), "rally started");
+    tracing::info!(session = %app.session.id(), panes = app.slots.len(), "rally started");
 
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -489,7 +489,6 @@ impl App {
             scratch.panel.placement = r.scratchpad.placement;
             scratch.panel.percent = r.scratchpad.percent;
         }
-        let persist = session::Persist::new(config.session.record, &session.id, now);
         let spool_dir = crate::control::spool::create(&session.id)
             .inspect_err(|err| tracing::warn!(%err, "no spool for sandboxed agents' passes"))
             .ok();
@@ -502,12 +501,10 @@ impl App {
                 keymap: config.keymap,
                 theme: config.theme,
             },
-            session,
+            session: session::SessionFiles::new(session, config.session.record, now),
             dirty: true,
             quitting: false,
             scratch,
-            persist,
-
             frames: draw::Frames {
                 last_keystroke: None,
                 canvas: Canvas::new(Rect::default()),

@@ -144,7 +144,11 @@ impl super::App {
     }
 
     pub(super) fn start_recording(&mut self, path: &Path) -> anyhow::Result<()> {
-        let title = format!("rallish-tui {} · {}", self.session.id, self.recording.title);
+        let title = format!(
+            "rallish-tui {} · {}",
+            self.session.id(),
+            self.recording.title
+        );
         let recorder = open(
             path,
             &self.recording.config,
@@ -184,9 +188,9 @@ impl super::App {
             .config
             .dir
             .clone()
-            .unwrap_or_else(|| self.session.dir.clone());
+            .unwrap_or_else(|| self.session.dir().to_path_buf());
         let n = std::fs::read_dir(&dir).map_or(0, std::iter::Iterator::count);
-        dir.join(format!("{}-{n}.cast", self.session.id))
+        dir.join(format!("{}-{n}.cast", self.session.id()))
     }
 
     /// A marker in every cast (whole screen and per pane).

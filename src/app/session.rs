@@ -1,7 +1,10 @@
-//! Keeps `session.toml` current: after every loop turn the few facts `--resume` needs
-//! (holder, turn, layout, the scratchpad panel) are compared with what was last written,
-//! and a change is saved atomically on a [`durable::Worker`] thread of its own.
+//! The session's files in the running app. Handoffs are appended to its log as they
+//! happen, and `session.toml` is kept current: after every loop turn the few facts
+//! `--resume` needs (holder, turn, layout, the scratchpad panel) are compared with what
+//! was last written, and a change is saved atomically on a [`durable::Worker`] thread of
+//! its own.
 
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -9,7 +12,7 @@ use super::App;
 use crate::durable::{self, Done, Job};
 use crate::scratchpad::panel::Placement;
 use crate::session::resume::{self, SessionRecord};
-use crate::session::unix_now;
+use crate::session::{Session, unix_now};
 
 /// What `session.toml` says that changes while the rally runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +27,13 @@ struct Moving {
     percent: u16,
 }
 
-pub(super) struct Persist {
+/// The rally's session on disk: its directory with the handoff log in it ([`Session`]),
+/// and `session.toml` beside the log, kept current as the rally moves. One owner, so that
+/// what is written there goes through one place; the app hands over what moved and
+/// tells the person what failed.
+pub(super) struct SessionFiles {
+    /// The directory and the handoff log.
+    session: Session,
     record: SessionRecord,
     written: Option<Moving>,
     /// Seconds earlier runs of this session used.
@@ -38,15 +47,21 @@ pub(super) struct Persist {
     told: Option<String>,
 }
 
-impl Persist {
-    /// `record` as the rally starts: fresh, or read back from the session being resumed.
-    pub(super) fn new(mut record: SessionRecord, id: &str, started: Instant) -> Persist {
+impl SessionFiles {
+    /// `session`'s files, and `record` as the rally starts: fresh, or read back from the
+    /// session being resumed.
+    pub(super) fn new(
+        session: Session,
+        mut record: SessionRecord,
+        started: Instant,
+    ) -> SessionFiles {
         let now = unix_now();
         if record.id.is_empty() {
             record.started = now;
         }
-        record.id = id.to_string();
-        Persist {
+        record.id.clone_from(&session.id);
+        SessionFiles {
+            session,
             earlier_seconds: record.budget.seconds,
             record,
             written: None,
@@ -56,45 +71,103 @@ impl Persist {
             told: None,
         }
     }
-}
 
-impl App {
-    /// Clears what a killed save left behind, starts the saver and writes the record.
-    pub(super) fn open_session_record(&mut self) {
+    pub(super) fn id(&self) -> &str {
+        &self.session.id
+    }
+
+    /// The session's directory: the log, the record, the scratchpad and recordings.
+    pub(super) fn dir(&self) -> &Path {
+        &self.session.dir
+    }
+
+    /// Appends one line to the handoff log.
+    pub(super) fn log(&mut self, line: &impl serde::Serialize) -> std::io::Result<()> {
+        self.session.log(line)
+    }
+
+    /// Clears what a killed save left behind and starts the saver.
+    fn open(&mut self) {
         durable::remove_stale_temps(&self.session.dir.join(resume::FILE_NAME));
         let (tx, rx) = mpsc::channel();
-        self.persist.worker = Some(durable::Worker::start("session-save", move |done| {
+        self.worker = Some(durable::Worker::start("session-save", move |done| {
             if let Done::Failed { error, .. } = done {
                 tracing::error!(%error, "writing the session record failed");
                 let _ = tx.send(error);
             }
         }));
-        self.persist.failures = Some(rx);
+        self.failures = Some(rx);
+    }
+
+    /// Waits until every save is on disk.
+    fn close(&mut self) {
+        if let Some(mut worker) = self.worker.take() {
+            worker.finish();
+        }
+    }
+
+    /// The latest failed save, if it is news: each different error is told once.
+    fn new_failure(&mut self) -> Option<String> {
+        let error = self.failures.as_ref()?.try_iter().last()?;
+        if self.told.as_ref() == Some(&error) {
+            return None;
+        }
+        self.told = Some(error.clone());
+        Some(error)
+    }
+
+    /// Writes `session.toml` when what it records has changed (or `force`).
+    fn save(&mut self, moving: Moving, force: bool) {
+        if !force && self.written.as_ref() == Some(&moving) {
+            return;
+        }
+        let r = &mut self.record;
+        r.updated = unix_now();
+        r.holder.clone_from(&moving.holder);
+        r.turn = moving.turn;
+        r.paused = moving.paused;
+        r.ended = moving.ended;
+        r.layout.clone_from(&moving.layout);
+        r.budget.turns = moving.turn;
+        r.budget.seconds = self.earlier_seconds + self.started.elapsed().as_secs_f64();
+        r.scratchpad.visible = moving.visible;
+        r.scratchpad.placement = moving.placement;
+        r.scratchpad.percent = moving.percent;
+        self.written = Some(moving);
+        let path = self.session.dir.join(resume::FILE_NAME);
+        let text = self.record.to_toml();
+        let queued = self.worker.as_ref().is_some_and(|w| {
+            w.send(Job::Replace {
+                path: path.clone(),
+                text: text.clone(),
+                expect: None,
+                tag: 0,
+            })
+        });
+        if !queued && let Err(err) = durable::write_atomic(&path, text.as_bytes()) {
+            tracing::error!(%err, "writing the session record failed");
+        }
+    }
+}
+
+impl App {
+    /// Clears what a killed save left behind, starts the saver and writes the record.
+    pub(super) fn open_session_record(&mut self) {
+        self.session.open();
         self.persist_session(true);
     }
 
     /// Writes the record as the rally ends and waits until it is on disk.
     pub(super) fn close_session_record(&mut self) {
         self.persist_session(true);
-        if let Some(mut worker) = self.persist.worker.take() {
-            worker.finish();
-        }
+        self.session.close();
         self.tell_session_failures();
     }
 
     /// A save that failed on the worker is told once (each different error again).
     fn tell_session_failures(&mut self) {
-        let Some(error) = self
-            .persist
-            .failures
-            .as_ref()
-            .and_then(|rx| rx.try_iter().last())
-        else {
-            return;
-        };
-        if self.persist.told.as_ref() != Some(&error) {
+        if let Some(error) = self.session.new_failure() {
             self.set_notice(format!("session not saved: {error}"));
-            self.persist.told = Some(error);
         }
     }
 
@@ -122,35 +195,6 @@ impl App {
     pub(super) fn persist_session(&mut self, force: bool) {
         self.tell_session_failures();
         let moving = self.moving();
-        if !force && self.persist.written.as_ref() == Some(&moving) {
-            return;
-        }
-        let p = &mut self.persist;
-        let r = &mut p.record;
-        r.updated = unix_now();
-        r.holder.clone_from(&moving.holder);
-        r.turn = moving.turn;
-        r.paused = moving.paused;
-        r.ended = moving.ended;
-        r.layout.clone_from(&moving.layout);
-        r.budget.turns = moving.turn;
-        r.budget.seconds = p.earlier_seconds + p.started.elapsed().as_secs_f64();
-        r.scratchpad.visible = moving.visible;
-        r.scratchpad.placement = moving.placement;
-        r.scratchpad.percent = moving.percent;
-        p.written = Some(moving);
-        let path = self.session.dir.join(resume::FILE_NAME);
-        let text = p.record.to_toml();
-        let queued = p.worker.as_ref().is_some_and(|w| {
-            w.send(Job::Replace {
-                path: path.clone(),
-                text: text.clone(),
-                expect: None,
-                tag: 0,
-            })
-        });
-        if !queued && let Err(err) = durable::write_atomic(&path, text.as_bytes()) {
-            tracing::error!(%err, "writing the session record failed");
-        }
+        self.session.save(moving, force);
     }
 }

@@ -193,7 +193,7 @@ impl Harness {
 
     /// The session log's pass lines (`log.jsonl` without the state changes).
     pub fn passes(&self) -> Vec<serde_json::Value> {
-        let log = self.app.session.dir.join("log.jsonl");
+        let log = self.app.session.dir().join("log.jsonl");
         std::fs::read_to_string(log)
             .unwrap_or_default()
             .lines()

@@ -211,7 +211,7 @@ fn copy_mode_selects_and_copies_a_line_then_leaves() {
 fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
     let mut h = two_panes();
     // A directory where session.toml goes: the rename of every save fails, even as root.
-    let record = h.app.session.dir.join(crate::session::resume::FILE_NAME);
+    let record = h.app.session.dir().join(crate::session::resume::FILE_NAME);
     let _ = std::fs::remove_file(&record);
     std::fs::create_dir_all(record.join("in-the-way")).expect("a directory in the way");
     h.keys("ctrl-] N");
