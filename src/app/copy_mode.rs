@@ -11,7 +11,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::{App, Mode};
+use super::App;
+use super::chrome::Mode;
 use crate::host::clipboard::Copied;
 use crate::input::action::Action;
 use crate::input::keymap::Keymap;

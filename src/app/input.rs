@@ -7,8 +7,9 @@ use std::time::Instant;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
+use super::App;
+use super::chrome::Mode;
 use super::overlay::{Outcome, Overlay};
-use super::{App, Mode};
 use crate::input::action::{Action, Group};
 use crate::input::keymap::{Chord, Mode as KeyMode};
 use crate::pane::PaneId;

@@ -28,7 +28,7 @@ mod slots;
 #[cfg(test)]
 mod tests;
 
-use chrome::{Chrome, Mode};
+use chrome::Chrome;
 use focus::Focus;
 use prefs::Prefs;
 

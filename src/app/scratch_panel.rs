@@ -6,7 +6,8 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-use super::{App, Mode};
+use super::App;
+use super::chrome::Mode;
 use crate::host::clipboard::Copied;
 use crate::input::action::Action;
 use crate::input::keymap::{Chord, Mode as KeyMode};
