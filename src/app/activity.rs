@@ -76,7 +76,7 @@ impl App {
     pub(super) fn update_activity(&mut self, now: Instant) {
         for id in (0..self.slots.len()).map(PaneId::new) {
             if let Some(change) = self.slots[id.index()].activity.update(now) {
-                self.dirty = true;
+                self.frames.dirty = true;
                 self.log_state(id, change);
                 if matches!(change.from, State::Busy | State::Working)
                     && change.to == State::Idle
@@ -90,7 +90,7 @@ impl App {
 
     pub(super) fn raise_attention(&mut self, id: PaneId, attention: Attention) {
         self.slots[id.index()].activity.raise(attention);
-        self.dirty = true;
+        self.frames.dirty = true;
         let name = self.pane(id).name.clone();
         tracing::info!(pane = %name, reason = attention.reason(), "attention");
         let visible = self
@@ -140,7 +140,7 @@ impl App {
             .is_some_and(|s| s.activity.attention().is_some())
         {
             self.slots[id.index()].activity.clear_attention();
-            self.dirty = true;
+            self.frames.dirty = true;
         }
     }
 

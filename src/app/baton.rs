@@ -37,7 +37,7 @@ impl App {
             }
             Err(refusal) => self.set_notice(refusal.to_string()),
         }
-        self.dirty = true;
+        self.frames.dirty = true;
         result.map(drop)
     }
 

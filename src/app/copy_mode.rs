@@ -474,7 +474,7 @@ impl App {
             let pane = copy.pane;
             self.chrome.mode = Mode::Normal;
             self.set_offset(pane, 0);
-            self.dirty = true;
+            self.frames.dirty = true;
         }
     }
 
@@ -498,7 +498,7 @@ impl App {
 
     /// Carries out what copy mode answered.
     fn copy_outcome(&mut self, outcome: Outcome) {
-        self.dirty = true;
+        self.frames.dirty = true;
         match outcome {
             Outcome::Stay => {}
             Outcome::Say(text) => self.set_notice(text),
@@ -552,7 +552,7 @@ impl App {
                     && copy.pane == pane
                 {
                     copy.press(spot);
-                    self.dirty = true;
+                    self.frames.dirty = true;
                 }
                 true
             }
@@ -578,7 +578,7 @@ impl App {
                 if let Mode::Copy(copy) = &mut self.chrome.mode {
                     copy.drag_to(from, spot);
                 }
-                self.dirty = true;
+                self.frames.dirty = true;
                 true
             }
             (MouseEventKind::Up(MouseButton::Left), Some(Drag::Select { .. })) => {
@@ -596,7 +596,7 @@ impl App {
                         self.leave_copy_mode();
                     }
                 }
-                self.dirty = true;
+                self.frames.dirty = true;
                 true
             }
             _ => false,

@@ -50,8 +50,11 @@ impl HostCursor {
     }
 }
 
-/// What the last frames left behind, so the next one paints only what changed.
+/// Whether a frame is wanted, and what the last frames left behind, so the next one
+/// paints only what changed.
 pub(super) struct Frames {
+    /// Something the person works with changed: a frame is wanted at the full rate.
+    pub(super) dirty: bool,
     /// The pane that last received a keystroke, and when: its echo is drawn at once.
     pub(super) last_keystroke: Option<(PaneId, Instant)>,
     /// The picture on the host and what changed in it (see [`Canvas`]).
@@ -287,7 +290,7 @@ impl App {
         backend.raw(&std::mem::take(&mut self.host.out))?;
         backend.commit()?;
         // A pane skipped because its reader held it is drawn in the next frame.
-        self.dirty = skipped;
+        self.frames.dirty = skipped;
         self.frames.last = Some(now);
         if background {
             self.frames.last_background = Some(now);

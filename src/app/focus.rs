@@ -36,7 +36,7 @@ impl App {
             self.scratch.panel.set_focus(focus.is_scratchpad());
         }
         self.focus = focus;
-        self.dirty = true;
+        self.frames.dirty = true;
         self.sync_focus();
     }
 

@@ -38,7 +38,7 @@ impl App {
     /// A key goes to the top overlay, else after the prefix to the keymap, else to copy
     /// mode, the scratchpad or the holder's child, whichever has it.
     fn on_key(&mut self, key: KeyEvent) {
-        self.dirty = true;
+        self.frames.dirty = true;
         if let Some(overlay) = self.chrome.overlays.last_mut() {
             let outcome = overlay.on_key(key, &self.prefs.keymap);
             if outcome != Outcome::Stay {
@@ -100,7 +100,7 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) {
-        self.dirty = true;
+        self.frames.dirty = true;
         if let Some(overlay) = self.chrome.overlays.last_mut() {
             overlay.on_paste(text);
             return;
@@ -137,7 +137,7 @@ impl App {
             self.leave_copy_mode();
             self.focus_pane(id);
             self.seen(id);
-            self.dirty = true;
+            self.frames.dirty = true;
             return;
         }
         let inner = layout::inner(rect);
@@ -172,7 +172,7 @@ impl App {
         let mut emulator = self.slots[id.index()].pane.emulator();
         let target = emulator.view_offset().saturating_add_signed(lines);
         emulator.set_view_offset(target);
-        self.dirty = true;
+        self.frames.dirty = true;
     }
 
     /// The pane typing goes to: the focused pane, if it holds the baton. Otherwise
@@ -218,7 +218,7 @@ impl App {
             let mut emulator = self.slots[pane.index()].pane.emulator();
             if emulator.view_offset() > 0 {
                 emulator.set_view_offset(0);
-                self.dirty = true;
+                self.frames.dirty = true;
             }
         }
         if self.recording.config.input
@@ -250,7 +250,7 @@ impl App {
 
     /// Carries out an action: each group goes to the part of the app that owns it.
     pub(super) fn perform(&mut self, action: Action) {
-        self.dirty = true;
+        self.frames.dirty = true;
         match action.group() {
             Group::Scratchpad => self.scratch_action(action),
             Group::Copy => self.copy_mode_action(action),

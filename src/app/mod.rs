@@ -118,10 +118,10 @@ pub struct App {
     prefs: Prefs,
     /// The session's directory, handoff log and record.
     session: session::SessionFiles,
-    dirty: bool,
     quitting: bool,
     scratch: crate::scratchpad::sync::Scratchpad,
-    /// What the last frames left behind, so the next one paints only what changed.
+    /// Whether a frame is wanted, and what the last ones left behind, so the next one
+    /// paints only what changed.
     frames: draw::Frames,
     /// What is being recorded, and how.
     recording: recording::Recording,
@@ -502,10 +502,10 @@ impl App {
                 theme: config.theme,
             },
             session: session::SessionFiles::new(session, config.session.record, now),
-            dirty: true,
             quitting: false,
             scratch,
             frames: draw::Frames {
+                dirty: true,
                 last_keystroke: None,
                 canvas: Canvas::new(Rect::default()),
                 layers: None,
@@ -653,7 +653,7 @@ impl App {
                 slot.pane.resize(inner.height, inner.width);
             }
         }
-        self.dirty = true;
+        self.frames.dirty = true;
     }
 
     fn on_pane_signal(&mut self, signal: PaneSignal) {
@@ -667,7 +667,7 @@ impl App {
                 }
                 self.slots[id.index()].activity.exited();
                 self.on_pane_exited(id);
-                self.dirty = true;
+                self.frames.dirty = true;
             }
         }
     }
@@ -678,12 +678,12 @@ impl App {
         self.check_clock(now);
         self.scratch_tick(now);
         self.delivery_tick(now);
-        self.dirty = true;
+        self.frames.dirty = true;
     }
 
     fn set_notice(&mut self, text: impl Into<String>) {
         self.chrome.say(text.into(), Instant::now());
-        self.dirty = true;
+        self.frames.dirty = true;
     }
 
     /// The next moment something must happen without any input: a throttled frame, a

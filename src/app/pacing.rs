@@ -42,7 +42,7 @@ impl App {
             if self.paced(id) {
                 self.frames.background = true;
             } else {
-                self.dirty = true;
+                self.frames.dirty = true;
             }
             self.on_pane_output(id, now);
             self.delivery_output(id, now);
@@ -56,7 +56,7 @@ impl App {
     /// Before the loop sleeps: while a frame is on its way, background panes need not
     /// wake it. Then takes the flags again, for output that came before the hush lifted.
     pub(super) fn hush_panes(&mut self) {
-        let scheduled = self.dirty || self.frames.background;
+        let scheduled = self.frames.dirty || self.frames.background;
         for id in (0..self.slots.len()).map(PaneId::new) {
             let hushed = scheduled && self.paced(id);
             self.pane(id).hush(hushed);
@@ -69,7 +69,7 @@ impl App {
         let now = Instant::now();
         let full_rate = self.frames.last.map_or(now, |at| at + FRAME);
         let background = self.background_frame(now).map(|at| at.max(full_rate));
-        let foreground = self.dirty.then_some(full_rate);
+        let foreground = self.frames.dirty.then_some(full_rate);
         foreground.into_iter().chain(background).min()
     }
 
@@ -98,7 +98,7 @@ impl App {
             return Ok(());
         };
         let now = Instant::now();
-        let echo = self.dirty
+        let echo = self.frames.dirty
             && self
                 .frames
                 .last_keystroke

@@ -159,7 +159,7 @@ impl super::App {
         self.recording.screen.start(recorder);
         // The cast must open on a whole picture, not on the diff against what came before.
         self.frames.whole = true;
-        self.dirty = true;
+        self.frames.dirty = true;
         Ok(())
     }
 

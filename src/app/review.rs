@@ -136,6 +136,6 @@ impl App {
         } = waiting;
         let text = self.render_note(&from, &to, turn, &note, &done.changes);
         self.inject(pane, &text);
-        self.dirty = true;
+        self.frames.dirty = true;
     }
 }

@@ -144,7 +144,7 @@ impl App {
             MouseEventKind::ScrollDown => self.scratch.panel.scroll(3),
             _ => {}
         }
-        self.dirty = true;
+        self.frames.dirty = true;
         true
     }
 
@@ -155,7 +155,7 @@ impl App {
             match self.host.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {
                     self.host.out.extend_from_slice(&bytes);
-                    self.dirty = true;
+                    self.frames.dirty = true;
                 }
                 Copied::System => {}
                 Copied::Nowhere(why) => {

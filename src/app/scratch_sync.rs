@@ -26,7 +26,7 @@ impl App {
             self.set_notice(notice);
         }
         if self.scratch.take_redraw() {
-            self.dirty = true;
+            self.frames.dirty = true;
         }
     }
 

@@ -80,7 +80,7 @@ impl App {
             self.delivery_confirmed(id);
         }
         self.slots[id.index()].activity.signal(signal);
-        self.dirty = true;
+        self.frames.dirty = true;
         self.update_activity(now);
         match signal {
             Signal::NeedsPermission => self.raise_attention(id, Attention::NeedsPermission),
@@ -117,7 +117,7 @@ impl App {
             Notice::Notify { .. } => Some(Hint::Notified),
         };
         self.slots[id.index()].activity.hint(hint);
-        self.dirty = true;
+        self.frames.dirty = true;
         self.update_activity(now);
         if hint == Some(Hint::Notified) && !self.slots[id.index()].activity.reports() {
             self.raise_attention(id, Attention::Notification);

@@ -230,7 +230,10 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     let last_background = h.app.frames.last_background.expect("and painted b");
     h.app.pane(PaneId::new(1)).write(b"one\n".to_vec());
     h.wait_app("b's output", |app| app.frames.background);
-    assert!(!h.app.dirty, "b's output alone asks for no full-rate frame");
+    assert!(
+        !h.app.frames.dirty,
+        "b's output alone asks for no full-rate frame"
+    );
     let due = (last + FRAME).max(last_background + BACKGROUND_FRAME);
     assert_eq!(h.app.next_frame(), Some(due));
 
@@ -247,7 +250,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // A frame for the holder paints the holder alone: b's output waits for its frame.
     h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
     h.app.pane(PaneId::new(0)).write(b"three\n".to_vec());
-    h.wait_app("a's output", |app| app.dirty);
+    h.wait_app("a's output", |app| app.frames.dirty);
     h.draw();
     assert!(h.region(LEFT).contains("three"), "{}", h.screen());
     assert!(!h.region(RIGHT).contains("two"), "{}", h.screen());
@@ -260,7 +263,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     let last = h.app.frames.last.expect("a frame went out");
     h.app.hush_panes();
     h.app.pane(PaneId::new(0)).write(b"four\n".to_vec());
-    h.wait_app("a's output", |app| app.dirty);
+    h.wait_app("a's output", |app| app.frames.dirty);
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
 
