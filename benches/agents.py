@@ -14,8 +14,9 @@ Tests
   cpu      N panes (--panes) each running benches/thinking_agent.py (3 lines redrawn in
            place at 12.5 fps inside synchronized output, a new line every 2 s). After
            --warmup s, the multiplexer's CPU over --seconds s, as % of one core, from
-           utime+stime in /proc/PID/stat of its own processes (tmux: server + client;
-           never the panes' programs), and its RSS (sum of VmRSS) at the end.
+           the scheduler's runtime of every thread of its own processes (tmux: server +
+           client; never the panes' programs; see cpu_seconds), and its RSS (sum of
+           VmRSS) at the end.
   idle     RSS with 1 and with 16 panes running `sleep` (and its CPU over 5 s); the cost
            of an extra idle pane is the difference over 15.
   latency  Pane 1 runs `cat` and is focused (rallish-tui: it holds the baton); 16 more
@@ -175,15 +176,35 @@ def tagged(tag):
     return out
 
 
+SCHEDSTAT = os.path.exists("/proc/self/schedstat")
+
+
 def cpu_seconds(pids):
+    """CPU time of `pids`, all their threads, in seconds: the scheduler's own count in
+    nanoseconds (/proc/PID/task/TID/schedstat) where the kernel keeps it. utime and stime
+    in /proc/PID/stat are sampled at the clock tick, too coarse for a multiplexer that
+    uses a few milliseconds a second. (A thread that ends inside the window is not
+    counted; neither system's threads do.)"""
     total = 0.0
     for pid in pids:
+        if not SCHEDSTAT:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / CLK  # utime + stime, all threads
+            except (OSError, IndexError):
+                pass
+            continue
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK  # utime + stime, all threads
-        except (OSError, IndexError):
-            pass
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0]) / 1e9
+            except (OSError, IndexError, ValueError):
+                pass  # the thread ended
     return total
 
 
