@@ -678,6 +678,8 @@ impl App {
         self.check_clock(now);
         self.scratch_tick(now);
         self.delivery_tick(now);
+        // Background panes may have had output while hushed (see `background_look`).
+        self.collect_output();
         self.frames.dirty = true;
     }
 
@@ -696,6 +698,9 @@ impl App {
             consider(at);
         }
         if let Some(at) = self.next_frame() {
+            consider(at);
+        }
+        if let Some(at) = self.background_look(Instant::now()) {
             consider(at);
         }
         if let Some(at) = self.chrome.notice_until() {

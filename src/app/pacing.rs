@@ -5,7 +5,8 @@
 //! second still shows every animation moving. Their output waits in their emulators
 //! meanwhile, so a frame for the focused pane (an echo above all) paints that pane
 //! alone, and with many panes the app wakes for a frame, not for each pane's piece of
-//! output (their flags are hushed while a frame is on its way; see
+//! output (their flags are hushed while a frame is on its way, and until the next
+//! background frame may go out, when the app looks for them; see
 //! [`crate::pane::output_flag`]). A background pane's last state is always drawn, at
 //! most that much later.
 
@@ -54,9 +55,13 @@ impl App {
     }
 
     /// Before the loop sleeps: while a frame is on its way, background panes need not
-    /// wake it. Then takes the flags again, for output that came before the hush lifted.
+    /// wake it; nor until the next background frame may go out, as the loop then looks
+    /// at them anyway (see [`App::background_look`]). Then takes the flags again, for
+    /// output that came before the hush lifted.
     pub(super) fn hush_panes(&mut self) {
-        let scheduled = self.frames.dirty || self.frames.background;
+        let now = Instant::now();
+        let scheduled =
+            self.frames.dirty || self.frames.background || self.background_look(now).is_some();
         for id in (0..self.slots.len()).map(PaneId::new) {
             let hushed = scheduled && self.paced(id);
             self.pane(id).hush(hushed);
@@ -71,6 +76,17 @@ impl App {
         let background = self.background_frame(now).map(|at| at.max(full_rate));
         let foreground = self.frames.dirty.then_some(full_rate);
         foreground.into_iter().chain(background).min()
+    }
+
+    /// While background output flows, the app looks for it rather than being told:
+    /// after a background frame the next may not go out for [`BACKGROUND_FRAME`], and
+    /// until then the panes stay hushed; the loop wakes once when that time comes and
+    /// takes their flags. A stream of spinners then costs one wake-up per background
+    /// frame instead of two (one to be told, one for the frame), and output that stops
+    /// costs one look more.
+    pub(super) fn background_look(&self, now: Instant) -> Option<Instant> {
+        let at = self.frames.last_background? + BACKGROUND_FRAME;
+        (at > now).then_some(at)
     }
 
     /// Whether a frame now would paint the background panes' output.

@@ -268,6 +268,44 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
 }
 
 #[test]
+fn after_a_background_frame_the_app_looks_for_background_output_rather_than_being_told() {
+    use super::pacing::BACKGROUND_FRAME;
+    use std::time::Instant;
+    let mut h = two_panes();
+    h.pump();
+    // Just after b was painted, no frame is on its way, yet b stays hushed: the app
+    // will look when the next background frame may go out.
+    h.app.frames.dirty = false;
+    h.app.frames.background = false;
+    h.app.frames.last_background = Some(Instant::now());
+    let look = h
+        .app
+        .background_look(Instant::now())
+        .expect("a look is planned");
+    assert!(look <= Instant::now() + BACKGROUND_FRAME);
+    assert!(h.app.next_wakeup().is_some_and(|at| at <= look));
+    h.app.hush_panes();
+    h.app.pane(PaneId::new(1)).write(b"quietly\n".to_vec());
+    h.wait_in_emulator(PaneId::new(1), "quietly");
+    assert!(
+        !h.anything_queued(),
+        "b's output woke the app before the look"
+    );
+    // The look (a timer) finds it, and the background frame paints it.
+    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    h.app.handle(super::Input::Timer);
+    assert!(h.app.frames.background, "the look missed b's output");
+    h.draw();
+    assert!(h.region(RIGHT).contains("quietly"), "{}", h.screen());
+    // With nothing to look for, b is heard again as soon as the look is over.
+    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    assert_eq!(h.app.background_look(Instant::now()), None);
+    h.app.hush_panes();
+    h.app.pane(PaneId::new(1)).write(b"aloud\n".to_vec());
+    h.wait_app("b's signal", |app| app.frames.background);
+}
+
+#[test]
 fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
     let mut h = two_panes();
     // b's reader is busy (here: the test holds b's emulator) when a frame that starts
