@@ -169,18 +169,22 @@ pub(super) enum Input {
     CheckDone(end::CheckDone),
     DiffDone(crate::rally::review::DiffDone),
     Scratch(ScratchEvent),
+    /// A save of the session's record failed, with this error.
+    SessionSaveFailed(String),
     /// The moment [`App::next_wakeup`] asked for has come.
     Timer,
 }
 
 /// The receiving ends of the app's own channels: pane output and exits, the control
-/// socket, and the work it hands to threads (end checks, diffs, scratchpad saves).
+/// socket, and the work it hands to threads (end checks, diffs, scratchpad and session
+/// saves).
 pub(super) struct Channels {
     pane: mpsc::UnboundedReceiver<PaneSignal>,
     control: mpsc::Receiver<ControlRequest>,
     check: mpsc::UnboundedReceiver<end::CheckDone>,
     diff: mpsc::UnboundedReceiver<crate::rally::review::DiffDone>,
     scratch: mpsc::UnboundedReceiver<ScratchEvent>,
+    session_failed: mpsc::UnboundedReceiver<String>,
 }
 
 /// The sending ends of [`Channels`], for what the app starts.
@@ -190,6 +194,7 @@ pub(super) struct Senders {
     check: mpsc::UnboundedSender<end::CheckDone>,
     diff: mpsc::UnboundedSender<crate::rally::review::DiffDone>,
     scratch: mpsc::UnboundedSender<ScratchEvent>,
+    session_failed: mpsc::UnboundedSender<String>,
 }
 
 impl Channels {
@@ -202,6 +207,7 @@ impl Channels {
             .or_else(|| self.check.try_recv().ok().map(Input::CheckDone))
             .or_else(|| self.diff.try_recv().ok().map(Input::DiffDone))
             .or_else(|| self.scratch.try_recv().ok().map(Input::Scratch))
+            .or_else(|| (self.session_failed.try_recv().ok()).map(Input::SessionSaveFailed))
     }
 
     pub(super) fn new() -> (Senders, Channels) {
@@ -210,12 +216,14 @@ impl Channels {
         let (check_tx, check) = mpsc::unbounded_channel();
         let (diff_tx, diff) = mpsc::unbounded_channel();
         let (scratch_tx, scratch) = mpsc::unbounded_channel();
+        let (session_failed_tx, session_failed) = mpsc::unbounded_channel();
         let senders = Senders {
             pane: pane_tx,
             control: control_tx,
             check: check_tx,
             diff: diff_tx,
             scratch: scratch_tx,
+            session_failed: session_failed_tx,
         };
         let channels = Channels {
             pane,
@@ -223,6 +231,7 @@ impl Channels {
             check,
             diff,
             scratch,
+            session_failed,
         };
         (senders, channels)
     }
@@ -265,7 +274,7 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     ));
     let mut terminal = Terminal::new(CrosstermBackend::new(HostWriter::new()))?;
     app.open_scratchpad(senders.scratch.clone());
-    app.open_session_record();
+    app.open_session_record(senders.session_failed.clone());
     terminal
         .backend_mut()
         .writer_mut()
@@ -373,6 +382,7 @@ impl App {
                 Some(done) = channels.check.recv() => Input::CheckDone(done),
                 Some(done) = channels.diff.recv() => Input::DiffDone(done),
                 Some(event) = channels.scratch.recv() => Input::Scratch(event),
+                Some(error) = channels.session_failed.recv() => Input::SessionSaveFailed(error),
                 why = &mut stop => return Ended::Stopped(why),
                 () = &mut timer, if armed.is_some() => {
                     armed = None;
@@ -405,6 +415,7 @@ impl App {
             Input::CheckDone(done) => self.on_check_done(done),
             Input::DiffDone(done) => self.on_diff_done(done),
             Input::Scratch(event) => self.on_scratch_event(event),
+            Input::SessionSaveFailed(error) => self.on_session_save_failed(&error),
             Input::Timer => self.on_timer(),
         }
     }

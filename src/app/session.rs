@@ -5,8 +5,9 @@
 //! its own.
 
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Instant;
+
+use tokio::sync::mpsc::UnboundedSender;
 
 use super::App;
 use crate::durable::{self, Done, Job};
@@ -42,8 +43,7 @@ pub(super) struct SessionFiles {
     /// Saves off the loop's thread, from [`App::open_session_record`] to
     /// [`App::close_session_record`]; without it saves are made in place.
     worker: Option<durable::Worker>,
-    /// Errors of the worker's saves, and the last one told to the person.
-    failures: Option<mpsc::Receiver<String>>,
+    /// The last failed save told to the person.
     told: Option<String>,
 }
 
@@ -67,7 +67,6 @@ impl SessionFiles {
             written: None,
             started,
             worker: None,
-            failures: None,
             told: None,
         }
     }
@@ -86,17 +85,16 @@ impl SessionFiles {
         self.session.log(line)
     }
 
-    /// Clears what a killed save left behind and starts the saver.
-    fn open(&mut self) {
+    /// Clears what a killed save left behind and starts the saver, which sends the
+    /// error of every save that fails to `failed`: the loop wakes to tell the person.
+    fn open(&mut self, failed: UnboundedSender<String>) {
         durable::remove_stale_temps(&self.session.dir.join(resume::FILE_NAME));
-        let (tx, rx) = mpsc::channel();
         self.worker = Some(durable::Worker::start("session-save", move |done| {
             if let Done::Failed { error, .. } = done {
                 tracing::error!(%error, "writing the session record failed");
-                let _ = tx.send(error);
+                let _ = failed.send(error);
             }
         }));
-        self.failures = Some(rx);
     }
 
     /// Waits until every save is on disk.
@@ -106,14 +104,13 @@ impl SessionFiles {
         }
     }
 
-    /// The latest failed save, if it is news: each different error is told once.
-    fn new_failure(&mut self) -> Option<String> {
-        let error = self.failures.as_ref()?.try_iter().last()?;
-        if self.told.as_ref() == Some(&error) {
-            return None;
+    /// Whether a failed save's `error` is news: each different error is told once.
+    fn is_news(&mut self, error: &str) -> bool {
+        if self.told.as_deref() == Some(error) {
+            return false;
         }
-        self.told = Some(error.clone());
-        Some(error)
+        self.told = Some(error.to_string());
+        true
     }
 
     /// Writes `session.toml` when what it records has changed (or `force`).
@@ -152,8 +149,9 @@ impl SessionFiles {
 
 impl App {
     /// Clears what a killed save left behind, starts the saver and writes the record.
-    pub(super) fn open_session_record(&mut self) {
-        self.session.open();
+    /// Saves that fail come back through `failed` (see [`App::on_session_save_failed`]).
+    pub(super) fn open_session_record(&mut self, failed: UnboundedSender<String>) {
+        self.session.open(failed);
         self.persist_session(true);
     }
 
@@ -161,12 +159,12 @@ impl App {
     pub(super) fn close_session_record(&mut self) {
         self.persist_session(true);
         self.session.close();
-        self.tell_session_failures();
     }
 
     /// A save that failed on the worker is told once (each different error again).
-    fn tell_session_failures(&mut self) {
-        if let Some(error) = self.session.new_failure() {
+    /// A save of the record failed: the person is told, once per different error.
+    pub(super) fn on_session_save_failed(&mut self, error: &str) {
+        if self.session.is_news(error) {
             self.set_notice(format!("session not saved: {error}"));
         }
     }
@@ -193,7 +191,6 @@ impl App {
 
     /// Writes `session.toml` when what it records has changed (or `force`).
     pub(super) fn persist_session(&mut self, force: bool) {
-        self.tell_session_failures();
         let moving = self.moving();
         self.session.save(moving, force);
     }

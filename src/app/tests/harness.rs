@@ -53,7 +53,7 @@ impl Harness {
         let mut app = App::start(config, session, dir.join("control.sock"), size, &senders)
             .expect("the app starts");
         app.open_scratchpad(senders.scratch.clone());
-        app.open_session_record();
+        app.open_session_record(senders.session_failed.clone());
         let terminal = Terminal::new(TestHost::new(cols, rows)).expect("a test terminal");
         let mut harness = Harness {
             app,

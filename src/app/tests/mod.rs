@@ -215,7 +215,14 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
     let _ = std::fs::remove_file(&record);
     std::fs::create_dir_all(record.join("in-the-way")).expect("a directory in the way");
     h.keys("ctrl-] N");
-    let screen = h.wait_for("session not saved");
+    // The failed save wakes the app by itself: no other input is needed to tell it.
+    h.wait_app("the failed save told", |app| {
+        let prefix = app.prefs.keymap.prefix();
+        (app.chrome.message(prefix)).is_some_and(|said| said.contains("session not saved"))
+    });
+    h.draw();
+    let screen = h.screen();
+    assert!(screen.contains("session not saved"), "{screen}");
     assert!(!screen.contains("scratchpad not saved"), "{screen}");
 }
 
