@@ -7,9 +7,7 @@
 //! [`LineId`]s, which stay on their text while the child keeps printing.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 
 use super::App;
 use super::chrome::Mode;
@@ -20,8 +18,7 @@ use crate::input::keymap::{Chord, Mode as KeyMode};
 use crate::pane::history::{self, History, LineId, Match, View};
 use crate::pane::{Emulator, PaneId};
 use crate::ui::layout::Divider;
-use crate::ui::marks::Marks;
-use crate::ui::theme::Theme;
+use crate::ui::marks::{CopyMarks, Selection as MarkedSelection};
 
 /// A cell of a pane's history: (line, column).
 type Spot = (LineId, u16);
@@ -363,71 +360,24 @@ impl CopyMode {
         }
     }
 
-    /// Paints the cursor, the selection and every visible search match over a pane that
-    /// is in copy mode. `emulator` is the pane's, locked by the caller.
-    pub(super) fn draw_marks(
-        &self,
-        buf: &mut Buffer,
-        inner: Rect,
-        emulator: &Emulator,
-        theme: &Theme,
-    ) {
-        let copy = self;
-        let view = View::of(emulator);
-        let search = copy
+    /// The cursor, the selection and every search match, for the frame to lay over the
+    /// pane.
+    pub(super) fn marks(&self) -> CopyMarks<'_> {
+        let search = self
             .prompt
             .as_ref()
             .map(|p| &p.search)
-            .or(copy.search.as_ref());
-        let current = search.and_then(|s| s.current.map(|i| s.matches[i]));
-        let hit = visible(theme.search_match);
-        let mut marks = Marks::new(buf, inner, view);
-        if let Some(search) = search {
-            let top = view.top();
-            let bottom = top + u64::from(view.rows);
-            let from = search.matches.partition_point(|m| m.line < top);
-            for m in search.matches[from..]
-                .iter()
-                .take_while(|m| m.line < bottom)
-            {
-                let style = if Some(*m) == current {
-                    hit.add_modifier(Modifier::REVERSED | Modifier::BOLD)
-                } else {
-                    hit
-                };
-                marks.paint(m.line, m.start, m.end, style);
-            }
+            .or(self.search.as_ref());
+        CopyMarks {
+            matches: search.map_or(&[], |s| &s.matches[..]),
+            current: search.and_then(|s| s.current.map(|i| s.matches[i])),
+            selection: self.selection.map(|selection| MarkedSelection {
+                from: selection.anchor,
+                to: self.cursor,
+                whole_lines: selection.whole_lines,
+            }),
+            cursor: self.cursor,
         }
-        if let Some(selection) = copy.selection {
-            let (start, end) = if selection.anchor <= copy.cursor {
-                (selection.anchor, copy.cursor)
-            } else {
-                (copy.cursor, selection.anchor)
-            };
-            let style = visible(theme.selection);
-            for line in start.0..=end.0 {
-                let (from, to) = if selection.whole_lines {
-                    (0, u16::MAX)
-                } else {
-                    (
-                        if line == start.0 { start.1 } else { 0 },
-                        if line == end.0 {
-                            end.1.saturating_add(1)
-                        } else {
-                            u16::MAX
-                        },
-                    )
-                };
-                marks.paint(line, from, to, style);
-            }
-        }
-        let (line, col) = copy.cursor;
-        marks.paint(
-            line,
-            col,
-            col + 1,
-            Style::new().add_modifier(Modifier::REVERSED),
-        );
     }
 }
 
@@ -601,16 +551,6 @@ impl App {
             }
             _ => false,
         }
-    }
-}
-
-/// A theme slot as set, or reverse video when it sets nothing (a colourless theme must
-/// still show matches and selections).
-fn visible(style: Style) -> Style {
-    if style == Style::new() {
-        style.add_modifier(Modifier::REVERSED)
-    } else {
-        style
     }
 }
 

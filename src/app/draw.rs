@@ -15,6 +15,7 @@ use crate::pane::emulator::Damage;
 use crate::rally::end::{EndReason, minutes};
 use crate::ui::canvas::Canvas;
 use crate::ui::layout;
+use crate::ui::marks::draw_copy_marks;
 use crate::ui::screen::{LinkRun, cursor_position, draw_stretch, draw_view};
 use crate::ui::{self, BatonBadge, BorderPart, PaneFrame, StatusLine};
 
@@ -170,7 +171,8 @@ impl App {
                             let buf = canvas.buffer_mut();
                             draw_view(buf, inner, &emulator, &mut links);
                             if let Some(copy) = copying {
-                                copy.draw_marks(buf, inner, &emulator, &self.prefs.theme);
+                                let marks = copy.marks();
+                                draw_copy_marks(buf, inner, &emulator, &marks, &self.prefs.theme);
                             }
                             canvas.damage(inner);
                         }

@@ -3,9 +3,11 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
-use crate::pane::history::{LineId, View};
+use crate::pane::Emulator;
+use crate::pane::history::{LineId, Match, View};
+use crate::ui::theme::Theme;
 
 /// Paints cells of history lines where they show in a pane's inner area.
 pub struct Marks<'a> {
@@ -35,6 +37,90 @@ impl<'a> Marks<'a> {
                 self.buf[at].set_style(style);
             }
         }
+    }
+}
+
+/// What copy mode lays over its pane: every search match (the current one stands out),
+/// the selection and the cursor, as history positions (line, column).
+#[derive(Debug, Clone, Copy)]
+pub struct CopyMarks<'a> {
+    /// Oldest first.
+    pub matches: &'a [Match],
+    pub current: Option<Match>,
+    pub selection: Option<Selection>,
+    pub cursor: (LineId, u16),
+}
+
+/// A selection between two history positions, either order; `whole_lines` takes every
+/// line it touches from edge to edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub from: (LineId, u16),
+    pub to: (LineId, u16),
+    pub whole_lines: bool,
+}
+
+/// Paints `marks` over the pane drawn in `inner` from `emulator` (locked by the caller).
+pub fn draw_copy_marks(
+    buf: &mut Buffer,
+    inner: Rect,
+    emulator: &Emulator,
+    marks: &CopyMarks,
+    theme: &Theme,
+) {
+    let view = View::of(emulator);
+    let hit = visible(theme.search_match);
+    let mut paint = Marks::new(buf, inner, view);
+    let top = view.top();
+    let bottom = top + u64::from(view.rows);
+    let from = marks.matches.partition_point(|m| m.line < top);
+    for m in marks.matches[from..].iter().take_while(|m| m.line < bottom) {
+        let style = if Some(*m) == marks.current {
+            hit.add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            hit
+        };
+        paint.paint(m.line, m.start, m.end, style);
+    }
+    if let Some(selection) = marks.selection {
+        let (start, end) = if selection.from <= selection.to {
+            (selection.from, selection.to)
+        } else {
+            (selection.to, selection.from)
+        };
+        let style = visible(theme.selection);
+        for line in start.0..=end.0 {
+            let (from, to) = if selection.whole_lines {
+                (0, u16::MAX)
+            } else {
+                (
+                    if line == start.0 { start.1 } else { 0 },
+                    if line == end.0 {
+                        end.1.saturating_add(1)
+                    } else {
+                        u16::MAX
+                    },
+                )
+            };
+            paint.paint(line, from, to, style);
+        }
+    }
+    let (line, col) = marks.cursor;
+    paint.paint(
+        line,
+        col,
+        col + 1,
+        Style::new().add_modifier(Modifier::REVERSED),
+    );
+}
+
+/// A theme slot as set, or reverse video when it sets nothing (a colourless theme must
+/// still show matches and selections).
+fn visible(style: Style) -> Style {
+    if style == Style::new() {
+        style.add_modifier(Modifier::REVERSED)
+    } else {
+        style
     }
 }
 
