@@ -11,6 +11,7 @@ mod draw;
 mod end;
 mod focus;
 mod focus_reports;
+mod frame;
 mod input;
 mod link;
 mod overlay;
@@ -57,7 +58,6 @@ use crate::pane::{Pane, PaneId, PaneSignal, PaneSpec};
 use crate::rally::baton::{Baton, Routing};
 use crate::rally::end::Rules;
 use crate::session::Session;
-use crate::ui::canvas::Canvas;
 use crate::ui::layout::{self, LayoutKind};
 use crate::ui::theme::Theme;
 use recording::ScreenRecording;
@@ -518,15 +518,11 @@ impl App {
             frames: draw::Frames {
                 dirty: true,
                 last_keystroke: None,
-                canvas: Canvas::new(Rect::default()),
-                layers: None,
-                borders: std::collections::HashMap::new(),
-                status: None,
+                painted: frame::Painted::default(),
                 last: None,
                 background: false,
                 last_background: None,
                 hints: std::cell::OnceCell::new(),
-                turn_clock: None,
                 whole: false,
                 cursor: draw::HostCursor::Unknown,
                 colours: ColourDepth::of_host(),

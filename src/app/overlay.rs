@@ -1,18 +1,15 @@
 //! What takes every key while it shows: the help, the pass-to prompt, the quit question
 //! and the note editor. Each is a value with its own keys (from the keymap), its own
-//! status-line text and its own drawing; the app keeps them in a stack, gives the top one
+//! status-line text and its own picture; the app keeps them in a stack, gives the top one
 //! the keys and carries out what it answers.
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use crate::input::action::Action;
 use crate::input::keymap::{Chord, Keymap, Mode as KeyMode};
 use crate::pane::PaneId;
-use crate::ui;
-use crate::ui::theme::Theme;
+use crate::ui::frame::OverlayView;
 
 pub(super) enum Overlay {
     /// Every binding of the keymap; any key closes it.
@@ -119,35 +116,29 @@ impl Overlay {
         }
     }
 
-    /// Paints it over `area`; `names` are the panes' names, in order.
-    pub(super) fn render(
-        &self,
-        buf: &mut Buffer,
-        area: Rect,
-        theme: &Theme,
-        keymap: &Keymap,
-        names: &[&str],
-    ) {
+    /// What it shows over the panes, if anything; `names` are the panes' names, in
+    /// order.
+    pub(super) fn view(&self, keymap: &Keymap, names: &[&str]) -> Option<OverlayView<'_>> {
         match self {
-            Overlay::Help => ui::draw_help(buf, area, &help_sections(keymap), theme),
+            Overlay::Help => Some(OverlayView::Help(help_sections(keymap))),
             Overlay::NoteEditor(editor) => {
-                let popup = ui::popup_area(area, 80, 14);
                 let to = names.get(editor.to.index()).copied().unwrap_or("?");
                 let chord = |action| {
                     keymap
                         .chord_for(KeyMode::NoteEditor, action)
                         .map_or_else(|| "(unbound)".to_string(), |c| c.to_string())
                 };
-                let footer = format!(
-                    "{} sends · {} cancels",
-                    chord(Action::SendNote),
-                    chord(Action::Cancel)
-                );
-                let inner =
-                    ui::draw_popup(buf, popup, &format!("handoff note to {to}"), &footer, theme);
-                ratatui::widgets::Widget::render(&*editor.text, inner, buf);
+                Some(OverlayView::Editor {
+                    title: format!("handoff note to {to}"),
+                    footer: format!(
+                        "{} sends · {} cancels",
+                        chord(Action::SendNote),
+                        chord(Action::Cancel)
+                    ),
+                    text: &editor.text,
+                })
             }
-            Overlay::PassTo | Overlay::ConfirmQuit => {}
+            Overlay::PassTo | Overlay::ConfirmQuit => None,
         }
     }
 }

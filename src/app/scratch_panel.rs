@@ -1,9 +1,8 @@
 //! The scratchpad panel in the running app: the keys while it has the keyboard, its
-//! actions (show, copy, paste, search, size), the mouse over it, and where it is drawn.
+//! actions (show, copy, paste, search, size), the mouse over it, and where it shows.
 //! The text and its file belong to [`crate::scratchpad::sync::Scratchpad`].
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use super::App;
@@ -12,6 +11,7 @@ use crate::host::clipboard::Copied;
 use crate::input::action::Action;
 use crate::input::keymap::{Chord, Mode as KeyMode};
 use crate::scratchpad::panel::Changer;
+use crate::ui::frame::ScratchView;
 
 impl App {
     /// A key while the panel has the keyboard.
@@ -170,8 +170,12 @@ impl App {
         self.scratch.split(self.main_area()).1
     }
 
-    pub(super) fn draw_scratch(&self, buf: &mut Buffer) {
+    /// The panel as the frame shows it, while it shows.
+    pub(super) fn scratch_view(&self) -> Option<ScratchView<'_>> {
         let rect = self.scratch_rect();
+        if rect.area() == 0 {
+            return None;
+        }
         let hint = match self
             .prefs
             .keymap
@@ -180,12 +184,11 @@ impl App {
             Some(chord) => format!("{chord}: back to the panes"),
             None => String::new(),
         };
-        self.scratch.panel.render(
-            buf,
+        Some(ScratchView {
             rect,
-            self.scratch.settings.cap,
-            &self.prefs.theme,
-            &hint,
-        );
+            panel: &self.scratch.panel,
+            cap: self.scratch.settings.cap,
+            hint,
+        })
     }
 }

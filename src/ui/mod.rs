@@ -1,6 +1,7 @@
 //! Drawing only: every function here reads a view of the app and paints a buffer.
 
 pub mod canvas;
+pub mod frame;
 pub mod layout;
 pub mod marks;
 pub mod screen;

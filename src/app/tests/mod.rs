@@ -326,7 +326,7 @@ fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
         drop(held);
     });
     is_locked.recv().unwrap();
-    h.app.frames.canvas.invalidate();
+    h.app.frames.painted.canvas.invalidate();
     h.draw();
     reader.join().unwrap();
     assert!(h.region(RIGHT).contains("BBB"), "{}", h.screen());

@@ -1,0 +1,342 @@
+//! What the next frame paints, decided: the app's state read into a [`FrameView`] that
+//! `ui::frame::draw` paints. Here live the choices that keep a frame cheap (see
+//! [`super::pacing`] and [`crate::ui::canvas`]): a pane is painted whole, by its damaged
+//! rows, or not at all; a border only when something on it changed, and only its top
+//! edge when that is all; the status line only when it says something new.
+
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime};
+
+use ratatui::layout::Rect;
+
+use super::{App, Focus, Layers};
+use crate::input::action::Action;
+use crate::pane::PaneId;
+use crate::pane::emulator::Damage;
+use crate::rally::end::{EndReason, minutes};
+use crate::ui::canvas::Canvas;
+use crate::ui::frame::{Content, FrameView, PaneView};
+use crate::ui::layout;
+use crate::ui::screen::cursor_position;
+use crate::ui::{BatonBadge, BorderPart, PaneFrame, StatusLine};
+
+/// The chords worth a place in the status line, in this order.
+const HINTS: &[(Action, &str)] = &[
+    (Action::PassWithNote, "pass"),
+    (Action::TakeBaton, "take"),
+    (Action::FocusNext, "next pane"),
+    (Action::Help, "keys"),
+    (Action::Quit, "quit"),
+];
+
+/// The picture the last frames left, and what they decided about it: the next frame
+/// compares itself with this to paint only what changed.
+pub(super) struct Painted {
+    /// The picture on the host and what changed in it (see [`Canvas`]).
+    pub(super) canvas: Canvas,
+    /// What covered the panes and where they were in the last frame.
+    layers: Option<Layers>,
+    /// Each pane's border as last painted (its title's text and looks).
+    borders: HashMap<PaneId, BorderDrawn>,
+    /// The status line as last painted.
+    status: Option<StatusLine>,
+    /// When the turn in the status line started, and that time as the line shows it.
+    turn_clock: Option<(Option<Instant>, String)>,
+}
+
+impl Default for Painted {
+    fn default() -> Painted {
+        Painted {
+            canvas: Canvas::new(Rect::default()),
+            layers: None,
+            borders: HashMap::new(),
+            status: None,
+            turn_clock: None,
+        }
+    }
+}
+
+/// A pane's border as last painted: what decides its lines' look (its place, its style)
+/// and everything it says.
+struct BorderDrawn {
+    rect: Rect,
+    frame: PaneFrame<'static>,
+}
+
+impl App {
+    /// What the next frame paints over `painted` (already sized to the screen) at `now`,
+    /// recorded in `painted` as painted. Each pane painted from its emulator has its
+    /// damage taken and stays locked while the view lives.
+    pub(super) fn frame<'a>(&'a self, painted: &mut Painted, now: Instant) -> FrameView<'a> {
+        let area = painted.canvas.area();
+        let rects = self.pane_rects();
+        // Overlays and popups cover the panes: while one shows, and when the layout
+        // changes, every cell is painted again, as ratatui would.
+        let layers = Layers {
+            rects: rects.clone(),
+            covered: self.end.reason.is_some() || self.chrome.covers_panes(),
+            size: area,
+        };
+        let whole =
+            painted.canvas.is_whole() || layers.covered || painted.layers.as_ref() != Some(&layers);
+        if whole {
+            painted.borders.clear();
+            painted.status = None;
+        }
+        painted.layers = Some(layers);
+        // Background panes keep their output for the next background frame, unless
+        // this frame is one (see [`super::pacing`]).
+        let background = whole || self.background_due(now);
+        let mut view = FrameView {
+            whole,
+            background,
+            panes: Vec::with_capacity(rects.len()),
+            status: None,
+            scratch: self.scratch_view(),
+            banner: None,
+            overlays: Vec::new(),
+            cursor: None,
+        };
+        for (id, rect) in rects.into_iter().enumerate() {
+            if rect.area() > 0 {
+                let pane = self.pane_view(&mut view, painted, PaneId::new(id), rect, now);
+                view.panes.push(pane);
+            }
+        }
+        let status = self.status_line(&mut painted.turn_clock, now);
+        if painted.status.as_ref() != Some(&status) {
+            let row = Rect {
+                y: area.bottom().saturating_sub(1),
+                height: area.height.min(1),
+                ..area
+            };
+            painted.status = Some(status.clone());
+            view.status = Some((row, status));
+        }
+        if whole {
+            view.banner = self.end.reason.as_ref().map(|reason| self.banner(reason));
+            let names: Vec<&str> = self.slots.iter().map(|s| s.pane.name.as_str()).collect();
+            view.overlays = self
+                .chrome
+                .overlays
+                .iter()
+                .filter_map(|overlay| overlay.view(&self.prefs.keymap, &names))
+                .collect();
+        }
+        view
+    }
+
+    /// Pane `id` in the frame `view` is becoming; sets the view's cursor when the pane
+    /// shows its own.
+    fn pane_view<'a>(
+        &'a self,
+        view: &mut FrameView<'a>,
+        painted: &mut Painted,
+        id: PaneId,
+        rect: Rect,
+        now: Instant,
+    ) -> PaneView<'a> {
+        let pane = &self.slots[id.index()].pane;
+        let copying = self.chrome.copying(id);
+        let waits_for_background = !view.background && copying.is_none() && self.paced(id);
+        // Never wait for a pane's reader: a flooding child keeps its emulator busy, and
+        // waiting would put every keystroke's echo behind that flood. A pane that is busy
+        // right now keeps its last picture, border included (how far back its view is
+        // cannot be read), and is drawn next frame. A whole frame starts from a blank
+        // picture, so it waits (a slice's parse, handed over fairly): a pane left out
+        // would show blank until its next whole repaint.
+        let emulator = if view.whole {
+            Some(pane.emulator())
+        } else {
+            pane.try_emulator()
+        };
+        let Some(mut emulator) = emulator else {
+            let content = if waits_for_background {
+                Content::Paced
+            } else {
+                Content::Busy
+            };
+            return PaneView {
+                rect,
+                content,
+                border: None,
+            };
+        };
+        let scroll =
+            (emulator.view_offset() > 0).then(|| (emulator.view_offset(), emulator.history_len()));
+        let content = if waits_for_background {
+            Content::Paced
+        } else {
+            if self.shows_cursor_of(id)
+                && let Some(position) = cursor_position(layout::inner(rect), &emulator)
+            {
+                view.cursor = Some((position, emulator.cursor_shape()));
+            }
+            match emulator.take_damage() {
+                // Copy mode marks cells and a scrolled-back view can show archived rows:
+                // those are painted whole.
+                _ if view.whole || copying.is_some() || scroll.is_some() => Content::Whole {
+                    emulator,
+                    marks: copying.map(|copy| copy.marks()),
+                },
+                Damage::Whole => Content::Whole {
+                    emulator,
+                    marks: None,
+                },
+                Damage::Rows(rows) => Content::Rows { emulator, rows },
+            }
+        };
+        let frame = self.pane_frame(id, now, copying.is_some(), scroll);
+        // A border is painted again only when something on it changed, and only its top
+        // edge when that is all that changed (a spinner, a state, a turn).
+        let part = match painted.borders.get(&id) {
+            Some(before) if before.rect == rect && before.frame == frame => None,
+            Some(before) if before.rect == rect && before.frame.look() == frame.look() => {
+                Some(BorderPart::Top)
+            }
+            _ => Some(BorderPart::All),
+        };
+        if part.is_some() {
+            let drawn = BorderDrawn {
+                rect,
+                frame: frame.to_kept(),
+            };
+            painted.borders.insert(id, drawn);
+        }
+        PaneView {
+            rect,
+            content,
+            border: part.map(|part| (frame, part)),
+        }
+    }
+
+    /// Whether the frame shows pane `id`'s own cursor: the keyboard is in it, in no mode
+    /// of the app's own, and nothing covers it.
+    fn shows_cursor_of(&self, id: PaneId) -> bool {
+        self.focus == Focus::Pane(id) && self.chrome.keeps_pane_cursor()
+    }
+
+    /// What pane `id`'s border says: its state (with a spinner while it works, a flag
+    /// when it needs the person, copy mode, how far back the view is) and its place in
+    /// the rally.
+    fn pane_frame(
+        &self,
+        id: PaneId,
+        now: Instant,
+        copying: bool,
+        scroll: Option<(usize, usize)>,
+    ) -> PaneFrame<'_> {
+        let pane = self.pane(id);
+        let activity = &self.slots[id.index()].activity;
+        let mut state = match activity.state(now) {
+            crate::pane::activity::State::Exited => pane.status().label(),
+            state => match activity.spinner(now) {
+                Some(spinner) => format!("{} {spinner}", state.name()),
+                None => state.name().to_string(),
+            },
+        };
+        if let Some(why) = activity.attention() {
+            state = format!("{state} · ⚑ {}", why.reason());
+        }
+        if copying {
+            state = format!("{state} · copy");
+        }
+        if let Some((back, len)) = scroll {
+            state = format!("{state} · [-{back}/{len}]");
+        }
+        PaneFrame {
+            number: id.number(),
+            name: pane.name.as_str().into(),
+            command: pane.command.as_str().into(),
+            state,
+            running: pane.status().is_running(),
+            focused: self.focus == Focus::Pane(id),
+            badge: self.badge(id),
+            zoomed: self.tiling.zoomed,
+        }
+    }
+
+    fn badge(&self, id: PaneId) -> BatonBadge {
+        match self.baton.holder() {
+            Some(holder) if holder == id => BatonBadge::Holder {
+                turn: self.baton.turn(),
+                max_turns: self.baton.max_turns(),
+            },
+            Some(_) => BatonBadge::Locked,
+            None => BatonBadge::Parked,
+        }
+    }
+
+    /// The status line at `now`; `turn_clock` keeps the turn's start as the line shows
+    /// it.
+    fn status_line(
+        &self,
+        turn_clock: &mut Option<(Option<Instant>, String)>,
+        now: Instant,
+    ) -> StatusLine {
+        let mut baton = self.baton_summary();
+        if self.recording.screen.is_on() {
+            baton = format!("● REC  {baton}");
+        }
+        if let Some(in_turn) = self.baton.time_in_turn(now) {
+            // The start time, not a ticking clock: an idle app must not wake to redraw it.
+            // Put in local time once per turn, not in every frame.
+            let started = now.checked_sub(in_turn);
+            let since = match turn_clock {
+                Some((at, text)) if *at == started => text.clone(),
+                _ => {
+                    let text = clock_time(SystemTime::now() - in_turn);
+                    *turn_clock = Some((started, text.clone()));
+                    text
+                }
+            };
+            baton = format!("{baton} · since {since}");
+        }
+        let message = self
+            .chrome
+            .message(self.prefs.keymap.prefix())
+            .or_else(|| self.attention_summary());
+        // The keymap does not change while the app runs.
+        let hints = self
+            .frames
+            .hints
+            .get_or_init(|| {
+                HINTS
+                    .iter()
+                    .filter_map(|(action, label)| {
+                        let keys = self.prefs.prefix_keys(*action)?;
+                        Some((keys, (*label).to_string()))
+                    })
+                    .collect()
+            })
+            .clone();
+        let alert = self.overdue(now).then(|| {
+            let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
+            format!("over {limit}")
+        });
+        StatusLine {
+            baton,
+            alert,
+            message,
+            hints,
+        }
+    }
+
+    /// The line above the panes once the rally has ended.
+    fn banner(&self, reason: &EndReason) -> String {
+        let quit = self
+            .prefs
+            .prefix_keys(Action::Quit)
+            .map(|keys| format!("; {keys} quits"))
+            .unwrap_or_default();
+        format!(
+            "■ Rally ended after turn {}: {reason}. The baton is parked; the panes stay open{quit}.",
+            self.baton.turn()
+        )
+    }
+}
+
+/// Local wall-clock time as HH:MM:SS.
+fn clock_time(at: SystemTime) -> String {
+    crate::local_time::hms(crate::local_time::unix_secs(at)).unwrap_or_else(|| "?".into())
+}

@@ -1,0 +1,207 @@
+//! One frame as data, and its drawing. The app decides what a frame paints (which panes,
+//! which of their rows, which borders, whether the status line changed) and says it in a
+//! [`FrameView`]; [`draw`] paints exactly that into the [`Canvas`] and declares it
+//! damaged, so only it is compared with the host's picture. Nothing here reads the app
+//! or decides anything: a pane left out of the view keeps its last picture.
+
+use parking_lot::MutexGuard;
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget as _;
+use ratatui_textarea::TextArea;
+
+use crate::pane::Emulator;
+use crate::scratchpad::panel::Panel;
+use crate::ui::canvas::Canvas;
+use crate::ui::marks::{CopyMarks, draw_copy_marks};
+use crate::ui::screen::{LinkRun, draw_stretch, draw_view};
+use crate::ui::theme::Theme;
+use crate::ui::{self, BorderPart, PaneFrame, StatusLine, layout};
+
+/// What one frame paints. See the module docs.
+pub struct FrameView<'a> {
+    /// The frame starts from a blank picture and paints everything it shows (the
+    /// layout changed, something covers the panes, the host's picture is unknown).
+    pub whole: bool,
+    /// This frame paints the background panes' output too (see `app::pacing`).
+    pub background: bool,
+    /// Every pane with room on screen, in order.
+    pub panes: Vec<PaneView<'a>>,
+    /// The status line and its row, when it changed.
+    pub status: Option<(Rect, StatusLine)>,
+    /// The scratchpad panel, while it shows.
+    pub scratch: Option<ScratchView<'a>>,
+    /// Why the rally ended, on the top row (whole frames only).
+    pub banner: Option<String>,
+    /// Popups over everything, topmost last (whole frames only).
+    pub overlays: Vec<OverlayView<'a>>,
+    /// Where the host's cursor shows, and its shape (DECSCUSR's number).
+    pub cursor: Option<(Position, u8)>,
+}
+
+impl FrameView<'_> {
+    /// Whether a pane was busy and kept its last picture: the next frame must draw it.
+    pub fn skipped(&self) -> bool {
+        self.panes
+            .iter()
+            .any(|pane| matches!(pane.content, Content::Busy))
+    }
+}
+
+/// One pane in a frame: its place, what of its screen to paint, and its border when that
+/// changed.
+pub struct PaneView<'a> {
+    pub rect: Rect,
+    pub content: Content<'a>,
+    /// Its border and how much of it to paint, when something on it changed.
+    pub border: Option<(PaneFrame<'a>, BorderPart)>,
+}
+
+/// What of a pane's screen a frame paints, from its emulator locked for the frame.
+pub enum Content<'a> {
+    /// All of its view (with copy mode's marks over it).
+    Whole {
+        emulator: MutexGuard<'a, Emulator>,
+        marks: Option<CopyMarks<'a>>,
+    },
+    /// The stretches its emulator reports changed: (row, first column, column after the
+    /// last).
+    Rows {
+        emulator: MutexGuard<'a, Emulator>,
+        rows: Vec<(u16, u16, u16)>,
+    },
+    /// Nothing: a background pane's output waits for a background frame.
+    Paced,
+    /// Nothing: its reader holds its emulator right now. It keeps its last picture,
+    /// border included, and is drawn next frame.
+    Busy,
+}
+
+/// The scratchpad panel where it shows; `hint` goes on its bottom border while it has
+/// the keyboard.
+pub struct ScratchView<'a> {
+    pub rect: Rect,
+    pub panel: &'a Panel,
+    pub cap: usize,
+    pub hint: String,
+}
+
+/// A popup over the panes.
+pub enum OverlayView<'a> {
+    /// The keymap's bindings, by section: (title, [(chord, what it does)]).
+    Help(Vec<(String, Vec<(String, String)>)>),
+    /// A text being written, in a titled popup.
+    Editor {
+        title: String,
+        footer: String,
+        text: &'a TextArea<'static>,
+    },
+}
+
+/// A link's address and its cells (x, y, cell) as the frame drew them.
+pub type DrawnLink = (String, Vec<(u16, u16, Cell)>);
+
+/// Paints `view` into `canvas` and declares what it painted; returns the links it drew,
+/// which go to the host after the cells (a ratatui cell cannot carry one).
+pub fn draw(canvas: &mut Canvas, view: &FrameView, theme: &Theme) -> Vec<DrawnLink> {
+    if view.whole {
+        canvas.buffer_mut().reset();
+        canvas.invalidate();
+    }
+    let mut links = Vec::new();
+    for pane in &view.panes {
+        draw_pane(canvas, pane, theme, &mut links);
+    }
+    if let Some((area, status)) = &view.status {
+        ui::draw_status(canvas.buffer_mut(), *area, status, theme);
+        canvas.damage(*area);
+    }
+    if let Some(scratch) = &view.scratch {
+        let buf = canvas.buffer_mut();
+        scratch
+            .panel
+            .render(buf, scratch.rect, scratch.cap, theme, &scratch.hint);
+        canvas.damage(scratch.rect);
+    }
+    let area = canvas.area();
+    if let Some(banner) = &view.banner {
+        let top = Rect {
+            height: area.height.min(1),
+            ..area
+        };
+        ui::draw_banner(canvas.buffer_mut(), top, banner, theme);
+        canvas.damage(top);
+    }
+    for overlay in &view.overlays {
+        draw_overlay(canvas.buffer_mut(), area, overlay, theme);
+        canvas.damage(area);
+    }
+    link_cells(canvas.buffer_mut(), &links)
+}
+
+fn draw_pane(canvas: &mut Canvas, pane: &PaneView, theme: &Theme, links: &mut Vec<LinkRun>) {
+    let inner = layout::inner(pane.rect);
+    match &pane.content {
+        Content::Whole { emulator, marks } => {
+            let buf = canvas.buffer_mut();
+            draw_view(buf, inner, emulator, links);
+            if let Some(marks) = marks {
+                draw_copy_marks(buf, inner, emulator, marks, theme);
+            }
+            canvas.damage(inner);
+        }
+        Content::Rows { emulator, rows } => {
+            for &stretch in rows {
+                draw_stretch(canvas.buffer_mut(), inner, emulator, stretch, links);
+                let (row, from, to) = stretch;
+                if row < inner.height {
+                    canvas.damage_row(
+                        inner.y + row,
+                        inner.x + from.saturating_sub(1),
+                        inner.x + to.min(inner.width),
+                    );
+                }
+            }
+        }
+        Content::Paced | Content::Busy => {}
+    }
+    if let Some((frame, part)) = &pane.border {
+        ui::draw_pane_frame(canvas.buffer_mut(), pane.rect, frame, theme, *part);
+        let [top, rest @ ..] = layout::edges(pane.rect);
+        canvas.damage(top);
+        if *part == BorderPart::All {
+            for edge in rest {
+                canvas.damage(edge);
+            }
+        }
+    }
+}
+
+fn draw_overlay(buf: &mut Buffer, area: Rect, overlay: &OverlayView, theme: &Theme) {
+    match overlay {
+        OverlayView::Help(sections) => ui::draw_help(buf, area, sections, theme),
+        OverlayView::Editor {
+            title,
+            footer,
+            text,
+        } => {
+            let popup = ui::popup_area(area, 80, 14);
+            let inner = ui::draw_popup(buf, popup, title, footer, theme);
+            (*text).render(inner, buf);
+        }
+    }
+}
+
+/// Each link run with its cells as the frame drew them.
+fn link_cells(drawn: &Buffer, links: &[LinkRun]) -> Vec<DrawnLink> {
+    links
+        .iter()
+        .map(|link| {
+            let cells = (link.x..link.x + link.width)
+                .filter(|&x| drawn.area.contains(Position::new(x, link.y)))
+                .map(|x| (x, link.y, drawn[(x, link.y)].clone()))
+                .collect();
+            (link.uri.clone(), cells)
+        })
+        .collect()
+}
