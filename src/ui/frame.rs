@@ -205,3 +205,135 @@ fn link_cells(drawn: &Buffer, links: &[LinkRun]) -> Vec<DrawnLink> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use parking_lot::Mutex;
+
+    use super::*;
+    use crate::pane::emulator::Damage;
+    use crate::ui::BatonBadge;
+
+    const SCREEN: Rect = Rect::new(0, 0, 20, 6);
+    const PANE: Rect = Rect::new(0, 0, 20, 5);
+
+    fn border(state: &str) -> PaneFrame<'static> {
+        PaneFrame {
+            number: 1,
+            name: "a".into(),
+            command: "cat".into(),
+            state: state.into(),
+            running: true,
+            focused: true,
+            badge: BatonBadge::Parked,
+            zoomed: false,
+        }
+    }
+
+    fn view(pane: PaneView) -> FrameView {
+        FrameView {
+            whole: false,
+            background: false,
+            panes: vec![pane],
+            status: None,
+            scratch: None,
+            banner: None,
+            overlays: Vec::new(),
+            cursor: None,
+        }
+    }
+
+    /// What a frame sends the host: (x, y, symbol) of each cell.
+    fn sent(canvas: &mut Canvas) -> Vec<(u16, u16, String)> {
+        (canvas.updates().iter())
+            .map(|(x, y, cell)| (*x, *y, cell.symbol().to_string()))
+            .collect()
+    }
+
+    /// A canvas that shows `emulator` in [`PANE`] with its border, as the host does.
+    fn shown(emulator: &Mutex<Emulator>, theme: &Theme) -> Canvas {
+        let mut canvas = Canvas::new(SCREEN);
+        emulator.lock().take_damage();
+        let whole = FrameView {
+            whole: true,
+            ..view(PaneView {
+                rect: PANE,
+                content: Content::Whole {
+                    emulator: emulator.lock(),
+                    marks: None,
+                },
+                border: Some((border("idle"), BorderPart::All)),
+            })
+        };
+        draw(&mut canvas, &whole, theme);
+        assert!(
+            !sent(&mut canvas).is_empty(),
+            "the first frame shows it all"
+        );
+        canvas
+    }
+
+    #[test]
+    fn a_panes_damaged_stretches_alone_reach_the_host() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        emulator.lock().process(b"hi");
+        let Damage::Rows(rows) = emulator.lock().take_damage() else {
+            panic!("two cells written are not the whole screen");
+        };
+        let content = Content::Rows {
+            emulator: emulator.lock(),
+            rows,
+        };
+        let frame = view(PaneView {
+            rect: PANE,
+            content,
+            border: None,
+        });
+        draw(&mut canvas, &frame, &theme);
+        assert_eq!(sent(&mut canvas), [(1, 1, "h".into()), (2, 1, "i".into())]);
+    }
+
+    #[test]
+    fn a_new_title_repaints_the_top_edge_and_nothing_else() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        // Output the view does not ask for stays in the emulator.
+        emulator.lock().process(b"unseen");
+        let frame = view(PaneView {
+            rect: PANE,
+            content: Content::Paced,
+            border: Some((border("busy"), BorderPart::Top)),
+        });
+        draw(&mut canvas, &frame, &theme);
+        let sent = sent(&mut canvas);
+        assert!(!sent.is_empty(), "the new state was not sent");
+        assert!(sent.iter().all(|(_, y, _)| *y == 0), "{sent:?}");
+    }
+
+    #[test]
+    fn a_changed_status_line_is_painted_on_its_row() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        let status = StatusLine {
+            baton: "a holds".into(),
+            ..StatusLine::default()
+        };
+        let frame = FrameView {
+            status: Some((Rect::new(0, 5, 20, 1), status)),
+            ..view(PaneView {
+                rect: PANE,
+                content: Content::Busy,
+                border: None,
+            })
+        };
+        draw(&mut canvas, &frame, &theme);
+        let sent = sent(&mut canvas);
+        let row: String = sent.iter().map(|(_, _, symbol)| symbol.as_str()).collect();
+        assert!(row.contains("a holds"), "{sent:?}");
+        assert!(sent.iter().all(|(_, y, _)| *y == 5), "{sent:?}");
+    }
+}

@@ -14,6 +14,7 @@ use super::super::{App, Channels, Input, Senders};
 use super::host::TestHost;
 use crate::input::keymap::Chord;
 use crate::pane::PaneId;
+use crate::ui::frame::FrameView;
 
 /// How long a test waits for the screen to show what it expects.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -170,6 +171,18 @@ impl Harness {
     pub fn draw(&mut self) {
         let _entered = self.runtime.enter();
         self.app.render(&mut self.terminal).expect("a frame");
+    }
+
+    /// The frame the app decides at `now`, shown to `look`; it is painted into the
+    /// app's picture as a frame would, for the next frame to send.
+    pub fn frame_at<T>(&mut self, now: Instant, look: impl FnOnce(&FrameView) -> T) -> T {
+        let mut painted = std::mem::take(&mut self.app.frames.painted);
+        let view = self.app.frame(&mut painted, now);
+        let seen = look(&view);
+        crate::ui::frame::draw(&mut painted.canvas, &view, &self.app.prefs.theme);
+        drop(view);
+        self.app.frames.painted = painted;
+        seen
     }
 
     /// How many frames have sent the host anything.

@@ -8,6 +8,8 @@ mod host;
 use harness::Harness;
 
 use crate::pane::PaneId;
+use crate::ui::BorderPart;
+use crate::ui::frame::{Content, FrameView, PaneView};
 
 /// Two `cat` panes that say who they are.
 fn two_panes() -> Harness {
@@ -347,4 +349,100 @@ fn a_frame_with_nothing_new_is_not_sent() {
     h.type_text("QZQ");
     h.wait_for("QZQ");
     assert!(h.frames_sent() > sent);
+}
+
+/// Pane `id`'s place in a frame.
+fn pane_in<'v, 'a>(view: &'v FrameView<'a>, id: usize) -> &'v PaneView<'a> {
+    view.panes
+        .iter()
+        .find(|pane| pane.rect.x == if id == 0 { 0 } else { 50 })
+        .expect("the pane is in the frame")
+}
+
+#[test]
+fn a_spinner_tick_repaints_the_top_edge_alone_and_the_rest_is_left() {
+    use std::time::{Duration, Instant};
+    // b prints nothing, so nothing on its border moves.
+    let mut h = Harness::start(&["--pane", "a=cat", "--pane", "b=exec sleep 100"]);
+    h.wait_for("baton · turn 1");
+    // a just printed: it is busy, with a spinner that moves every 200 ms.
+    h.type_text("tick");
+    h.wait_in(LEFT, "tick");
+    let now = Instant::now();
+    h.frame_at(now, |_| ());
+    h.frame_at(now + Duration::from_millis(200), |view| {
+        assert!(!view.whole);
+        let a = pane_in(view, 0);
+        let (border, part) = a.border.as_ref().expect("a's spinner moved");
+        assert!(border.state.starts_with("busy "), "{border:?}");
+        assert_eq!(*part, BorderPart::Top, "{border:?}");
+        assert!(
+            pane_in(view, 1).border.is_none(),
+            "b's border did not change"
+        );
+        assert!(view.status.is_none(), "the status line did not change");
+    });
+}
+
+#[test]
+fn a_busy_pane_is_left_out_of_the_frame_and_drawn_in_the_next() {
+    let mut h = two_panes();
+    // A frame that paints the background panes, b among them.
+    h.app.frames.background = true;
+    h.app.frames.last_background = None;
+    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let reader = std::thread::spawn(move || {
+        let held = emulator.lock();
+        locked.send(()).unwrap();
+        released.recv().unwrap();
+        drop(held);
+    });
+    is_locked.recv().unwrap();
+    h.frame_at(std::time::Instant::now(), |view| {
+        assert!(!view.whole);
+        assert!(matches!(pane_in(view, 0).content, Content::Rows { .. }));
+        let b = pane_in(view, 1);
+        assert!(matches!(b.content, Content::Busy));
+        assert!(b.border.is_none(), "b's border kept its last picture");
+        assert!(view.skipped());
+    });
+    h.draw();
+    assert!(h.app.frames.dirty, "no frame asked for to draw b");
+    release.send(()).unwrap();
+    reader.join().unwrap();
+    h.frame_at(std::time::Instant::now(), |view| {
+        assert!(!matches!(pane_in(view, 1).content, Content::Busy));
+        assert!(!view.skipped());
+    });
+}
+
+#[test]
+fn a_background_panes_output_waits_in_its_emulator_for_a_background_frame() {
+    use std::time::{Duration, Instant};
+    let mut h = two_panes();
+    h.app.pane(PaneId::new(1)).write(b"later\n".to_vec());
+    // The terminal's echo and cat's copy.
+    h.wait_app("b's output", |app| {
+        let contents = app.pane(PaneId::new(1)).emulator().contents();
+        contents.matches("later").count() == 2
+    });
+    h.app.frames.background = true;
+    h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
+    h.frame_at(Instant::now(), |view| {
+        assert!(!view.background);
+        assert!(matches!(pane_in(view, 1).content, Content::Paced));
+    });
+    h.app.frames.last_background = None;
+    h.frame_at(Instant::now(), |view| {
+        assert!(view.background);
+        assert!(matches!(
+            pane_in(view, 1).content,
+            Content::Rows { .. } | Content::Whole { .. }
+        ));
+    });
+    h.draw();
+    let right = h.region(RIGHT);
+    assert_eq!(right.matches("later").count(), 2, "{right}");
 }
