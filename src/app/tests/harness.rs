@@ -10,7 +10,8 @@ use crossterm::event::{Event, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 
-use super::super::{App, Channels, Input, Senders};
+use super::super::App;
+use super::super::event_loop::{Channels, Input, Senders};
 use super::host::TestHost;
 use crate::input::keymap::Chord;
 use crate::pane::PaneId;
