@@ -14,7 +14,7 @@ use super::super::App;
 use super::super::event_loop::{Channels, Input, Senders};
 use super::host::TestHost;
 use crate::input::keymap::Chord;
-use crate::pane::PaneId;
+use crate::pane::{PaneId, PaneSignal};
 use crate::ui::frame::FrameView;
 
 /// How long a test waits for the screen to show what it expects.
@@ -158,15 +158,16 @@ impl Harness {
         });
     }
 
-    /// Whether anything waits in the app's channels, left there.
-    pub fn anything_queued(&mut self) -> bool {
-        match self.channels.try_next() {
-            Some(input) => {
-                self.app.handle(input);
-                true
-            }
-            None => false,
+    /// Handles everything queued; whether any of it was a pane telling of new output
+    /// (other news, a save's outcome say, may come at any time).
+    pub fn output_signalled(&mut self) -> bool {
+        let _entered = self.runtime.enter();
+        let mut signalled = false;
+        while let Some(input) = self.channels.try_next() {
+            signalled |= matches!(input, Input::Pane(PaneSignal::Output(_)));
+            self.app.handle(input);
         }
+        signalled
     }
 
     pub fn draw(&mut self) {

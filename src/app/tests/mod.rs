@@ -251,7 +251,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.app.hush_panes();
     h.app.pane(PaneId::new(1)).write(b"two\n".to_vec());
     h.wait_in_emulator(PaneId::new(1), "two");
-    assert!(!h.anything_queued(), "a hushed pane signalled");
+    assert!(!h.output_signalled(), "a hushed pane signalled");
     h.app.frames.background = false;
     h.app.collect_output();
     assert!(h.app.frames.background, "output under the hush was lost");
@@ -297,7 +297,7 @@ fn after_a_background_frame_the_app_looks_for_background_output_rather_than_bein
     h.app.pane(PaneId::new(1)).write(b"quietly\n".to_vec());
     h.wait_in_emulator(PaneId::new(1), "quietly");
     assert!(
-        !h.anything_queued(),
+        !h.output_signalled(),
         "b's output woke the app before the look"
     );
     // The look (a timer) finds it, and the background frame paints it.
