@@ -45,13 +45,11 @@ impl Chrome {
         self.notice = Some((text, now + NOTICE_TIME));
     }
 
-    /// Drops the notice once its time is up; whether it did.
-    pub(super) fn expire_notice(&mut self, now: Instant) -> bool {
-        let expired = self.notice.as_ref().is_some_and(|(_, until)| *until <= now);
-        if expired {
+    /// Drops the notice once its time is up.
+    pub(super) fn expire_notice(&mut self, now: Instant) {
+        if self.notice.as_ref().is_some_and(|(_, until)| *until <= now) {
             self.notice = None;
         }
-        expired
     }
 
     /// When the notice must go, if one shows.

@@ -230,20 +230,15 @@ impl App {
         }
     }
 
-    /// What is due by the clock. Each part asks for a frame when it changes something
-    /// on screen (a notice, a flag, a pane's state once the loop settles); a timer
-    /// alone does not, so a look at the scratchpad file or for background output that
-    /// finds nothing draws nothing.
     fn on_timer(&mut self) {
         let now = Instant::now();
-        if self.chrome.expire_notice(now) {
-            self.frames.dirty = true;
-        }
+        self.chrome.expire_notice(now);
         self.check_clock(now);
         self.scratch_tick(now);
         self.delivery_tick(now);
         // Background panes may have had output while hushed (see `background_look`).
         self.collect_output();
+        self.frames.dirty = true;
     }
 
     fn set_notice(&mut self, text: impl Into<String>) {
