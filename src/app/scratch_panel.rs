@@ -148,9 +148,15 @@ impl App {
         true
     }
 
-    /// A child's OSC 52 copies leave through the clipboard, like the person's.
+    /// A child's OSC 52 copies leave through the clipboard, like the person's. Never
+    /// waits for the pane's reader: one holding the emulator is parsing, and raises the
+    /// pane's output flag again when done, so the copies go at the next look.
     pub(super) fn forward_child_clipboard(&mut self, id: crate::pane::PaneId) {
-        let requests = std::mem::take(&mut self.pane(id).emulator().requests_mut().clipboard);
+        let Some(mut emulator) = self.pane(id).try_emulator() else {
+            return;
+        };
+        let requests = std::mem::take(&mut emulator.requests_mut().clipboard);
+        drop(emulator);
         for (selection, payload) in requests {
             match self.host.clipboard.forward(&selection, &payload) {
                 Copied::Osc52(bytes) => {

@@ -335,6 +335,38 @@ fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
 }
 
 #[test]
+fn taking_a_panes_output_never_waits_for_its_reader() {
+    use std::time::{Duration, Instant};
+    let mut h = two_panes();
+    h.pump();
+    // b has output the app has not looked at yet...
+    h.app.pane(PaneId::new(1)).write(b"one\n".to_vec());
+    h.wait_in_emulator(PaneId::new(1), "one");
+    // ...and its reader is busy with more (here: the test holds b's emulator), as under
+    // a flood whose parser the scheduler has just put aside.
+    // The lock is held until the app has looked, or for 2 s.
+    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let (looked, has_looked) = std::sync::mpsc::channel::<()>();
+    let reader = std::thread::spawn(move || {
+        let held = emulator.lock();
+        locked.send(()).unwrap();
+        let _ = has_looked.recv_timeout(Duration::from_secs(2));
+        drop(held);
+    });
+    is_locked.recv().unwrap();
+    let started = Instant::now();
+    h.app.collect_output();
+    let took = started.elapsed();
+    let _ = looked.send(());
+    reader.join().unwrap();
+    assert!(
+        took < Duration::from_secs(1),
+        "waited {took:?} for b's reader"
+    );
+}
+
+#[test]
 fn a_frame_with_nothing_new_is_not_sent() {
     // `sleep` says nothing, so nothing on screen moves by itself.
     let mut h = Harness::start(&["--pane", "quiet=exec sleep 100"]);
