@@ -158,14 +158,13 @@ impl Harness {
         });
     }
 
-    /// Handles everything queued; whether any of it was a pane telling of new output
-    /// (other news, a save's outcome say, may come at any time).
-    pub fn output_signalled(&mut self) -> bool {
-        let _entered = self.runtime.enter();
+    /// Whether pane `id` has told of new output since the queue was last read. Takes
+    /// everything queued without handling it, so that no look at the panes' output
+    /// happens on the way (other news, another pane's output say, may come at any time).
+    pub fn signalled_by(&mut self, id: PaneId) -> bool {
         let mut signalled = false;
         while let Some(input) = self.channels.try_next() {
-            signalled |= matches!(input, Input::Pane(PaneSignal::Output(_)));
-            self.app.handle(input);
+            signalled |= matches!(input, Input::Pane(PaneSignal::Output(from)) if from == id);
         }
         signalled
     }
@@ -185,6 +184,25 @@ impl Harness {
         drop(view);
         self.app.frames.painted = painted;
         seen
+    }
+
+    /// Holds pane `id`'s emulator on a thread of its own, as a reader busy parsing does,
+    /// until the returned guard is dropped or `at_most` has passed.
+    pub fn hold_emulator(&self, id: PaneId, at_most: Duration) -> HeldEmulator {
+        let emulator = self.app.pane(id).shared_emulator();
+        let (locked, is_locked) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let held = emulator.lock();
+            locked.send(()).expect("the test waits for the lock");
+            let _ = released.recv_timeout(at_most);
+            drop(held);
+        });
+        is_locked.recv().expect("the emulator locked");
+        HeldEmulator {
+            release,
+            thread: Some(thread),
+        }
     }
 
     /// How many frames have sent the host anything.
@@ -268,6 +286,21 @@ impl Harness {
             );
             // Polling, not pacing: the next look comes as soon as a child could answer.
             std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// A pane's emulator held by [`Harness::hold_emulator`]; dropping it lets go.
+pub struct HeldEmulator {
+    release: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for HeldEmulator {
+    fn drop(&mut self) {
+        let _ = self.release.send(());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }

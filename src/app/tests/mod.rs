@@ -24,6 +24,20 @@ fn two_panes() -> Harness {
     h
 }
 
+/// a, which says nothing after its name, holds the baton and has the keyboard; b, a
+/// `cat`, has neither: for what b's output alone does.
+fn quiet_holder_and_a_cat() -> Harness {
+    let mut h = Harness::start(&[
+        "--pane",
+        "a=echo AAA; exec sleep 1000",
+        "--pane",
+        "b=echo BBB; exec cat",
+    ]);
+    h.wait_for("AAA");
+    h.wait_for("BBB");
+    h
+}
+
 /// Side by side on the harness's 100 columns.
 const LEFT: std::ops::Range<usize> = 0..50;
 const RIGHT: std::ops::Range<usize> = 50..100;
@@ -232,13 +246,24 @@ fn a_session_record_that_cannot_be_saved_is_told_as_the_sessions() {
 fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanwhile() {
     use super::pacing::{BACKGROUND_FRAME, FRAME};
     use std::time::{Duration, Instant};
-    // a holds the baton and has the keyboard; b has neither.
-    let mut h = two_panes();
+    let mut h = quiet_holder_and_a_cat();
     h.pump();
     let last = h.app.frames.last.expect("a frame went out");
     let last_background = h.app.frames.last_background.expect("and painted b");
     h.app.pane(PaneId::new(1)).write(b"one\n".to_vec());
-    h.wait_app("b's output", |app| app.frames.background);
+    // Once b has told of it, the app looks at b's output alone: other news (a save's
+    // outcome, say) is set aside, as is a frame the last one may have asked for.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !h.signalled_by(PaneId::new(1)) {
+        assert!(Instant::now() < deadline, "b never told of its output");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.app.frames.dirty = false;
+    h.app.collect_output();
+    assert!(
+        h.app.frames.background,
+        "b's output asks for a background frame"
+    );
     assert!(
         !h.app.frames.dirty,
         "b's output alone asks for no full-rate frame"
@@ -249,9 +274,11 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // With that frame on its way, b's output raises its flag without a word to the app,
     // and the next look finds it.
     h.app.hush_panes();
+    // (Whatever was said before the hush is set aside.)
+    h.signalled_by(PaneId::new(1));
     h.app.pane(PaneId::new(1)).write(b"two\n".to_vec());
     h.wait_in_emulator(PaneId::new(1), "two");
-    assert!(!h.output_signalled(), "a hushed pane signalled");
+    assert!(!h.signalled_by(PaneId::new(1)), "a hushed pane signalled");
     h.app.frames.background = false;
     h.app.collect_output();
     assert!(h.app.frames.background, "output under the hush was lost");
@@ -259,9 +286,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     // A frame for the holder paints the holder alone: b's output waits for its frame.
     h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
     h.app.pane(PaneId::new(0)).write(b"three\n".to_vec());
-    h.wait_app("a's output", |app| app.frames.dirty);
-    h.draw();
-    assert!(h.region(LEFT).contains("three"), "{}", h.screen());
+    h.wait_in(LEFT, "three");
     assert!(!h.region(RIGHT).contains("two"), "{}", h.screen());
     assert!(h.app.frames.background);
     h.app.frames.last_background = None;
@@ -280,7 +305,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
 fn after_a_background_frame_the_app_looks_for_background_output_rather_than_being_told() {
     use super::pacing::BACKGROUND_FRAME;
     use std::time::{Duration, Instant};
-    let mut h = two_panes();
+    let mut h = quiet_holder_and_a_cat();
     h.pump();
     // Just after b was painted, no frame is on its way, yet b stays hushed: the app
     // will look when the next background frame may go out.
@@ -294,10 +319,12 @@ fn after_a_background_frame_the_app_looks_for_background_output_rather_than_bein
     // (b painted "in a minute", so that the hush outlasts a slow machine's pauses.)
     h.app.frames.last_background = Some(painted + Duration::from_secs(60));
     h.app.hush_panes();
+    // (Whatever was said before the hush is set aside.)
+    h.signalled_by(PaneId::new(1));
     h.app.pane(PaneId::new(1)).write(b"quietly\n".to_vec());
     h.wait_in_emulator(PaneId::new(1), "quietly");
     assert!(
-        !h.output_signalled(),
+        !h.signalled_by(PaneId::new(1)),
         "b's output woke the app before the look"
     );
     // The look (a timer) finds it, and the background frame paints it.
@@ -319,18 +346,10 @@ fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
     let mut h = two_panes();
     // b's reader is busy (here: the test holds b's emulator) when a frame that starts
     // from a blank picture goes out, as after a resize.
-    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
-    let (locked, is_locked) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let held = emulator.lock();
-        locked.send(()).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        drop(held);
-    });
-    is_locked.recv().unwrap();
+    let held = h.hold_emulator(PaneId::new(1), std::time::Duration::from_millis(100));
     h.app.frames.painted.canvas.invalidate();
     h.draw();
-    reader.join().unwrap();
+    drop(held);
     assert!(h.region(RIGHT).contains("BBB"), "{}", h.screen());
 }
 
@@ -345,21 +364,11 @@ fn taking_a_panes_output_never_waits_for_its_reader() {
     // ...and its reader is busy with more (here: the test holds b's emulator), as under
     // a flood whose parser the scheduler has just put aside.
     // The lock is held until the app has looked, or for 2 s.
-    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
-    let (locked, is_locked) = std::sync::mpsc::channel();
-    let (looked, has_looked) = std::sync::mpsc::channel::<()>();
-    let reader = std::thread::spawn(move || {
-        let held = emulator.lock();
-        locked.send(()).unwrap();
-        let _ = has_looked.recv_timeout(Duration::from_secs(2));
-        drop(held);
-    });
-    is_locked.recv().unwrap();
+    let held = h.hold_emulator(PaneId::new(1), Duration::from_secs(2));
     let started = Instant::now();
     h.app.collect_output();
     let took = started.elapsed();
-    let _ = looked.send(());
-    reader.join().unwrap();
+    drop(held);
     assert!(
         took < Duration::from_secs(1),
         "waited {took:?} for b's reader"
@@ -422,16 +431,7 @@ fn a_busy_pane_is_left_out_of_the_frame_and_drawn_in_the_next() {
     // A frame that paints the background panes, b among them.
     h.app.frames.background = true;
     h.app.frames.last_background = None;
-    let emulator = h.app.pane(PaneId::new(1)).shared_emulator();
-    let (locked, is_locked) = std::sync::mpsc::channel();
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    let reader = std::thread::spawn(move || {
-        let held = emulator.lock();
-        locked.send(()).unwrap();
-        released.recv().unwrap();
-        drop(held);
-    });
-    is_locked.recv().unwrap();
+    let held = h.hold_emulator(PaneId::new(1), std::time::Duration::from_secs(60));
     h.frame_at(std::time::Instant::now(), |view| {
         assert!(!view.whole);
         assert!(matches!(pane_in(view, 0).content, Content::Rows { .. }));
@@ -442,8 +442,7 @@ fn a_busy_pane_is_left_out_of_the_frame_and_drawn_in_the_next() {
     });
     h.draw();
     assert!(h.app.frames.dirty, "no frame asked for to draw b");
-    release.send(()).unwrap();
-    reader.join().unwrap();
+    drop(held);
     h.frame_at(std::time::Instant::now(), |view| {
         assert!(!matches!(pane_in(view, 1).content, Content::Busy));
         assert!(!view.skipped());
