@@ -169,6 +169,19 @@ impl Harness {
         signalled
     }
 
+    /// Waits until pane `id` tells of new output, setting everything else aside as
+    /// [`Harness::signalled_by`] does.
+    pub fn wait_for_signal_from(&mut self, id: PaneId) {
+        let what = format!("pane {} to tell of its output", id.number());
+        self.poll(&what, |h| {
+            if h.signalled_by(id) {
+                Ok(())
+            } else {
+                Err(String::new())
+            }
+        });
+    }
+
     pub fn draw(&mut self) {
         let _entered = self.runtime.enter();
         self.app.render(&mut self.terminal).expect("a frame");

@@ -13,26 +13,19 @@ use crate::ui::frame::{Content, FrameView, PaneView};
 
 /// Two `cat` panes that say who they are.
 fn two_panes() -> Harness {
-    let mut h = Harness::start(&[
-        "--pane",
-        "a=echo AAA; exec cat",
-        "--pane",
-        "b=echo BBB; exec cat",
-    ]);
-    h.wait_for("AAA");
-    h.wait_for("BBB");
-    h
+    a_then_and_a_cat("cat")
 }
 
 /// a, which says nothing after its name, holds the baton and has the keyboard; b, a
 /// `cat`, has neither: for what b's output alone does.
 fn quiet_holder_and_a_cat() -> Harness {
-    let mut h = Harness::start(&[
-        "--pane",
-        "a=echo AAA; exec sleep 1000",
-        "--pane",
-        "b=echo BBB; exec cat",
-    ]);
+    a_then_and_a_cat("sleep 1000")
+}
+
+/// Pane a says who it is and then runs `a_then`; pane b says who it is and runs `cat`.
+fn a_then_and_a_cat(a_then: &str) -> Harness {
+    let a = format!("a=echo AAA; exec {a_then}");
+    let mut h = Harness::start(&["--pane", &a, "--pane", "b=echo BBB; exec cat"]);
     h.wait_for("AAA");
     h.wait_for("BBB");
     h
@@ -253,11 +246,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.app.pane(PaneId::new(1)).write(b"one\n".to_vec());
     // Once b has told of it, the app looks at b's output alone: other news (a save's
     // outcome, say) is set aside, as is a frame the last one may have asked for.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !h.signalled_by(PaneId::new(1)) {
-        assert!(Instant::now() < deadline, "b never told of its output");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    h.wait_for_signal_from(PaneId::new(1));
     h.app.frames.dirty = false;
     h.app.collect_output();
     assert!(
