@@ -336,4 +336,33 @@ mod tests {
         assert!(row.contains("a holds"), "{sent:?}");
         assert!(sent.iter().all(|(_, y, _)| *y == 5), "{sent:?}");
     }
+
+    #[test]
+    fn a_shorter_status_line_leaves_nothing_of_the_longer_one() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        let row = Rect::new(0, 5, 20, 1);
+        let frame = |baton: &str| FrameView {
+            status: Some((
+                row,
+                StatusLine {
+                    baton: baton.into(),
+                    ..StatusLine::default()
+                },
+            )),
+            ..view(PaneView {
+                rect: PANE,
+                content: Content::Busy,
+                border: None,
+            })
+        };
+        draw(&mut canvas, &frame("a holds the baton"), &theme);
+        draw(&mut canvas, &frame("b"), &theme);
+        let buffer = canvas.buffer_mut();
+        let text: String = (0..row.width)
+            .map(|x| buffer[(x, row.y)].symbol().to_string())
+            .collect();
+        assert_eq!(text.trim(), "b", "{text:?}");
+    }
 }

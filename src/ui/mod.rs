@@ -196,6 +196,9 @@ pub struct StatusLine {
 }
 
 pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Theme) {
+    // The row keeps the last line's cells (frames paint only what changed): a shorter
+    // line must not leave the end of a longer one behind.
+    Clear.render(area, buf);
     buf.set_style(area, theme.status_bar);
     let mut spans = vec![Span::styled(
         format!(" {} ", status.baton),
@@ -217,6 +220,7 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Th
 
 /// One full-width line saying why the rally ended.
 pub fn draw_banner(buf: &mut Buffer, area: Rect, text: &str, theme: &Theme) {
+    Clear.render(area, buf);
     buf.set_style(area, theme.notice);
     Line::from(Span::styled(format!(" {text}"), theme.notice)).render(area, buf);
 }
