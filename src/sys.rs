@@ -151,3 +151,108 @@ pub fn darwin_user_temp_dir() -> Option<std::path::PathBuf> {
         <std::ffi::OsString as std::os::unix::ffi::OsStringExt>::from_vec(buf),
     ))
 }
+
+/// A second descriptor for the open file behind `fd` (dup(2)), closed on exec.
+pub fn dup(fd: RawFd) -> io::Result<std::os::fd::OwnedFd> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) takes and returns plain integers; the new descriptor
+    // is ours alone, so OwnedFd may close it.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if new < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `new` is a fresh descriptor nobody else owns.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(new) })
+}
+
+/// How many bytes a read of `fd` returns now without waiting (FIONREAD).
+pub fn bytes_waiting(fd: RawFd) -> io::Result<usize> {
+    let mut count: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int, into `count`.
+    if unsafe { libc::ioctl(fd, libc::FIONREAD, &raw mut count) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// An epoll set (Linux): the few calls [`crate::pane::watch`] makes.
+#[cfg(target_os = "linux")]
+pub mod epoll {
+    use std::io;
+    use std::os::fd::{FromRawFd as _, OwnedFd, RawFd};
+
+    use tokio::io::Interest;
+    use tokio::io::unix::AsyncFd;
+
+    /// A new set, which tokio tells the app has something ready.
+    pub fn create() -> io::Result<AsyncFd<OwnedFd>> {
+        // SAFETY: epoll_create1 takes a flag and returns a new descriptor, ours alone.
+        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is fresh and owned by nobody else.
+        let set = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: the OwnedFd is open and stays so, the same descriptor, for as long as
+        // the AsyncFd owns it.
+        unsafe { AsyncFd::register_with_interest(set, Interest::READABLE) }.map_err(io::Error::from)
+    }
+
+    /// Adds `fd` to `set` (or, with `added`, changes it) to report input once, as `token`.
+    pub fn listen_once(set: RawFd, fd: RawFd, token: u64, added: bool) -> io::Result<()> {
+        let op = if added {
+            libc::EPOLL_CTL_MOD
+        } else {
+            libc::EPOLL_CTL_ADD
+        };
+        control(set, op, fd, libc::EPOLLIN | libc::EPOLLONESHOT, token)
+    }
+
+    /// Keeps `fd` in `set` but reports nothing of it until [`listen_once`].
+    pub fn ignore(set: RawFd, fd: RawFd, token: u64) -> io::Result<()> {
+        control(set, libc::EPOLL_CTL_MOD, fd, libc::EPOLLONESHOT, token)
+    }
+
+    fn control(
+        set: RawFd,
+        op: libc::c_int,
+        fd: RawFd,
+        events: libc::c_int,
+        token: u64,
+    ) -> io::Result<()> {
+        let mut event = libc::epoll_event {
+            events: events as u32,
+            u64: token,
+        };
+        // SAFETY: `event` is a valid epoll_event for the duration of the call.
+        if unsafe { libc::epoll_ctl(set, op, fd, &raw mut event) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    pub fn remove(set: RawFd, fd: RawFd) {
+        // SAFETY: EPOLL_CTL_DEL ignores the event pointer.
+        unsafe { libc::epoll_ctl(set, libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut()) };
+    }
+
+    /// The tokens of what is ready now, without waiting, into `tokens`.
+    pub fn ready_now(set: RawFd, tokens: &mut Vec<u64>) -> io::Result<()> {
+        const AT_ONCE: usize = 64;
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; AT_ONCE];
+        loop {
+            // SAFETY: epoll_wait writes at most AT_ONCE events into `events`.
+            let n = unsafe { libc::epoll_wait(set, events.as_mut_ptr(), AT_ONCE as i32, 0) };
+            let Ok(n) = usize::try_from(n) else {
+                let err = io::Error::last_os_error();
+                if err.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(err);
+            };
+            tokens.extend(events[..n].iter().map(|event| event.u64));
+            if n < AT_ONCE {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The loop: where every input comes from, how the app waits for the next one, and how
 //! it stops. [`App::drive`] turns each source into an [`Input`] for [`App::handle`].
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -15,7 +16,8 @@ use super::{App, AppConfig, ScratchEvent, end};
 use crate::control::server::ControlRequest;
 use crate::host::backend::Host;
 use crate::host::terminal::{HostWriter, TerminalGuard};
-use crate::pane::PaneSignal;
+use crate::pane::watch::{self, Watch};
+use crate::pane::{PaneId, PaneSignal};
 use crate::session::Session;
 
 /// How long quitting waits for children to leave after SIGHUP before SIGKILL.
@@ -48,6 +50,9 @@ pub(super) enum Input {
     SessionSaveFailed(String),
     /// The moment [`App::next_wakeup`] asked for has come.
     Timer,
+    /// These panes' PTYs have output for the UI thread to read (see
+    /// [`crate::pane::watch`]).
+    Readable(Vec<PaneId>),
 }
 
 /// The receiving ends of the app's own channels: pane output and exits, the control
@@ -60,6 +65,8 @@ pub(super) struct Channels {
     pub(super) diff: mpsc::UnboundedReceiver<crate::rally::review::DiffDone>,
     pub(super) scratch: mpsc::UnboundedReceiver<ScratchEvent>,
     pub(super) session_failed: mpsc::UnboundedReceiver<String>,
+    /// The PTYs the UI thread reads itself, where it can (Linux).
+    pub(super) watch: Option<Arc<Watch>>,
 }
 
 /// The sending ends of [`Channels`], for what the app starts.
@@ -70,6 +77,8 @@ pub(super) struct Senders {
     pub(super) diff: mpsc::UnboundedSender<crate::rally::review::DiffDone>,
     pub(super) scratch: mpsc::UnboundedSender<ScratchEvent>,
     pub(super) session_failed: mpsc::UnboundedSender<String>,
+    /// Where new panes' PTYs go to be read by the UI thread.
+    pub(super) watch: Option<Arc<Watch>>,
 }
 
 impl Channels {
@@ -83,6 +92,10 @@ impl Channels {
             .or_else(|| self.diff.try_recv().ok().map(Input::DiffDone))
             .or_else(|| self.scratch.try_recv().ok().map(Input::Scratch))
             .or_else(|| (self.session_failed.try_recv().ok()).map(Input::SessionSaveFailed))
+            .or_else(|| {
+                let ready = self.watch.as_ref()?.ready_now();
+                (!ready.is_empty()).then_some(Input::Readable(ready))
+            })
     }
 
     pub(super) fn new() -> (Senders, Channels) {
@@ -92,6 +105,7 @@ impl Channels {
         let (diff_tx, diff) = mpsc::unbounded_channel();
         let (scratch_tx, scratch) = mpsc::unbounded_channel();
         let (session_failed_tx, session_failed) = mpsc::unbounded_channel();
+        let watch = Watch::new().map(Arc::new);
         let senders = Senders {
             pane: pane_tx,
             control: control_tx,
@@ -99,6 +113,7 @@ impl Channels {
             diff: diff_tx,
             scratch: scratch_tx,
             session_failed: session_failed_tx,
+            watch: watch.clone(),
         };
         let channels = Channels {
             pane,
@@ -107,6 +122,7 @@ impl Channels {
             diff,
             scratch,
             session_failed,
+            watch,
         };
         (senders, channels)
     }
@@ -253,6 +269,7 @@ impl App {
                     None => return Ended::LostTerminal("terminal input ended", String::new()),
                 },
                 Some(signal) = channels.pane.recv() => Input::Pane(signal),
+                ready = watch::ready(channels.watch.as_deref()) => Input::Readable(ready),
                 Some(request) = channels.control.recv() => Input::Control(request),
                 Some(done) = channels.check.recv() => Input::CheckDone(done),
                 Some(done) = channels.diff.recv() => Input::DiffDone(done),

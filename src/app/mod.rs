@@ -147,6 +147,13 @@ impl App {
             Input::Scratch(event) => self.on_scratch_event(event),
             Input::SessionSaveFailed(error) => self.on_session_save_failed(&error),
             Input::Timer => self.on_timer(),
+            Input::Readable(ready) => {
+                for id in ready {
+                    if let Some(slot) = self.slots.get(id.index()) {
+                        slot.pane.heard();
+                    }
+                }
+            }
         }
     }
 
@@ -237,6 +244,9 @@ impl App {
         self.scratch_tick(now);
         self.delivery_tick(now);
         // Background panes may have had output while hushed (see `background_look`).
+        for slot in &self.slots {
+            slot.pane.read_waiting();
+        }
         self.collect_output();
         self.frames.dirty = true;
     }

@@ -156,6 +156,7 @@ impl App {
                 inner.width,
                 config.scrollback,
                 cast,
+                senders.watch.as_ref(),
                 move |signal| {
                     let _ = tx.send(signal);
                 },

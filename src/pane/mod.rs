@@ -13,10 +13,14 @@ pub mod output_flag;
 pub mod priority;
 #[allow(unsafe_code)]
 pub mod process_tree;
+mod reading;
 pub mod reaper;
 pub mod typing;
+pub mod watch;
 
+use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd as _;
 use std::path::PathBuf;
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -130,10 +134,14 @@ pub struct Pane {
     rows: u16,
     cols: u16,
     cast: Option<Arc<Recorder>>,
+    /// Set where the UI thread reads the pane itself (see [`reading`]).
+    here: Option<reading::ReadHere>,
 }
 
 impl Pane {
     /// Spawns `spec` in a PTY of `rows` x `cols`; `notify` receives this pane's signals.
+    /// With a `watch`, the UI thread reads the pane's output while it trickles.
+    #[allow(clippy::too_many_arguments)]
     pub fn spawn(
         id: PaneId,
         spec: &PaneSpec,
@@ -141,6 +149,7 @@ impl Pane {
         cols: u16,
         scrollback: usize,
         cast: Option<Arc<Recorder>>,
+        watch: Option<&Arc<watch::Watch>>,
         notify: impl Fn(PaneSignal) + Send + Sync + 'static,
     ) -> anyhow::Result<Pane> {
         let (rows, cols) = (rows.max(1), cols.max(1));
@@ -160,7 +169,11 @@ impl Pane {
         if let Some(pid) = pid {
             reaper::register(pid);
         }
-        let reader = pair.master.try_clone_reader()?;
+        let master_fd = pair
+            .master
+            .as_raw_fd()
+            .ok_or_else(|| anyhow::anyhow!("the PTY has no file descriptor"))?;
+        let reader = File::from(crate::sys::dup(master_fd)?);
         let pty_writer = pair.master.take_writer()?;
 
         let emulator = Arc::new(parking_lot::Mutex::new(new_emulator(
@@ -168,23 +181,35 @@ impl Pane {
         )));
         let dirty = Arc::new(OutputFlag::default());
         let (writer, jobs) = std_mpsc::channel();
-        let notify = Arc::new(notify);
+        let notify: Arc<dyn Fn(PaneSignal) + Send + Sync> = Arc::new(notify);
 
         spawn_thread(&format!("pane-{}-write", id.index()), move || {
             write_loop(pty_writer, jobs);
         })?;
         let inbox = Arc::new(Inbox::default());
-        {
-            let (inbox, cast) = (inbox.clone(), cast.clone());
-            let output = Output {
+        let output = Arc::new(Output {
+            id,
+            emulator: emulator.clone(),
+            dirty: dirty.clone(),
+            writer: writer.clone(),
+            notify: notify.clone(),
+        });
+        let here = match watch {
+            Some(watch) => Some(read_here(
                 id,
-                emulator: emulator.clone(),
-                dirty: dirty.clone(),
-                writer: writer.clone(),
-                notify: notify.clone(),
-            };
+                &reader,
+                watch,
+                &inbox,
+                &output,
+                cast.as_ref(),
+            )?),
+            None => None,
+        };
+        {
+            let (inbox, cast, output) = (inbox.clone(), cast.clone(), output.clone());
+            let reading = here.as_ref().map(|here| here.reading.clone());
             spawn_thread(&format!("pane-{}-read", id.index()), move || {
-                read_loop(reader, &inbox, &output, cast.as_deref());
+                read_loop(reader, &inbox, &output, cast.as_deref(), reading.as_deref());
             })?;
         }
         {
@@ -224,7 +249,32 @@ impl Pane {
             rows,
             cols,
             cast,
+            here,
         })
+    }
+
+    /// Output waiting in the PTY, unread, and who reads it (true: the UI thread), where
+    /// the UI thread may read it.
+    #[cfg(test)]
+    pub fn unread(&self) -> Option<(usize, bool)> {
+        let here = self.here.as_ref()?;
+        let waiting = crate::sys::bytes_waiting(here.fd.as_raw_fd()).unwrap_or(0);
+        Some((waiting, here.reading.by_ui()))
+    }
+
+    /// Where the UI thread reads the pane and nobody listened (it was hushed), reads the
+    /// output waiting in the PTY.
+    pub fn read_waiting(&self) {
+        if let Some(here) = &self.here {
+            here.read_waiting();
+        }
+    }
+
+    /// The watch reported input on this pane's PTY: the UI thread reads it.
+    pub fn heard(&self) {
+        if let Some(here) = &self.here {
+            here.heard(self.dirty.hushed());
+        }
     }
 
     /// Locks the emulator for reading or drawing. Hold it briefly: the reader waits.
@@ -252,8 +302,15 @@ impl Pane {
 
     /// While hushed, output does not signal the app: a frame is on its way that looks at
     /// this pane anyway. Lifting the hush must be followed by [`Pane::take_dirty`].
+    /// Where the UI thread reads the pane, a hushed pane's output is not even read until
+    /// the hush lifts.
     pub fn hush(&self, hushed: bool) {
         self.dirty.hush(hushed);
+        match &self.here {
+            Some(here) if hushed => here.hush(),
+            Some(here) => here.listen(),
+            None => {}
+        }
     }
 
     /// Queues bytes for the child's input; never blocks.
@@ -395,6 +452,11 @@ impl Inbox {
         state.bytes.is_empty() && !state.parsing
     }
 
+    /// Bytes waiting for the parser.
+    fn backlog(&self) -> usize {
+        self.lock().bytes.len()
+    }
+
     /// The parser finished the batch it took.
     fn parsed(&self) {
         self.lock().parsing = false;
@@ -457,17 +519,43 @@ enum Taken {
 /// Bytes parsed per lock hold, so the UI can draw between slices of a flood.
 const SLICE: usize = 16 * 1024;
 
-/// What the reader needs to parse output itself.
-struct Output<N> {
+/// What a reader (the reader thread, or the UI thread) needs to parse output itself.
+struct Output {
     id: PaneId,
     emulator: Arc<parking_lot::Mutex<Emulator>>,
     dirty: Arc<OutputFlag>,
     writer: std_mpsc::Sender<WriteJob>,
-    notify: Arc<N>,
+    notify: Arc<dyn Fn(PaneSignal) + Send + Sync>,
 }
 
 /// Output up to this size that finds the parser idle is parsed by the reader itself.
 const INLINE_LIMIT: usize = 4 * 1024;
+
+/// The UI thread's side of a pane it reads itself: the PTY joins the watch.
+fn read_here(
+    id: PaneId,
+    reader: &File,
+    watch: &Arc<watch::Watch>,
+    inbox: &Arc<Inbox>,
+    output: &Arc<Output>,
+    cast: Option<&Arc<Recorder>>,
+) -> std::io::Result<reading::ReadHere> {
+    let fd = File::from(crate::sys::dup(reader.as_raw_fd())?);
+    watch.add(fd.as_raw_fd(), id)?;
+    Ok(reading::ReadHere {
+        id,
+        watched: watch::Watched {
+            watch: watch.clone(),
+            fd: fd.as_raw_fd(),
+        },
+        fd,
+        reading: Arc::new(reading::Reading::new(true)),
+        listening: std::sync::atomic::AtomicBool::new(true),
+        inbox: inbox.clone(),
+        output: output.clone(),
+        cast: cast.cloned(),
+    })
+}
 
 /// Moves the child's output on as fast as it comes, recording it on the way. An agent's
 /// usual output (a spinner frame, a line, an echo) arrives in small pieces with the
@@ -475,16 +563,29 @@ const INLINE_LIMIT: usize = 4 * 1024;
 /// context switches) per piece. Anything bigger, or arriving while the parser has a
 /// batch, goes through the inbox to the parser thread, so reading never waits for a
 /// flood to be parsed.
-fn read_loop<N: Fn(PaneSignal) + Send + Sync>(
-    mut reader: Box<dyn Read + Send>,
+///
+/// Where the UI thread reads small output itself (`reading`), this thread waits until
+/// the UI hands it a flood, and hands reading back once the child is [`reading::QUIET`].
+fn read_loop(
+    mut reader: File,
     inbox: &Inbox,
-    output: &Output<N>,
+    output: &Output,
     cast: Option<&Recorder>,
+    reading: Option<&reading::Reading>,
 ) {
     // It parses too, so it yields to the UI as the parser does.
     priority::lower_current_thread();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
+        if let Some(reading) = reading {
+            reading.wait_for_thread();
+            if let Ok(false) = crate::sys::readable(reader.as_raw_fd(), reading::QUIET) {
+                reading.to_ui();
+                // Wakes the app, which then listens for the pane again.
+                (output.notify)(PaneSignal::Output(output.id));
+                continue;
+            }
+        }
         let n = match reader.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
@@ -493,7 +594,7 @@ fn read_loop<N: Fn(PaneSignal) + Send + Sync>(
             cast.output(&buf[..n]);
         }
         if n <= INLINE_LIMIT && inbox.idle() {
-            parse_here(&buf[..n], inbox, output);
+            output.parse_here(&buf[..n], inbox);
         } else {
             inbox.put(&buf[..n]);
         }
@@ -504,23 +605,29 @@ fn read_loop<N: Fn(PaneSignal) + Send + Sync>(
     inbox.close();
 }
 
-/// The reader's own parse of a small piece of output (see [`read_loop`]).
-fn parse_here<N: Fn(PaneSignal) + Send + Sync>(bytes: &[u8], inbox: &Inbox, output: &Output<N>) {
-    let (answers, sync_pending) = {
-        let mut emulator = output.emulator.lock();
+impl Output {
+    /// A reader's own parse of a small piece of output that found the parser idle (see
+    /// [`read_loop`]). If the emulator is busy (the app reads it, say), the piece goes to
+    /// the parser thread instead, so a reader never waits.
+    fn parse_here(&self, bytes: &[u8], inbox: &Inbox) {
+        let Some(mut emulator) = self.emulator.try_lock() else {
+            inbox.put(bytes);
+            return;
+        };
         emulator.process(bytes);
         let answers = std::mem::take(&mut emulator.requests_mut().to_child);
-        (answers, emulator.sync_deadline().is_some())
-    };
-    if !answers.is_empty() {
-        let _ = output.writer.send(WriteJob::Bytes(answers));
-    }
-    if sync_pending {
-        // The parser keeps the synchronized update's time.
-        inbox.poke();
-    }
-    if output.dirty.raise() {
-        (output.notify)(PaneSignal::Output(output.id));
+        let sync_pending = emulator.sync_deadline().is_some();
+        drop(emulator);
+        if !answers.is_empty() {
+            let _ = self.writer.send(WriteJob::Bytes(answers));
+        }
+        if sync_pending {
+            // The parser keeps the synchronized update's time.
+            inbox.poke();
+        }
+        if self.dirty.raise() {
+            (self.notify)(PaneSignal::Output(self.id));
+        }
     }
 }
 

@@ -34,6 +34,10 @@ impl OutputFlag {
     pub fn hush(&self, hushed: bool) {
         self.hushed.store(hushed, SeqCst);
     }
+
+    pub fn hushed(&self) -> bool {
+        self.hushed.load(SeqCst)
+    }
 }
 
 #[cfg(test)]

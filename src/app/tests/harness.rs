@@ -146,10 +146,23 @@ impl Harness {
         });
     }
 
+    /// Reads the output the watch reports, as the loop does when it wakes for it: the
+    /// reader's part of the work (where the UI thread reads; see
+    /// [`crate::pane::watch`]), not the app's look at it.
+    pub fn read_panes(&mut self) {
+        let Some(watch) = &self.channels.watch else {
+            return;
+        };
+        for id in watch.ready_now() {
+            self.app.pane(id).heard();
+        }
+    }
+
     /// Waits until pane `id`'s emulator shows `text`, without the app looking.
     pub fn wait_in_emulator(&mut self, id: PaneId, text: &str) {
         let what = format!("{text:?} in pane {}'s emulator", id.number());
         self.poll(&what, |h| {
+            h.read_panes();
             if h.app.pane(id).emulator().contents().contains(text) {
                 Ok(())
             } else {
@@ -158,13 +171,33 @@ impl Harness {
         });
     }
 
+    /// Waits until pane `id`'s child has written `text` while the pane is hushed. Where
+    /// the UI thread reads panes, the output then waits in the PTY, unread (true); where
+    /// the pane's thread reads, it goes to the emulator at once (false).
+    pub fn wait_written_while_hushed(&mut self, id: PaneId, text: &str) -> bool {
+        if self.app.pane(id).unread().is_none() {
+            self.wait_in_emulator(id, text);
+            return false;
+        }
+        let what = format!("{text:?} unread in pane {}'s PTY", id.number());
+        self.poll(&what, |h| match h.app.pane(id).unread() {
+            Some((waiting, true)) if waiting >= text.len() => Ok(true),
+            seen => Err(format!(": {seen:?}")),
+        })
+    }
+
     /// Whether pane `id` has told of new output since the queue was last read. Takes
     /// everything queued without handling it, so that no look at the panes' output
     /// happens on the way (other news, another pane's output say, may come at any time).
     pub fn signalled_by(&mut self, id: PaneId) -> bool {
         let mut signalled = false;
         while let Some(input) = self.channels.try_next() {
-            signalled |= matches!(input, Input::Pane(PaneSignal::Output(from)) if from == id);
+            match input {
+                Input::Pane(PaneSignal::Output(from)) => signalled |= from == id,
+                // Reading is the reader's part, which tells of what it read.
+                Input::Readable(ready) => ready.iter().for_each(|&id| self.app.pane(id).heard()),
+                _ => {}
+            }
         }
         signalled
     }
@@ -282,7 +315,7 @@ impl Harness {
 
     /// Runs `look` until it finds what it looks for, for at most [`PATIENCE`]; what it
     /// saw instead goes into the failure.
-    fn poll<T>(
+    pub fn poll<T>(
         &mut self,
         what: &str,
         mut look: impl FnMut(&mut Harness) -> Result<T, String>,

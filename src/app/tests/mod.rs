@@ -260,16 +260,17 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     let due = (last + FRAME).max(last_background + BACKGROUND_FRAME);
     assert_eq!(h.app.next_frame(), Some(due));
 
-    // With that frame on its way, b's output raises its flag without a word to the app,
-    // and the next look finds it.
+    // With that frame on its way, b's output waits without a word to the app (unread,
+    // where the UI thread reads), and the next look finds it.
     h.app.hush_panes();
     // (Whatever was said before the hush is set aside.)
     h.signalled_by(PaneId::new(1));
     h.app.pane(PaneId::new(1)).write(b"two\n".to_vec());
-    h.wait_in_emulator(PaneId::new(1), "two");
+    h.wait_written_while_hushed(PaneId::new(1), "two");
     assert!(!h.signalled_by(PaneId::new(1)), "a hushed pane signalled");
     h.app.frames.background = false;
-    h.app.collect_output();
+    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    h.app.hush_panes();
     assert!(h.app.frames.background, "output under the hush was lost");
 
     // A frame for the holder paints the holder alone: b's output waits for its frame.
@@ -311,14 +312,21 @@ fn after_a_background_frame_the_app_looks_for_background_output_rather_than_bein
     // (Whatever was said before the hush is set aside.)
     h.signalled_by(PaneId::new(1));
     h.app.pane(PaneId::new(1)).write(b"quietly\n".to_vec());
-    h.wait_in_emulator(PaneId::new(1), "quietly");
+    // Where the UI thread reads, b's output is not even read before the look.
+    let unread = h.wait_written_while_hushed(PaneId::new(1), "quietly");
     assert!(
         !h.signalled_by(PaneId::new(1)),
         "b's output woke the app before the look"
     );
-    // The look (a timer) finds it, and the background frame paints it.
+    if unread {
+        let b = h.app.pane(PaneId::new(1)).emulator().contents();
+        assert!(!b.contains("quietly"), "b was read while hushed: {b}");
+    }
+    // The look (a timer, then the loop's turn) finds it, and the background frame
+    // paints it.
     h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
     h.app.handle(super::Input::Timer);
+    h.app.hush_panes();
     assert!(h.app.frames.background, "the look missed b's output");
     h.draw();
     assert!(h.region(RIGHT).contains("quietly"), "{}", h.screen());
@@ -328,6 +336,51 @@ fn after_a_background_frame_the_app_looks_for_background_output_rather_than_bein
     h.app.hush_panes();
     h.app.pane(PaneId::new(1)).write(b"aloud\n".to_vec());
     h.wait_app("b's signal", |app| app.frames.background);
+}
+
+#[test]
+fn a_flood_is_read_by_the_panes_thread_until_it_stops() {
+    // b prints far more than one look takes, then falls silent.
+    let mut h = Harness::start(&[
+        "--pane",
+        "a=exec sleep 100",
+        "--pane",
+        "b=head -c 2000000 /dev/zero | tr '\\0' x; echo; echo flood-over; exec sleep 100",
+    ]);
+    let b = PaneId::new(1);
+    if h.app.pane(b).unread().is_none() {
+        eprintln!("SKIPPED: the UI thread does not read panes on this system");
+        return;
+    }
+    h.poll("b's thread to take the flood", |h| {
+        h.pump();
+        h.app.hush_panes();
+        match h.app.pane(b).unread() {
+            Some((_, false)) => Ok(()),
+            seen => Err(format!(": {seen:?}")),
+        }
+    });
+    h.wait_in(RIGHT, "flood-over");
+    // Once quiet, the UI thread reads b again, and b's next output reaches the screen.
+    h.poll("the UI thread to read b again", |h| {
+        h.pump();
+        h.app.hush_panes();
+        match h.app.pane(b).unread() {
+            Some((_, true)) => Ok(()),
+            seen => Err(format!(": {seen:?}")),
+        }
+    });
+    h.app.pane(b).write(b"again".to_vec());
+    h.poll("b's echo", |h| {
+        h.pump();
+        h.app.hush_panes();
+        let right = h.region(RIGHT);
+        if right.contains("again") {
+            Ok(())
+        } else {
+            Err(format!(":\n{right}"))
+        }
+    });
 }
 
 #[test]

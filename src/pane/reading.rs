@@ -1,0 +1,193 @@
+//! Who reads a pane's output: the UI thread itself, or the pane's reader thread.
+//!
+//! An agent's usual output is small and comes a few times a second: a spinner frame, a
+//! line. Read by a thread of its own, each piece costs two wake-ups, the reader's and
+//! then the app's, and on a small machine the wake-ups are most of what a busy pane
+//! costs. On Linux the UI thread reads such output itself. The [`Watch`] wakes it only
+//! for panes it draws at once; a background pane is read when its frame may go out, so
+//! its output costs no wake-up of its own (see [`crate::app`]'s pacing).
+//!
+//! A flood (more than [`LOOK_LIMIT`] in one look) goes to the reader thread, which reads
+//! and parses below the UI's priority so the person's keys still echo at once. The
+//! thread gives reading back once the child has been quiet for [`QUIET`]. On macOS the
+//! reader thread always reads.
+//!
+//! [`Watch`]: super::watch::Watch
+
+use std::fs::File;
+use std::io::Read as _;
+use std::os::fd::AsRawFd as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::watch::Watched;
+use super::{Inbox, Output, PaneId};
+use crate::recorder::Recorder;
+
+/// Output the UI thread reads from one pane in one look before it leaves the rest (and
+/// what follows) to the pane's reader thread. An agent's redraw of a whole screen fits.
+const LOOK_LIMIT: usize = 64 * 1024;
+
+/// How long the PTY stays empty before the reader thread hands reading back: a flood
+/// keeps it full, while an agent's frames come tens of milliseconds apart.
+pub(super) const QUIET: Duration = Duration::from_millis(10);
+
+/// Which thread reads; the reader thread waits while the UI thread does.
+pub(super) struct Reading {
+    by_ui: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Reading {
+    pub(super) fn new(by_ui: bool) -> Reading {
+        Reading {
+            by_ui: Mutex::new(by_ui),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, bool> {
+        self.by_ui
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(super) fn by_ui(&self) -> bool {
+        *self.lock()
+    }
+
+    fn to_thread(&self) {
+        *self.lock() = false;
+        self.changed.notify_one();
+    }
+
+    /// The reader thread is done with a flood: the UI thread reads from now on.
+    pub(super) fn to_ui(&self) {
+        *self.lock() = true;
+    }
+
+    /// Blocks the reader thread while the UI thread reads.
+    pub(super) fn wait_for_thread(&self) {
+        let mut by_ui = self.lock();
+        while *by_ui {
+            by_ui = self
+                .changed
+                .wait(by_ui)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+/// What the UI thread needs to read a pane itself.
+pub(super) struct ReadHere {
+    pub(super) id: PaneId,
+    /// Declared before `fd`, so the watch lets go of it before it closes.
+    pub(super) watched: Watched,
+    /// The PTY, a descriptor of our own.
+    pub(super) fd: File,
+    pub(super) reading: Arc<Reading>,
+    /// In the watch: its next input wakes the app.
+    pub(super) listening: AtomicBool,
+    pub(super) inbox: Arc<Inbox>,
+    pub(super) output: Arc<Output>,
+    pub(super) cast: Option<Arc<Recorder>>,
+}
+
+impl ReadHere {
+    /// The watch reported input (and let go of the PTY): reads it, and asks to hear of
+    /// more unless the pane is hushed.
+    pub(super) fn heard(&self, hushed: bool) {
+        self.listening.store(false, Ordering::Relaxed);
+        let read = self.read();
+        // Ready with nothing to read: the child's side has closed, and the thread reads
+        // that end as it always has.
+        if read == Some(0)
+            && crate::sys::readable(self.fd.as_raw_fd(), Duration::ZERO).unwrap_or(true)
+        {
+            self.reading.to_thread();
+        }
+        if !hushed {
+            self.ask();
+        }
+    }
+
+    /// The pane is hushed: its output waits in the PTY, unread, until the hush lifts.
+    pub(super) fn hush(&self) {
+        if self.listening.swap(false, Ordering::Relaxed)
+            && let Err(err) = self.watched.watch.ignore(self.fd.as_raw_fd(), self.id)
+        {
+            tracing::warn!(pane = self.id.index(), %err, "hushing the PTY");
+        }
+    }
+
+    /// Reads what waits in the PTY because nobody listened (the pane was hushed).
+    pub(super) fn read_waiting(&self) {
+        if !self.listening.load(Ordering::Relaxed) {
+            self.read();
+        }
+    }
+
+    /// Makes sure the next input wakes the app: reads what came while nobody listened,
+    /// then asks the watch.
+    pub(super) fn listen(&self) {
+        if !self.listening.load(Ordering::Relaxed) {
+            self.read();
+            self.ask();
+        }
+    }
+
+    /// Asks the watch to report the next input (input already there is reported at
+    /// once), if the UI thread still reads.
+    fn ask(&self) {
+        if !self.reading.by_ui() {
+            return;
+        }
+        match self.watched.watch.listen(self.fd.as_raw_fd(), self.id) {
+            Ok(()) => self.listening.store(true, Ordering::Relaxed),
+            Err(err) => {
+                tracing::warn!(pane = self.id.index(), %err, "watching the PTY; its thread reads");
+                self.reading.to_thread();
+            }
+        }
+    }
+
+    /// Reads and parses what the child has written, without waiting: how much, or
+    /// `None` when the reader thread reads (it is handed a flood, a parser that fell
+    /// behind, or the end of the output).
+    fn read(&self) -> Option<usize> {
+        if !self.reading.by_ui() {
+            return None;
+        }
+        let fd = self.fd.as_raw_fd();
+        let mut buf = [0u8; 16 * 1024];
+        let mut total = 0;
+        loop {
+            let waiting = match crate::sys::bytes_waiting(fd) {
+                Ok(0) => return Some(total),
+                Ok(waiting) => waiting,
+                Err(_) => break,
+            };
+            if total >= LOOK_LIMIT || self.inbox.backlog() >= LOOK_LIMIT {
+                break;
+            }
+            let want = waiting.min(buf.len());
+            let n = match (&self.fd).read(&mut buf[..want]) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if let Some(cast) = &self.cast {
+                cast.output(&buf[..n]);
+            }
+            if self.inbox.idle() {
+                self.output.parse_here(&buf[..n], &self.inbox);
+            } else {
+                // Behind what the parser thread holds, never before it.
+                self.inbox.put(&buf[..n]);
+            }
+            total += n;
+        }
+        self.reading.to_thread();
+        None
+    }
+}
