@@ -235,8 +235,9 @@ pub mod epoll {
         unsafe { libc::epoll_ctl(set, libc::EPOLL_CTL_DEL, fd, std::ptr::null_mut()) };
     }
 
-    /// The tokens of what is ready now, without waiting, into `tokens`.
-    pub fn ready_now(set: RawFd, tokens: &mut Vec<u64>) -> io::Result<()> {
+    /// The tokens of what is ready now, without waiting, into `tokens`; true when
+    /// that is everything (one look, if it had room for more).
+    pub fn ready_now(set: RawFd, tokens: &mut Vec<u64>) -> io::Result<bool> {
         const AT_ONCE: usize = 64;
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; AT_ONCE];
         loop {
@@ -251,7 +252,7 @@ pub mod epoll {
             };
             tokens.extend(events[..n].iter().map(|event| event.u64));
             if n < AT_ONCE {
-                return Ok(());
+                return Ok(true);
             }
         }
     }

@@ -68,12 +68,13 @@ mod linux {
                 let Ok(mut guard) = self.set.readable().await else {
                     return std::future::pending().await;
                 };
-                let ready = self.ready_now();
-                if ready.is_empty() {
+                let (ready, all) = self.ready_now_all();
+                if all {
                     // Nothing left: wait for the next edge. Input that comes after the
                     // look raises a new one, which this does not clear.
                     guard.clear_ready();
-                } else {
+                }
+                if !ready.is_empty() {
                     return ready;
                 }
             }
@@ -81,14 +82,20 @@ mod linux {
 
         /// The panes with input now, without waiting.
         pub fn ready_now(&self) -> Vec<PaneId> {
+            self.ready_now_all().0
+        }
+
+        /// The panes with input now, and whether that is all of them (a look that
+        /// found fewer than it could take found everything).
+        fn ready_now_all(&self) -> (Vec<PaneId>, bool) {
             let mut tokens = Vec::new();
-            if let Err(err) = epoll::ready_now(self.set.as_raw_fd(), &mut tokens) {
-                tracing::warn!(%err, "reading the pane watch");
-            }
-            tokens
-                .into_iter()
+            let all = epoll::ready_now(self.set.as_raw_fd(), &mut tokens)
+                .inspect_err(|err| tracing::warn!(%err, "reading the pane watch"))
+                .unwrap_or(true);
+            let ready = (tokens.into_iter())
                 .map(|token| PaneId::new(usize::try_from(token).unwrap_or(usize::MAX)))
-                .collect()
+                .collect();
+            (ready, all)
         }
     }
 }
