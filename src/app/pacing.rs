@@ -1,14 +1,15 @@
 //! When frames go out. Output is coalesced into at most one frame per [`FRAME`]; the
 //! panes the person is working with (the focused one and the baton holder) are drawn at
 //! that rate, and a keystroke's echo at once. The others, usually agents animating a
-//! spinner while they think, are painted at most every [`BACKGROUND_FRAME`]: 20 frames a
-//! second still shows every animation moving. Their output waits in their emulators
-//! meanwhile, so a frame for the focused pane (an echo above all) paints that pane
-//! alone, and with many panes the app wakes for a frame, not for each pane's piece of
-//! output (their flags are hushed while a frame is on its way, and until the next
-//! background frame may go out, when the app looks for them; see
-//! [`crate::pane::output_flag`]). A background pane's last state is always drawn, at
-//! most that much later.
+//! spinner while they think, are painted at most every [`BACKGROUND_FRAME`]: ten frames
+//! a second still shows every animation moving, and costs half of twenty (the measure is
+//! in BENCHMARKS.md). Their output waits meanwhile (in their PTYs where the UI thread
+//! reads, see [`crate::pane::watch`]; else in their emulators), so a frame for the
+//! focused pane (an echo above all) paints that pane alone, and with many panes the app
+//! wakes for a frame, not for each pane's piece of output (they are hushed while a frame
+//! is on its way, and until the next background frame may go out, when the app looks for
+//! them; see [`crate::pane::output_flag`]). A background pane's last state is always
+//! drawn, at most that much later.
 
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,7 @@ use crate::pane::PaneId;
 /// Shortest time between two frames (~60 per second).
 pub(super) const FRAME: Duration = Duration::from_millis(16);
 /// Shortest time between two frames that only background panes asked for.
-pub(super) const BACKGROUND_FRAME: Duration = Duration::from_millis(50);
+pub(super) const BACKGROUND_FRAME: Duration = Duration::from_millis(100);
 /// Output this soon after a keystroke to the same pane is its echo: draw it at once.
 const ECHO_WINDOW: Duration = Duration::from_millis(100);
 
