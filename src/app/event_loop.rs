@@ -176,11 +176,22 @@ async fn run_async(config: AppConfig) -> anyhow::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let hangup = crate::host::terminal::hangup();
-    let stop = async move {
-        tokio::select! {
+    // Waited for on a task of its own: every future in the loop's select is polled at
+    // every turn of the loop, and tokio's signal futures cost more to poll than a
+    // oneshot.
+    let (stopped, stop) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let why = tokio::select! {
             _ = sigterm.recv() => "SIGTERM",
             _ = sighup.recv() => "SIGHUP",
             Ok(()) = hangup => "the terminal hung up",
+        };
+        let _ = stopped.send(why);
+    });
+    let stop = async move {
+        match stop.await {
+            Ok(why) => why,
+            Err(_) => std::future::pending().await,
         }
     };
     let ended = app
