@@ -26,12 +26,16 @@ use super::{Inbox, Output, PaneId};
 use crate::recorder::Recorder;
 
 /// Output the UI thread reads from one pane in one look before it leaves the rest (and
-/// what follows) to the pane's reader thread. An agent's redraw of a whole screen fits.
-const LOOK_LIMIT: usize = 64 * 1024;
+/// what follows) to the pane's reader thread. A spinner frame or a few lines fit many
+/// times over; what does not fit is parsed off the UI thread, so the person's keys do
+/// not wait behind it. (At 64 KiB, 16 flooding panes each handed to the UI thread now
+/// and then put keystroke echo p99 at 50-130 ms; at 16 KiB it was 10-22 ms.)
+const LOOK_LIMIT: usize = 16 * 1024;
 
-/// How long the PTY stays empty before the reader thread hands reading back: a flood
-/// keeps it full, while an agent's frames come tens of milliseconds apart.
-pub(super) const QUIET: Duration = Duration::from_millis(10);
+/// How long the PTY stays empty before the reader thread hands reading back. A flood
+/// keeps it full, but a flooding child that the scheduler sets aside among many leaves
+/// it empty for a while: 10 ms handed floods back and forth.
+pub(super) const QUIET: Duration = Duration::from_millis(50);
 
 /// Which thread reads; the reader thread waits while the UI thread does.
 pub(super) struct Reading {
