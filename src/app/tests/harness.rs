@@ -122,6 +122,13 @@ impl Harness {
         self.draw();
     }
 
+    /// One turn of the loop: what is queued and due, a frame, then which panes may wake
+    /// the app (the loop's last step before it sleeps).
+    pub fn turn(&mut self) {
+        self.pump();
+        self.app.hush_panes();
+    }
+
     /// Handles everything already queued; whether there was anything.
     fn handle_queued(&mut self) -> bool {
         let _entered = self.runtime.enter();

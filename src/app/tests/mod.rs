@@ -352,35 +352,40 @@ fn a_flood_is_read_by_the_panes_thread_until_it_stops() {
         eprintln!("SKIPPED: the UI thread does not read panes on this system");
         return;
     }
-    h.poll("b's thread to take the flood", |h| {
-        h.pump();
-        h.app.hush_panes();
-        match h.app.pane(b).unread() {
-            Some((_, false)) => Ok(()),
-            seen => Err(format!(": {seen:?}")),
-        }
-    });
-    h.wait_in(RIGHT, "flood-over");
+    // Each look goes as a turn of the loop does (see `Harness::turn`).
+    let read_by = |h: &mut Harness, ui: bool| {
+        h.poll(
+            if ui {
+                "the UI thread to read b"
+            } else {
+                "b's thread to read"
+            },
+            |h| {
+                h.turn();
+                match h.app.pane(b).unread() {
+                    Some((_, by_ui)) if by_ui == ui => Ok(()),
+                    seen => Err(format!(": {seen:?}")),
+                }
+            },
+        );
+    };
+    let shown = |h: &mut Harness, text: &str| {
+        h.poll(text, |h| {
+            h.turn();
+            let right = h.region(RIGHT);
+            if right.contains(text) {
+                Ok(())
+            } else {
+                Err(format!(":\n{right}"))
+            }
+        });
+    };
+    read_by(&mut h, false);
+    shown(&mut h, "flood-over");
     // Once quiet, the UI thread reads b again, and b's next output reaches the screen.
-    h.poll("the UI thread to read b again", |h| {
-        h.pump();
-        h.app.hush_panes();
-        match h.app.pane(b).unread() {
-            Some((_, true)) => Ok(()),
-            seen => Err(format!(": {seen:?}")),
-        }
-    });
+    read_by(&mut h, true);
     h.app.pane(b).write(b"again".to_vec());
-    h.poll("b's echo", |h| {
-        h.pump();
-        h.app.hush_panes();
-        let right = h.region(RIGHT);
-        if right.contains("again") {
-            Ok(())
-        } else {
-            Err(format!(":\n{right}"))
-        }
-    });
+    shown(&mut h, "again");
 }
 
 #[test]
