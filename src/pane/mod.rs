@@ -1,6 +1,7 @@
 //! One agent in one PTY: the child process, the emulator its output feeds, and the
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
+//! On Linux the UI thread reads small output itself, without blocking ([`reading`]).
 
 pub mod activity;
 pub mod archive;
@@ -590,14 +591,7 @@ fn read_loop(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if let Some(cast) = cast {
-            cast.output(&buf[..n]);
-        }
-        if n <= INLINE_LIMIT && inbox.idle() {
-            output.parse_here(&buf[..n], inbox);
-        } else {
-            inbox.put(&buf[..n]);
-        }
+        output.take(&buf[..n], inbox, cast);
         if let Some(pause) = typing::pause_for(output.id, std::time::Instant::now()) {
             std::thread::sleep(pause);
         }
@@ -606,6 +600,20 @@ fn read_loop(
 }
 
 impl Output {
+    /// A piece of output a reader read: recorded, then parsed by the reader itself if it
+    /// is small and finds the parser idle (which spares a thread hand-off), else queued
+    /// for the parser thread, behind what that holds and never before it.
+    fn take(&self, bytes: &[u8], inbox: &Inbox, cast: Option<&Recorder>) {
+        if let Some(cast) = cast {
+            cast.output(bytes);
+        }
+        if bytes.len() <= INLINE_LIMIT && inbox.idle() {
+            self.parse_here(bytes, inbox);
+        } else {
+            inbox.put(bytes);
+        }
+    }
+
     /// A reader's own parse of a small piece of output that found the parser idle (see
     /// [`read_loop`]). If the emulator is busy (the app reads it, say), the piece goes to
     /// the parser thread instead, so a reader never waits.

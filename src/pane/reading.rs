@@ -180,15 +180,8 @@ impl ReadHere {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
-            if let Some(cast) = &self.cast {
-                cast.output(&buf[..n]);
-            }
-            if self.inbox.idle() {
-                self.output.parse_here(&buf[..n], &self.inbox);
-            } else {
-                // Behind what the parser thread holds, never before it.
-                self.inbox.put(&buf[..n]);
-            }
+            self.output
+                .take(&buf[..n], &self.inbox, self.cast.as_deref());
             total += n;
         }
         self.reading.to_thread();
