@@ -147,12 +147,15 @@ impl App {
             Input::Scratch(event) => self.on_scratch_event(event),
             Input::SessionSaveFailed(error) => self.on_session_save_failed(&error),
             Input::Timer => self.on_timer(),
-            Input::Readable(ready) => {
-                for id in ready {
-                    if let Some(slot) = self.slots.get(id.index()) {
-                        slot.pane.heard();
-                    }
-                }
+            Input::Readable(ready) => self.read_panes(&ready),
+        }
+    }
+
+    /// The watch reported output on these panes' PTYs: the UI thread reads it.
+    fn read_panes(&self, ready: &[PaneId]) {
+        for id in ready {
+            if let Some(slot) = self.slots.get(id.index()) {
+                slot.pane.heard();
             }
         }
     }

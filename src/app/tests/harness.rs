@@ -160,9 +160,7 @@ impl Harness {
         let Some(watch) = &self.channels.watch else {
             return;
         };
-        for id in watch.ready_now() {
-            self.app.pane(id).heard();
-        }
+        self.app.read_panes(&watch.ready_now());
     }
 
     /// Waits until pane `id`'s emulator shows `text`, without the app looking.
@@ -202,7 +200,7 @@ impl Harness {
             match input {
                 Input::Pane(PaneSignal::Output(from)) => signalled |= from == id,
                 // Reading is the reader's part, which tells of what it read.
-                Input::Readable(ready) => ready.iter().for_each(|&id| self.app.pane(id).heard()),
+                Input::Readable(ready) => self.app.read_panes(&ready),
                 _ => {}
             }
         }
