@@ -545,10 +545,7 @@ fn read_here(
     watch.add(fd.as_raw_fd(), id)?;
     Ok(reading::ReadHere {
         id,
-        watched: watch::Watched {
-            watch: watch.clone(),
-            fd: fd.as_raw_fd(),
-        },
+        watch: watch.clone(),
         fd,
         reading: Arc::new(reading::Reading::new(true)),
         listening: std::sync::atomic::AtomicBool::new(true),

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::watch::Watched;
+use super::watch::Watch;
 use super::{Inbox, Output, PaneId};
 use crate::recorder::Recorder;
 
@@ -86,8 +86,8 @@ impl Reading {
 /// What the UI thread needs to read a pane itself.
 pub(super) struct ReadHere {
     pub(super) id: PaneId,
-    /// Declared before `fd`, so the watch lets go of it before it closes.
-    pub(super) watched: Watched,
+    /// The watch `fd` is in, until this is dropped.
+    pub(super) watch: Arc<Watch>,
     /// The PTY, a descriptor of our own.
     pub(super) fd: File,
     pub(super) reading: Arc<Reading>,
@@ -96,6 +96,13 @@ pub(super) struct ReadHere {
     pub(super) inbox: Arc<Inbox>,
     pub(super) output: Arc<Output>,
     pub(super) cast: Option<Arc<Recorder>>,
+}
+
+impl Drop for ReadHere {
+    /// The watch lets go of the PTY before its descriptor closes.
+    fn drop(&mut self) {
+        self.watch.remove(self.fd.as_raw_fd());
+    }
 }
 
 impl ReadHere {
@@ -119,7 +126,7 @@ impl ReadHere {
     /// The pane is hushed: its output waits in the PTY, unread, until the hush lifts.
     pub(super) fn hush(&self) {
         if self.listening.swap(false, Ordering::Relaxed)
-            && let Err(err) = self.watched.watch.ignore(self.fd.as_raw_fd(), self.id)
+            && let Err(err) = self.watch.ignore(self.fd.as_raw_fd(), self.id)
         {
             tracing::warn!(pane = self.id.index(), %err, "hushing the PTY");
         }
@@ -147,7 +154,7 @@ impl ReadHere {
         if !self.reading.by_ui() {
             return;
         }
-        match self.watched.watch.listen(self.fd.as_raw_fd(), self.id) {
+        match self.watch.listen(self.fd.as_raw_fd(), self.id) {
             Ok(()) => self.listening.store(true, Ordering::Relaxed),
             Err(err) => {
                 tracing::warn!(pane = self.id.index(), %err, "watching the PTY; its thread reads");

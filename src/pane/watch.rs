@@ -9,8 +9,6 @@
 //! macOS's kqueue (and poll) do not report terminal devices reliably (tmux turns both
 //! off there), so there is no watch on macOS and each pane's reader thread reads.
 
-use std::os::fd::RawFd;
-
 use super::PaneId;
 
 #[cfg(target_os = "linux")]
@@ -146,17 +144,5 @@ pub async fn ready(watch: Option<&Watch>) -> Vec<PaneId> {
     match watch {
         Some(watch) => watch.ready().await,
         None => std::future::pending().await,
-    }
-}
-
-/// A pane's place in the watch; leaves it when dropped.
-pub(super) struct Watched {
-    pub(super) watch: std::sync::Arc<Watch>,
-    pub(super) fd: RawFd,
-}
-
-impl Drop for Watched {
-    fn drop(&mut self) {
-        self.watch.remove(self.fd);
     }
 }
