@@ -313,24 +313,31 @@ mod tests {
         assert!(sent.iter().all(|(_, y, _)| *y == 0), "{sent:?}");
     }
 
-    #[test]
-    fn a_changed_status_line_is_painted_on_its_row() {
-        let theme = Theme::default();
-        let emulator = Mutex::new(Emulator::new(3, 18, 0));
-        let mut canvas = shown(&emulator, &theme);
+    /// The row under [`PANE`].
+    const STATUS_ROW: Rect = Rect::new(0, 5, 20, 1);
+
+    /// A frame that paints a status line saying `baton`, and nothing of the pane.
+    fn status_frame(baton: &str) -> FrameView<'static> {
         let status = StatusLine {
-            baton: "a holds".into(),
+            baton: baton.into(),
             ..StatusLine::default()
         };
-        let frame = FrameView {
-            status: Some((Rect::new(0, 5, 20, 1), status)),
+        FrameView {
+            status: Some((STATUS_ROW, status)),
             ..view(PaneView {
                 rect: PANE,
                 content: Content::Busy,
                 border: None,
             })
-        };
-        draw(&mut canvas, &frame, &theme);
+        }
+    }
+
+    #[test]
+    fn a_changed_status_line_is_painted_on_its_row() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        draw(&mut canvas, &status_frame("a holds"), &theme);
         let sent = sent(&mut canvas);
         let row: String = sent.iter().map(|(_, _, symbol)| symbol.as_str()).collect();
         assert!(row.contains("a holds"), "{sent:?}");
@@ -342,26 +349,11 @@ mod tests {
         let theme = Theme::default();
         let emulator = Mutex::new(Emulator::new(3, 18, 0));
         let mut canvas = shown(&emulator, &theme);
-        let row = Rect::new(0, 5, 20, 1);
-        let frame = |baton: &str| FrameView {
-            status: Some((
-                row,
-                StatusLine {
-                    baton: baton.into(),
-                    ..StatusLine::default()
-                },
-            )),
-            ..view(PaneView {
-                rect: PANE,
-                content: Content::Busy,
-                border: None,
-            })
-        };
-        draw(&mut canvas, &frame("a holds the baton"), &theme);
-        draw(&mut canvas, &frame("b"), &theme);
+        draw(&mut canvas, &status_frame("a holds the baton"), &theme);
+        draw(&mut canvas, &status_frame("b"), &theme);
         let buffer = canvas.buffer_mut();
-        let text: String = (0..row.width)
-            .map(|x| buffer[(x, row.y)].symbol().to_string())
+        let text: String = (0..STATUS_ROW.width)
+            .map(|x| buffer[(x, STATUS_ROW.y)].symbol().to_string())
             .collect();
         assert_eq!(text.trim(), "b", "{text:?}");
     }
