@@ -30,7 +30,7 @@ impl Host for CrosstermBackend<HostWriter> {
 
     fn size_now(&mut self) -> io::Result<Size> {
         // Frames go to standard output, the person's terminal.
-        match crate::sys::window_size(1) {
+        match self.writer_mut().size.now() {
             Some((width, height)) => Ok(Size { width, height }),
             None => self.size(),
         }

@@ -13,6 +13,8 @@ use crossterm::event::{
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute, terminal};
 
+use crate::host::size::HostSize;
+
 /// Begin / end synchronized update: the host shows a frame whole or not at all.
 pub const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
 pub const END_SYNC: &[u8] = b"\x1b[?2026l";
@@ -27,6 +29,8 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub struct HostWriter {
     buf: Vec<u8>,
     tap: Option<Tap>,
+    /// The size the frames are fitted to.
+    pub size: HostSize,
 }
 
 impl HostWriter {
@@ -34,6 +38,7 @@ impl HostWriter {
         HostWriter {
             buf: Vec::with_capacity(256 * 1024),
             tap: None,
+            size: HostSize::watch(),
         }
     }
 
