@@ -151,8 +151,16 @@ impl App {
         }
     }
 
-    /// The watch reported output on these panes' PTYs: the UI thread reads it.
-    fn read_panes(&self, ready: &[PaneId]) {
+    /// The watch reported output on these panes' PTYs: the UI thread reads it, and looks
+    /// at what it read (a read on this thread raises the panes' flags without a signal,
+    /// which would only wake the loop again).
+    fn read_panes(&mut self, ready: &[PaneId]) {
+        self.hear(ready);
+        self.collect_output();
+    }
+
+    /// Reads the output the watch reported on these panes' PTYs, without looking at it.
+    fn hear(&self, ready: &[PaneId]) {
         for id in ready {
             if let Some(slot) = self.slots.get(id.index()) {
                 slot.pane.heard();

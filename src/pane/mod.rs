@@ -588,7 +588,9 @@ fn read_loop(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        output.take(&buf[..n], inbox, cast);
+        if output.take(&buf[..n], inbox, cast) {
+            (output.notify)(PaneSignal::Output(output.id));
+        }
         if let Some(pause) = typing::pause_for(output.id, std::time::Instant::now()) {
             std::thread::sleep(pause);
         }
@@ -599,25 +601,29 @@ fn read_loop(
 impl Output {
     /// A piece of output a reader read: recorded, then parsed by the reader itself if it
     /// is small and finds the parser idle (which spares a thread hand-off), else queued
-    /// for the parser thread, behind what that holds and never before it.
-    fn take(&self, bytes: &[u8], inbox: &Inbox, cast: Option<&Recorder>) {
+    /// for the parser thread, behind what that holds and never before it. True when the
+    /// reader parsed it and the app must be told (the reader thread tells it; the UI
+    /// thread, reading, knows and looks at the pane's flag itself).
+    fn take(&self, bytes: &[u8], inbox: &Inbox, cast: Option<&Recorder>) -> bool {
         if let Some(cast) = cast {
             cast.output(bytes);
         }
         if bytes.len() <= INLINE_LIMIT && inbox.idle() {
-            self.parse_here(bytes, inbox);
+            self.parse_here(bytes, inbox)
         } else {
             inbox.put(bytes);
+            false
         }
     }
 
     /// A reader's own parse of a small piece of output that found the parser idle (see
     /// [`read_loop`]). If the emulator is busy (the app reads it, say), the piece goes to
-    /// the parser thread instead, so a reader never waits.
-    fn parse_here(&self, bytes: &[u8], inbox: &Inbox) {
+    /// the parser thread instead, so a reader never waits. True when the app must be
+    /// told of the output.
+    fn parse_here(&self, bytes: &[u8], inbox: &Inbox) -> bool {
         let Some(mut emulator) = self.emulator.try_lock() else {
             inbox.put(bytes);
-            return;
+            return false;
         };
         emulator.process(bytes);
         let answers = std::mem::take(&mut emulator.requests_mut().to_child);
@@ -630,9 +636,7 @@ impl Output {
             // The parser keeps the synchronized update's time.
             inbox.poke();
         }
-        if self.dirty.raise() {
-            (self.notify)(PaneSignal::Output(self.id));
-        }
+        self.dirty.raise()
     }
 }
 

@@ -110,14 +110,9 @@ impl ReadHere {
     /// more unless the pane is hushed.
     pub(super) fn heard(&self, hushed: bool) {
         self.listening.store(false, Ordering::Relaxed);
-        let read = self.read();
-        // Ready with nothing to read: the child's side has closed, and the thread reads
+        // A PTY whose child's side has closed reads as an error, and the thread reads
         // that end as it always has.
-        if read == Some(0)
-            && crate::sys::readable(self.fd.as_raw_fd(), Duration::ZERO).unwrap_or(true)
-        {
-            self.reading.to_thread();
-        }
+        self.read(Waiting::Reported);
         if !hushed {
             self.ask();
         }
@@ -135,7 +130,7 @@ impl ReadHere {
     /// Reads what waits in the PTY because nobody listened (the pane was hushed).
     pub(super) fn read_waiting(&self) {
         if !self.listening.load(Ordering::Relaxed) {
-            self.read();
+            self.read(Waiting::Unknown);
         }
     }
 
@@ -143,7 +138,7 @@ impl ReadHere {
     /// then asks the watch.
     pub(super) fn listen(&self) {
         if !self.listening.load(Ordering::Relaxed) {
-            self.read();
+            self.read(Waiting::Unknown);
             self.ask();
         }
     }
@@ -165,25 +160,32 @@ impl ReadHere {
 
     /// Reads and parses what the child has written, without waiting: how much, or
     /// `None` when the reader thread reads (it is handed a flood, a parser that fell
-    /// behind, or the end of the output).
-    fn read(&self) -> Option<usize> {
+    /// behind, or the end of the output). The pane's output flag is raised, not
+    /// signalled: the app looks at it after reading.
+    fn read(&self, waiting: Waiting) -> Option<usize> {
         if !self.reading.by_ui() {
             return None;
         }
         let fd = self.fd.as_raw_fd();
-        let mut buf = [0u8; 16 * 1024];
+        // The line discipline hands over at most 4 KiB a read, so a bigger buffer would
+        // only cost its clearing.
+        let mut buf = [0u8; 4 * 1024];
         let mut total = 0;
+        let mut known = waiting == Waiting::Reported;
         loop {
-            let waiting = match crate::sys::bytes_waiting(fd) {
-                Ok(0) => return Some(total),
-                Ok(waiting) => waiting,
-                Err(_) => break,
-            };
+            // The PTY's descriptor blocks (the reader thread shares it): read only what
+            // is there. The watch's report says there is something.
+            if !std::mem::take(&mut known) {
+                match crate::sys::bytes_waiting(fd) {
+                    Ok(0) => return Some(total),
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
             if total >= LOOK_LIMIT || self.inbox.backlog() >= LOOK_LIMIT {
                 break;
             }
-            let want = waiting.min(buf.len());
-            let n = match (&self.fd).read(&mut buf[..want]) {
+            let n = match (&self.fd).read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
@@ -194,4 +196,13 @@ impl ReadHere {
         self.reading.to_thread();
         None
     }
+}
+
+/// What the UI thread knows of a PTY it is about to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    /// The watch reported it readable (or closed): a read does not block.
+    Reported,
+    /// It may be empty: ask first.
+    Unknown,
 }

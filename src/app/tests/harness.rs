@@ -129,6 +129,20 @@ impl Harness {
         self.app.hush_panes();
     }
 
+    /// Handles everything already queued, as the loop does; the panes that signalled
+    /// output on the way.
+    pub fn handle_queued_signals(&mut self) -> Vec<PaneId> {
+        let _entered = self.runtime.enter();
+        let mut signalled = Vec::new();
+        while let Some(input) = self.channels.try_next() {
+            if let Input::Pane(PaneSignal::Output(id)) = input {
+                signalled.push(id);
+            }
+            self.app.handle(input);
+        }
+        signalled
+    }
+
     /// Handles everything already queued; whether there was anything.
     fn handle_queued(&mut self) -> bool {
         let _entered = self.runtime.enter();
@@ -160,7 +174,7 @@ impl Harness {
         let Some(watch) = &self.channels.watch else {
             return;
         };
-        self.app.read_panes(&watch.ready_now());
+        self.app.hear(&watch.ready_now());
     }
 
     /// Waits until pane `id`'s emulator shows `text`, without the app looking.
@@ -199,8 +213,12 @@ impl Harness {
         while let Some(input) = self.channels.try_next() {
             match input {
                 Input::Pane(PaneSignal::Output(from)) => signalled |= from == id,
-                // Reading is the reader's part, which tells of what it read.
-                Input::Readable(ready) => self.app.read_panes(&ready),
+                // Where the UI thread reads, the watch's report is the pane's word: the
+                // output is read, and the look that follows it in the loop set aside.
+                Input::Readable(ready) => {
+                    self.app.hear(&ready);
+                    signalled |= ready.contains(&id);
+                }
                 _ => {}
             }
         }

@@ -389,6 +389,33 @@ fn a_flood_is_read_by_the_panes_thread_until_it_stops() {
 }
 
 #[test]
+fn output_the_ui_thread_reads_wakes_the_loop_once() {
+    // The watch's report wakes the loop, which reads the output and looks at it. A signal
+    // on top, sent by the read to the loop's own queue, would wake it a second time for
+    // nothing (on a thinking agent, that was every frame).
+    let mut h = two_panes();
+    let a = PaneId::new(0);
+    if h.app.pane(a).unread().is_none() {
+        eprintln!("SKIPPED: the UI thread does not read panes on this system");
+        return;
+    }
+    h.turn();
+    h.app.frames.dirty = false;
+    h.app.pane(a).write(b"ping\n".to_vec());
+    let mut signalled = Vec::new();
+    h.poll("a's echo, read and looked at", |h| {
+        signalled.extend(h.handle_queued_signals());
+        if h.app.frames.dirty && h.app.pane(a).emulator().contents().contains("ping") {
+            Ok(())
+        } else {
+            Err(String::new())
+        }
+    });
+    signalled.extend(h.handle_queued_signals());
+    assert!(!signalled.contains(&a), "a's read signalled the loop");
+}
+
+#[test]
 fn a_whole_frame_waits_for_a_busy_pane_rather_than_showing_it_blank() {
     let mut h = two_panes();
     // b's reader is busy (here: the test holds b's emulator) when a frame that starts
