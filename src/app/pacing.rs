@@ -84,10 +84,12 @@ impl App {
     /// until then the panes stay hushed; the loop wakes once when that time comes and
     /// takes their flags. A stream of spinners then costs one wake-up per background
     /// frame instead of two (one to be told, one for the frame), and output that stops
-    /// costs one look more.
+    /// costs one look more. The look is never before the next frame may go out (a
+    /// frame for the focused pane just went out, say): output it found would wait for
+    /// that frame, and a second wake-up would take it.
     pub(super) fn background_look(&self, now: Instant) -> Option<Instant> {
         let at = self.frames.last_background? + BACKGROUND_FRAME;
-        (at > now).then_some(at)
+        (at > now).then(|| self.frames.last.map_or(at, |last| at.max(last + FRAME)))
     }
 
     /// Whether a frame now would paint the background panes' output.

@@ -104,6 +104,13 @@ impl Harness {
 
     /// Handles everything queued and every timer that is due, then draws.
     pub fn pump(&mut self) {
+        self.handle_all();
+        self.draw();
+    }
+
+    /// Handles everything queued and every timer that is due, then settles, as the loop
+    /// does before it draws.
+    fn handle_all(&mut self) {
         let _entered = self.runtime.enter();
         loop {
             let any = self.handle_queued();
@@ -119,13 +126,15 @@ impl Harness {
             }
         }
         self.app.settle(Instant::now());
-        self.draw();
     }
 
-    /// One turn of the loop: what is queued and due, a frame, then which panes may wake
-    /// the app (the loop's last step before it sleeps).
+    /// One turn of the loop: what is queued and due, a frame if one is due (where
+    /// [`Harness::pump`] always draws), then which panes may wake the app (the loop's
+    /// last step before it sleeps).
     pub fn turn(&mut self) {
-        self.pump();
+        self.handle_all();
+        let _entered = self.runtime.enter();
+        self.app.render_if_due(&mut self.terminal).expect("a frame");
         self.app.hush_panes();
     }
 

@@ -269,7 +269,7 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.wait_written_while_hushed(PaneId::new(1), "two");
     assert!(!h.signalled_by(PaneId::new(1)), "a hushed pane signalled");
     h.app.frames.background = false;
-    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    make_the_look_due(&mut h);
     h.app.hush_panes();
     assert!(h.app.frames.background, "output under the hush was lost");
 
@@ -289,6 +289,43 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     h.app.pane(PaneId::new(0)).write(b"four\n".to_vec());
     h.wait_app("a's output", |app| app.frames.dirty);
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
+}
+
+/// The time for the look at the background panes has come: a background frame's time
+/// has passed since the last, and a frame may go out.
+fn make_the_look_due(h: &mut Harness) {
+    use super::pacing::{BACKGROUND_FRAME, FRAME};
+    let now = std::time::Instant::now();
+    h.app.frames.last_background = now.checked_sub(BACKGROUND_FRAME);
+    h.app.frames.last = now.checked_sub(FRAME);
+}
+
+#[test]
+fn a_look_waits_for_the_time_a_frame_may_go_out() {
+    // A frame for the holder just went out when the background panes' time came: the
+    // look waits until the next frame may go out, so that the output it finds is drawn
+    // in the same wake-up.
+    use super::pacing::{BACKGROUND_FRAME, FRAME};
+    use std::time::{Duration, Instant};
+    let mut h = quiet_holder_and_a_cat();
+    h.pump();
+    let painted = Instant::now();
+    let now = painted + BACKGROUND_FRAME.saturating_sub(Duration::from_millis(2));
+    h.app.frames.last_background = Some(painted);
+    h.app.frames.last = Some(now);
+    assert_eq!(h.app.background_look(now), Some(now + FRAME));
+    // Long after the holder's frame, the background panes' own time decides.
+    h.app.frames.last = Some(painted);
+    assert_eq!(
+        h.app.background_look(now),
+        Some(now + Duration::from_millis(2))
+    );
+    // Once that time has passed there is nothing to look for: the panes are heard again,
+    // and a frame that just went out plans no look (that would wake the app at the full
+    // frame rate for nothing).
+    let later = painted + BACKGROUND_FRAME + Duration::from_millis(1);
+    h.app.frames.last = Some(later);
+    assert_eq!(h.app.background_look(later), None);
 }
 
 #[test]
@@ -324,14 +361,14 @@ fn after_a_background_frame_the_app_looks_for_background_output_rather_than_bein
     }
     // The look (a timer, then the loop's turn) finds it, and the background frame
     // paints it.
-    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    make_the_look_due(&mut h);
     h.app.handle(super::Input::Timer);
     h.app.hush_panes();
     assert!(h.app.frames.background, "the look missed b's output");
     h.draw();
     assert!(h.region(RIGHT).contains("quietly"), "{}", h.screen());
     // With nothing to look for, b is heard again as soon as the look is over.
-    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_FRAME);
+    make_the_look_due(&mut h);
     assert_eq!(h.app.background_look(Instant::now()), None);
     h.app.hush_panes();
     h.app.pane(PaneId::new(1)).write(b"aloud\n".to_vec());
