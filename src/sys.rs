@@ -257,3 +257,76 @@ pub mod epoll {
         }
     }
 }
+
+/// A timer the kernel keeps (Linux's timerfd): readable once its time has come.
+#[cfg(target_os = "linux")]
+pub mod timerfd {
+    use std::io;
+    use std::os::fd::{FromRawFd as _, OwnedFd, RawFd};
+    use std::time::Duration;
+
+    use tokio::io::Interest;
+    use tokio::io::unix::AsyncFd;
+
+    /// A new timer, not set, which tokio tells the app has gone off.
+    pub fn create() -> io::Result<AsyncFd<OwnedFd>> {
+        // SAFETY: timerfd_create takes a clock and flags and returns a new descriptor,
+        // ours alone.
+        let fd = unsafe {
+            libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is fresh and owned by nobody else.
+        let timer = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: the OwnedFd is open and stays so, the same descriptor, for as long as
+        // the AsyncFd owns it.
+        unsafe { AsyncFd::register_with_interest(timer, Interest::READABLE) }
+            .map_err(io::Error::from)
+    }
+
+    /// Sets the timer to go off once, `after` from now (at once for zero), or unsets it.
+    /// Setting it forgets that it went off before.
+    pub fn set(fd: RawFd, after: Option<Duration>) -> io::Result<()> {
+        // A zero time unsets a timer: the soonest it can be set to is a nanosecond.
+        let after = after.map(|after| after.max(Duration::from_nanos(1)));
+        let value = after.map_or(
+            libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            |after| libc::timespec {
+                tv_sec: libc::time_t::try_from(after.as_secs()).unwrap_or(libc::time_t::MAX),
+                tv_nsec: libc::c_long::from(after.subsec_nanos().cast_signed()),
+            },
+        );
+        let spec = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: value,
+        };
+        // SAFETY: `spec` is a valid itimerspec for the duration of the call; the old
+        // value is not asked for.
+        if unsafe { libc::timerfd_settime(fd, 0, &raw const spec, std::ptr::null_mut()) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Takes the news that the timer went off; `WouldBlock` if it has not.
+    pub fn take(fd: RawFd) -> io::Result<()> {
+        let mut count = 0u64;
+        // SAFETY: reads at most 8 bytes into `count`, which has room for them.
+        let read = unsafe { libc::read(fd, (&raw mut count).cast(), 8) };
+        if read < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}

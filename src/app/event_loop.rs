@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use super::wake_timer::WakeTimer;
 use super::{App, AppConfig, ScratchEvent, end};
 use crate::control::server::ControlRequest;
 use crate::host::backend::Host;
@@ -257,19 +258,9 @@ impl App {
         // one: startup is measured until the child's first line is visible.
         self.frames.last = None;
         tokio::pin!(stop);
-        // One timer, moved only when the wake-up time changes: a new timer in every turn
-        // of the loop makes tokio's driver wake itself to take note of it.
-        let timer = tokio::time::sleep(Duration::ZERO);
-        tokio::pin!(timer);
-        let mut armed: Option<Instant> = None;
+        let mut timer = WakeTimer::new();
         loop {
-            let wake = self.next_wakeup();
-            if wake != armed {
-                if let Some(at) = wake {
-                    timer.as_mut().reset(at.into());
-                }
-                armed = wake;
-            }
+            timer.set(self.next_wakeup());
             let next = tokio::select! {
                 biased;
                 event = input.next() => match event {
@@ -287,10 +278,7 @@ impl App {
                 Some(event) = channels.scratch.recv() => Input::Scratch(event),
                 Some(error) = channels.session_failed.recv() => Input::SessionSaveFailed(error),
                 why = &mut stop => return Ended::Stopped(why),
-                () = &mut timer, if armed.is_some() => {
-                    armed = None;
-                    Input::Timer
-                }
+                () = timer.fired() => Input::Timer,
             };
             self.handle(next);
             // Take everything already queued before drawing: one frame for many chunks.

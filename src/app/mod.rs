@@ -30,6 +30,7 @@ mod slots;
 mod start;
 #[cfg(test)]
 mod tests;
+mod wake_timer;
 
 use chrome::Chrome;
 use event_loop::Input;
