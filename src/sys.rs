@@ -174,27 +174,36 @@ pub fn bytes_waiting(fd: RawFd) -> io::Result<usize> {
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
+/// `fd`, a descriptor just made (or -1 and errno), owned and watched by tokio for input.
+#[cfg(target_os = "linux")]
+fn readable_in_tokio(
+    fd: libc::c_int,
+) -> io::Result<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>> {
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is fresh and owned by nobody else.
+    let owned = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+    // SAFETY: the OwnedFd is open and stays so, the same descriptor, for as long as the
+    // AsyncFd owns it.
+    unsafe {
+        tokio::io::unix::AsyncFd::register_with_interest(owned, tokio::io::Interest::READABLE)
+    }
+    .map_err(io::Error::from)
+}
+
 /// An epoll set (Linux): the few calls [`crate::pane::watch`] makes.
 #[cfg(target_os = "linux")]
 pub mod epoll {
     use std::io;
-    use std::os::fd::{FromRawFd as _, OwnedFd, RawFd};
+    use std::os::fd::{OwnedFd, RawFd};
 
-    use tokio::io::Interest;
     use tokio::io::unix::AsyncFd;
 
     /// A new set, which tokio tells the app has something ready.
     pub fn create() -> io::Result<AsyncFd<OwnedFd>> {
         // SAFETY: epoll_create1 takes a flag and returns a new descriptor, ours alone.
-        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is fresh and owned by nobody else.
-        let set = unsafe { OwnedFd::from_raw_fd(fd) };
-        // SAFETY: the OwnedFd is open and stays so, the same descriptor, for as long as
-        // the AsyncFd owns it.
-        unsafe { AsyncFd::register_with_interest(set, Interest::READABLE) }.map_err(io::Error::from)
+        super::readable_in_tokio(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })
     }
 
     /// Adds `fd` to `set` (or, with `added`, changes it) to report input once, as `token`.
@@ -262,31 +271,21 @@ pub mod epoll {
 #[cfg(target_os = "linux")]
 pub mod timerfd {
     use std::io;
-    use std::os::fd::{FromRawFd as _, OwnedFd, RawFd};
+    use std::os::fd::{OwnedFd, RawFd};
     use std::time::Duration;
 
-    use tokio::io::Interest;
     use tokio::io::unix::AsyncFd;
 
     /// A new timer, not set, which tokio tells the app has gone off.
     pub fn create() -> io::Result<AsyncFd<OwnedFd>> {
         // SAFETY: timerfd_create takes a clock and flags and returns a new descriptor,
         // ours alone.
-        let fd = unsafe {
+        super::readable_in_tokio(unsafe {
             libc::timerfd_create(
                 libc::CLOCK_MONOTONIC,
                 libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
             )
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is fresh and owned by nobody else.
-        let timer = unsafe { OwnedFd::from_raw_fd(fd) };
-        // SAFETY: the OwnedFd is open and stays so, the same descriptor, for as long as
-        // the AsyncFd owns it.
-        unsafe { AsyncFd::register_with_interest(timer, Interest::READABLE) }
-            .map_err(io::Error::from)
+        })
     }
 
     /// Sets the timer to go off once, `after` from now (at once for zero), or unsets it.
