@@ -541,7 +541,8 @@ fn read_here(
     output: &Arc<Output>,
     cast: Option<&Arc<Recorder>>,
 ) -> std::io::Result<reading::ReadHere> {
-    let fd = File::from(crate::sys::dup(reader.as_raw_fd())?);
+    // A descriptor of its own (std's dup, closed on exec), for the watch to hold.
+    let fd = reader.try_clone()?;
     watch.add(fd.as_raw_fd(), id)?;
     Ok(reading::ReadHere {
         id,
