@@ -141,22 +141,27 @@ impl Harness {
     /// Handles everything already queued, as the loop does; the panes that signalled
     /// output on the way.
     pub fn handle_queued_signals(&mut self) -> Vec<PaneId> {
-        let _entered = self.runtime.enter();
         let mut signalled = Vec::new();
-        while let Some(input) = self.channels.try_next() {
+        self.handle_queued_seeing(|input| {
             if let Input::Pane(PaneSignal::Output(id)) = input {
-                signalled.push(id);
+                signalled.push(*id);
             }
-            self.app.handle(input);
-        }
+        });
         signalled
     }
 
     /// Handles everything already queued; whether there was anything.
     fn handle_queued(&mut self) -> bool {
+        self.handle_queued_seeing(|_| {})
+    }
+
+    /// Handles everything already queued, showing each input to `seen` first; whether
+    /// there was anything.
+    fn handle_queued_seeing(&mut self, mut seen: impl FnMut(&Input)) -> bool {
         let _entered = self.runtime.enter();
         let mut any = false;
         while let Some(input) = self.channels.try_next() {
+            seen(&input);
             self.app.handle(input);
             any = true;
         }
