@@ -316,6 +316,11 @@ mod tests {
     /// The row under [`PANE`].
     const STATUS_ROW: Rect = Rect::new(0, 5, 20, 1);
 
+    /// [`shown`], with a pane that printed nothing.
+    fn shown_blank(theme: &Theme) -> Canvas {
+        shown(&Mutex::new(Emulator::new(3, 18, 0)), theme)
+    }
+
     /// A frame that paints a status line saying `baton`, and nothing of the pane.
     fn status_frame(baton: &str) -> FrameView<'static> {
         let status = StatusLine {
@@ -335,8 +340,7 @@ mod tests {
     #[test]
     fn a_changed_status_line_is_painted_on_its_row() {
         let theme = Theme::default();
-        let emulator = Mutex::new(Emulator::new(3, 18, 0));
-        let mut canvas = shown(&emulator, &theme);
+        let mut canvas = shown_blank(&theme);
         draw(&mut canvas, &status_frame("a holds"), &theme);
         let sent = sent(&mut canvas);
         let row: String = sent.iter().map(|(_, _, symbol)| symbol.as_str()).collect();
@@ -347,8 +351,7 @@ mod tests {
     #[test]
     fn a_shorter_status_line_leaves_nothing_of_the_longer_one() {
         let theme = Theme::default();
-        let emulator = Mutex::new(Emulator::new(3, 18, 0));
-        let mut canvas = shown(&emulator, &theme);
+        let mut canvas = shown_blank(&theme);
         draw(&mut canvas, &status_frame("a holds the baton"), &theme);
         draw(&mut canvas, &status_frame("b"), &theme);
         let buffer = canvas.buffer_mut();
