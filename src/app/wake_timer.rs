@@ -78,6 +78,9 @@ impl WakeTimer {
                     if let Err(err) = taken {
                         tracing::warn!(%err, "reading the timerfd");
                     }
+                    // Went off once and read: not readable until it goes off again, so
+                    // the next wait need not find that out with a read of its own.
+                    ready.clear_ready();
                     break;
                 }
             }
