@@ -68,27 +68,38 @@ struct CodexDaemon {
 
 impl CodexDaemon {
     fn start(codex: &Path, home: &Path, path: &str) -> CodexDaemon {
-        let ok = Command::new(codex)
-            .args(["app-server", "daemon", "start"])
-            .env("HOME", home)
-            .env("PATH", path)
-            .env("RALLISH_PANE", "stale")
-            .env("RALLISH_SOCKET", "/nonexistent/rallish.sock")
-            .env("RALLISH_TOKEN", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        assert!(
-            ok.is_ok_and(|s| s.success()),
-            "codex app-server daemon start"
-        );
         let daemon = CodexDaemon {
             codex: codex.to_path_buf(),
             home: home.to_path_buf(),
         };
-        assert!(daemon.running(), "the daemon is not running");
-        daemon
+        // `daemon start` first copies codex (300 MB) into the home, then gives the
+        // app-server 10 s to answer. On a loaded machine with a cold disk that is not
+        // always enough, and CI once saw it fail; the server is still coming up then,
+        // and another `start` waits for it again, so it is asked a few times.
+        let mut last = None;
+        for _ in 0..6 {
+            let out = Command::new(codex)
+                .args(["app-server", "daemon", "start"])
+                .env("HOME", home)
+                .env("PATH", path)
+                .env("RALLISH_PANE", "stale")
+                .env("RALLISH_SOCKET", "/nonexistent/rallish.sock")
+                .env("RALLISH_TOKEN", "0")
+                .stdin(Stdio::null())
+                .output()
+                .expect("codex app-server daemon start");
+            if out.status.success() && daemon.running() {
+                return daemon;
+            }
+            last = Some(out);
+        }
+        let out = last.expect("at least one attempt");
+        panic!(
+            "codex app-server daemon start did not leave a running daemon ({}):\n{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn running(&self) -> bool {
