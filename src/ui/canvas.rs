@@ -165,6 +165,9 @@ impl Canvas {
 
 /// The widest a cell's character can be; a wide character's right half is its own cell.
 const WIDEST: usize = 4;
+/// How far past a row's last change the diff may send cells (a wide character that
+/// changed forces out what it covered).
+pub const REACH: u16 = 2 * WIDEST as u16;
 
 /// The cells of a row's stretch that ratatui's diff of the whole stretch would look at to
 /// find every change, or `None` when the two are equal. It starts where the diff's walk
@@ -185,7 +188,7 @@ fn differing(shown: &[Cell], next: &[Cell]) -> Option<std::ops::Range<usize>> {
     if at == first {
         start = first;
     }
-    Some(start..(last + 1 + 2 * WIDEST).min(next.len()))
+    Some(start..(last + 1 + usize::from(REACH)).min(next.len()))
 }
 
 #[cfg(test)]

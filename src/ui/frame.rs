@@ -152,14 +152,11 @@ fn draw_pane(canvas: &mut Canvas, pane: &PaneView, theme: &Theme, links: &mut Ve
         }
         Content::Rows { emulator, rows } => {
             for &stretch in rows {
-                draw_stretch(canvas.buffer_mut(), inner, emulator, stretch, links);
-                let (row, from, to) = stretch;
-                if row < inner.height {
-                    canvas.damage_row(
-                        inner.y + row,
-                        inner.x + from.saturating_sub(1),
-                        inner.x + to.min(inner.width),
-                    );
+                // Only the cells the paint changed are compared with the host's picture.
+                if let Some((from, to)) =
+                    draw_stretch(canvas.buffer_mut(), inner, emulator, stretch, links)
+                {
+                    canvas.damage_row(inner.y + stretch.0, from, to);
                 }
             }
         }
@@ -209,6 +206,7 @@ fn link_cells(drawn: &Buffer, links: &[LinkRun]) -> Vec<DrawnLink> {
 #[cfg(test)]
 mod tests {
     use parking_lot::Mutex;
+    use ratatui::buffer::CellWidth as _;
 
     use super::*;
     use crate::pane::emulator::Damage;
@@ -293,6 +291,105 @@ mod tests {
         });
         draw(&mut canvas, &frame, &theme);
         assert_eq!(sent(&mut canvas), [(1, 1, "h".into()), (2, 1, "i".into())]);
+    }
+
+    /// Draws what `emulator` reports damaged, as a frame of its pane.
+    fn draw_damage(canvas: &mut Canvas, emulator: &Mutex<Emulator>, theme: &Theme) {
+        let damage = emulator.lock().take_damage();
+        let content = match damage {
+            Damage::Rows(rows) => Content::Rows {
+                emulator: emulator.lock(),
+                rows,
+            },
+            Damage::Whole => Content::Whole {
+                emulator: emulator.lock(),
+                marks: None,
+            },
+        };
+        let frame = view(PaneView {
+            rect: PANE,
+            content,
+            border: None,
+        });
+        draw(canvas, &frame, theme);
+    }
+
+    #[test]
+    fn a_row_written_again_is_compared_only_where_it_changed() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        emulator
+            .lock()
+            .process("\x1b[31m⠋ thinking\x1b[m".as_bytes());
+        let mut canvas = shown(&emulator, &theme);
+        // A spinner's next glyph, the way agents draw it: the line erased and written
+        // again, so the emulator reports all of it damaged.
+        emulator
+            .lock()
+            .process("\r\x1b[2K\x1b[31m⠙ thinking\x1b[m".as_bytes());
+        let Damage::Rows(rows) = emulator.lock().take_damage() else {
+            panic!("one line written again is not the whole screen");
+        };
+        assert_eq!(rows, [(0, 0, 18)], "the emulator reports the whole row");
+        let (from, to) = draw_stretch(
+            canvas.buffer_mut(),
+            layout::inner(PANE),
+            &emulator.lock(),
+            rows[0],
+            &mut Vec::new(),
+        )
+        .expect("the glyph changed");
+        assert_eq!((from, to), (1, 2 + crate::ui::canvas::REACH));
+        assert_eq!(
+            draw_stretch(
+                canvas.buffer_mut(),
+                layout::inner(PANE),
+                &emulator.lock(),
+                rows[0],
+                &mut Vec::new()
+            ),
+            None,
+            "painted twice, the row changes nothing the second time"
+        );
+    }
+
+    #[test]
+    fn frames_of_changed_cells_leave_the_host_as_a_whole_repaint_would() {
+        let theme = Theme::default();
+        let emulator = Mutex::new(Emulator::new(3, 18, 0));
+        let mut canvas = shown(&emulator, &theme);
+        let mut host = canvas.buffer_mut().clone();
+        let steps: [&[u8]; 7] = [
+            "\x1b[1;1H\x1b[32m⠋ one\x1b[m 测试 end".as_bytes(),
+            "\r\x1b[2K\x1b[32m⠙ one\x1b[m 测试 end".as_bytes(),
+            "\r\x1b[2K\x1b[32m⠙ one\x1b[m ab试 end".as_bytes(),
+            "\r\x1b[2K\x1b[32m⠙ one\x1b[m 测试 end".as_bytes(),
+            b"\x1b[2;3H\x1b[44m  \x1b[m",
+            "\x1b[1;8H\x1b[7m测\x1b[m".as_bytes(),
+            b"\x1b[H\x1b[2J",
+        ];
+        for step in steps {
+            emulator.lock().process(step);
+            draw_damage(&mut canvas, &emulator, &theme);
+            for (x, y, cell) in canvas.updates().iter() {
+                host[(*x, *y)].clone_from(cell);
+            }
+            let mut whole = shown(&emulator, &theme);
+            let expected = whole.buffer_mut();
+            for y in 1..4 {
+                for x in 1..19 {
+                    // A wide character's right half is whatever the host left there.
+                    if x > 1 && expected[(x - 1, y)].cell_width() > 1 {
+                        continue;
+                    }
+                    assert_eq!(
+                        host[(x, y)],
+                        expected[(x, y)],
+                        "cell ({x}, {y}) after {step:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -80,34 +80,54 @@ pub fn draw_screen(buf: &mut Buffer, area: Rect, emulator: &Emulator, links: &mu
 }
 
 /// Draws stretch `from..to` of screen row `row` of `emulator` into `area`, which shows
-/// the whole screen.
+/// the whole screen, and returns the columns `[first, end)` of `area` whose cells it
+/// changed, if any (see [`draw_row`]).
 pub fn draw_stretch(
     buf: &mut Buffer,
     area: Rect,
     emulator: &Emulator,
     (row, from, to): (u16, u16, u16),
     links: &mut Vec<LinkRun>,
-) {
+) -> Option<(u16, u16)> {
     let grid = emulator.term().grid();
     if row >= area.height || from >= area.width {
-        return;
+        return None;
     }
-    let cells = &grid[Line(i32::from(row))];
-    // A stretch that starts on a wide character's right half starts at its left half.
-    let from = if from > 0
-        && cells[..]
-            .get(usize::from(from))
+    let cells = &grid[Line(i32::from(row))][..];
+    // Writing over half of a wide character clears its other half, which the emulator
+    // does not report: one cell more on each side is painted too.
+    let (from, to) = (from.saturating_sub(1), to.saturating_add(1).min(area.width));
+    let row_cells = cells.get(usize::from(from)..).unwrap_or(&[]);
+    let (first, end) = draw_row(
+        buf,
+        area.x + from,
+        area.y + row,
+        to - from,
+        row_cells,
+        links,
+    )?;
+    // What changed must start on a character's first cell: the frame's diff walks the
+    // row from there, and a wide character's right half is not a place to start.
+    let first = from + first;
+    let first = if first > 0
+        && cells
+            .get(usize::from(first))
             .is_some_and(|cell| cell.flags.contains(Flags::WIDE_CHAR_SPACER))
     {
-        from - 1
+        first - 1
     } else {
-        from
+        first
     };
-    let to = to.min(area.width);
-    let cells = cells[..].get(usize::from(from)..).unwrap_or(&[]);
-    draw_row(buf, area.x + from, area.y + row, to - from, cells, links);
+    // A wide character that became narrow makes the diff send the cells its old right
+    // half covered, as comparing the whole stretch would.
+    let end = (from + end + crate::ui::canvas::REACH).min(to);
+    Some((area.x + first, area.x + end))
 }
 
+/// Paints `width` cells of row `y` from `x` on, and returns the cells it changed as
+/// `[first, end)` counted from `x`, if any. Most of a row drawn again is as it was (a
+/// line erased and written anew to move a spinner): a cell that already shows what it
+/// would be painted with is left alone, so the frame compares and sends only the rest.
 fn draw_row(
     buf: &mut Buffer,
     x: u16,
@@ -115,76 +135,100 @@ fn draw_row(
     width: u16,
     cells: &[TermCell],
     links: &mut Vec<LinkRun>,
-) {
+) -> Option<(u16, u16)> {
+    let mut changed: Option<(u16, u16)> = None;
     for col in 0..width {
         let target = &mut buf[(x + col, y)];
-        let Some(cell) = cells.get(usize::from(col)) else {
-            target.reset();
-            continue;
-        };
-        if cell.flags.contains(Flags::WIDE_CHAR_SPACER) {
-            // The right half of a wide character: ratatui skips it after the wide
-            // symbol, but it must not keep an old symbol of its own.
-            target.reset();
-            target.set_bg(color(cell.bg));
-            continue;
-        }
-        paint(target, cell);
-        if let Some(link) = cell.hyperlink() {
-            let cell_width = if cell.flags.contains(Flags::WIDE_CHAR) {
-                2
-            } else {
-                1
-            };
-            match links.last_mut() {
-                Some(run)
-                    if run.y == y && run.x + run.width == x + col && run.uri == link.uri() =>
-                {
-                    run.width += cell_width;
-                }
-                _ => links.push(LinkRun {
-                    x: x + col,
-                    y,
-                    width: cell_width,
-                    uri: link.uri().to_string(),
-                }),
+        let differs = match cells.get(usize::from(col)) {
+            None => set_if_new(target, &Cell::EMPTY),
+            Some(cell) if cell.flags.contains(Flags::WIDE_CHAR_SPACER) => {
+                // The right half of a wide character: ratatui skips it after the wide
+                // symbol, but it must not keep an old symbol of its own.
+                let mut blank = Cell::EMPTY;
+                blank.set_bg(color(cell.bg));
+                set_if_new(target, &blank)
             }
+            Some(cell) => {
+                let differs = paint(target, cell);
+                if let Some(link) = cell.hyperlink() {
+                    add_link(links, x + col, y, cell, link.uri());
+                }
+                differs
+            }
+        };
+        if differs {
+            changed = Some(changed.map_or((col, col + 1), |(first, _)| (first, col + 1)));
         }
+    }
+    changed
+}
+
+/// Sets `target` to `cell` unless it is that already; whether it was not.
+fn set_if_new(target: &mut Cell, cell: &Cell) -> bool {
+    let differs = target != cell;
+    if differs {
+        target.clone_from(cell);
+    }
+    differs
+}
+
+/// Adds the cell at `x`, `y` to the link run it continues, or starts one.
+fn add_link(links: &mut Vec<LinkRun>, x: u16, y: u16, cell: &TermCell, uri: &str) {
+    let cell_width = if cell.flags.contains(Flags::WIDE_CHAR) {
+        2
+    } else {
+        1
+    };
+    match links.last_mut() {
+        Some(run) if run.y == y && run.x + run.width == x && run.uri == uri => {
+            run.width += cell_width;
+        }
+        _ => links.push(LinkRun {
+            x,
+            y,
+            width: cell_width,
+            uri: uri.to_string(),
+        }),
     }
 }
 
-fn paint(target: &mut Cell, cell: &TermCell) {
+/// Paints `cell` into `target`; whether that changed it.
+fn paint(target: &mut Cell, cell: &TermCell) -> bool {
     let blank = cell.c == '\t' || cell.flags.contains(Flags::LEADING_WIDE_CHAR_SPACER);
+    let mut differs = false;
     match cell.zerowidth() {
         Some(marks) if !blank => {
             let mut symbol = String::with_capacity(8);
             symbol.push(cell.c);
             symbol.extend(marks);
-            target.set_symbol(&symbol);
+            if target.symbol() != symbol {
+                target.set_symbol(&symbol);
+                differs = true;
+            }
         }
         _ => {
-            target.set_char(if blank { ' ' } else { cell.c });
+            let c = if blank { ' ' } else { cell.c };
+            // Building a cell's symbol costs more than comparing it.
+            if target.symbol() != c.encode_utf8(&mut [0; 4]) {
+                target.set_char(c);
+                differs = true;
+            }
         }
     }
     let flags = cell.flags;
     let mut fg = color(cell.fg);
     let mut bg = color(cell.bg);
+    let mut modifier = Modifier::empty();
     if flags.contains(Flags::INVERSE) {
         // Reset on both sides means "the terminal's own colours", which only the host
         // can invert; the REVERSED modifier does that faithfully.
         if fg == Color::Reset || bg == Color::Reset {
-            target.modifier = Modifier::REVERSED;
+            modifier = Modifier::REVERSED;
         } else {
             std::mem::swap(&mut fg, &mut bg);
-            target.modifier = Modifier::empty();
         }
-    } else {
-        target.modifier = Modifier::empty();
     }
-    target.fg = fg;
-    target.bg = bg;
-    target.underline_color = cell.underline_color().map_or(Color::Reset, color);
-    for (flag, modifier) in [
+    for (flag, attribute) in [
         (Flags::BOLD, Modifier::BOLD),
         (Flags::DIM, Modifier::DIM),
         (Flags::ITALIC, Modifier::ITALIC),
@@ -194,9 +238,27 @@ fn paint(target: &mut Cell, cell: &TermCell) {
         (Flags::STRIKEOUT, Modifier::CROSSED_OUT),
     ] {
         if flags.intersects(flag) {
-            target.modifier |= modifier;
+            modifier |= attribute;
         }
     }
+    let underline_color = cell.underline_color().map_or(Color::Reset, color);
+    let looks = (fg, bg, modifier, underline_color);
+    if (
+        target.fg,
+        target.bg,
+        target.modifier,
+        target.underline_color,
+    ) != looks
+    {
+        (
+            target.fg,
+            target.bg,
+            target.modifier,
+            target.underline_color,
+        ) = looks;
+        differs = true;
+    }
+    differs
 }
 
 fn color(color: TermColor) -> Color {
