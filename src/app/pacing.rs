@@ -1,9 +1,10 @@
 //! When frames go out. Output is coalesced into at most one frame per [`FRAME`]; the
 //! panes the person is working with (the focused one and the baton holder) are drawn at
 //! that rate, and a keystroke's echo at once. The others, usually agents animating a
-//! spinner while they think, are painted at most every [`BACKGROUND_FRAME`]: ten frames
-//! a second still shows every animation moving, and costs half of twenty (the measure is
-//! in BENCHMARKS.md). Their output waits meanwhile (in their PTYs where the UI thread
+//! spinner while they think, get a frame of their own at most every [`BACKGROUND_FRAME`]:
+//! ten frames a second still shows every animation moving, and costs half of twenty (the
+//! measure is in BENCHMARKS.md). A frame that goes out for the focused pane takes their
+//! output along once [`BACKGROUND_ALONG`] has passed (see [`App::look_along`]). Their output waits meanwhile (in their PTYs where the UI thread
 //! reads, see [`crate::pane::watch`]; else in their emulators), so a frame for the
 //! focused pane (an echo above all) paints that pane alone, and with many panes the app
 //! wakes for a frame, not for each pane's piece of output (they are hushed while a frame
@@ -23,6 +24,10 @@ use crate::pane::PaneId;
 pub(super) const FRAME: Duration = Duration::from_millis(16);
 /// Shortest time between two frames that only background panes asked for.
 pub(super) const BACKGROUND_FRAME: Duration = Duration::from_millis(100);
+/// A frame that goes out anyway takes the background panes' output along once this much
+/// has passed since their last frame, rather than the app waking again for them a little
+/// later (see [`App::look_along`]).
+pub(super) const BACKGROUND_ALONG: Duration = Duration::from_millis(50);
 /// Output this soon after a keystroke to the same pane is its echo: draw it at once.
 const ECHO_WINDOW: Duration = Duration::from_millis(100);
 
@@ -92,9 +97,35 @@ impl App {
         (at > now).then(|| self.frames.last.map_or(at, |last| at.max(last + FRAME)))
     }
 
-    /// Whether a frame now would paint the background panes' output.
+    /// Whether a frame now would paint the background panes' output: there is some,
+    /// and [`BACKGROUND_ALONG`] has passed since their last frame. (A frame for them
+    /// alone waits for [`BACKGROUND_FRAME`]; see [`App::next_frame`].)
     pub(super) fn background_due(&self, now: Instant) -> bool {
-        self.background_frame(now).is_some_and(|at| at <= now)
+        self.frames.background && self.may_take_background_along(now)
+    }
+
+    fn may_take_background_along(&self, now: Instant) -> bool {
+        self.frames
+            .last_background
+            .is_none_or(|at| at + BACKGROUND_ALONG <= now)
+    }
+
+    /// A frame goes out now: background panes whose output it may paint are looked at
+    /// first, so that it paints them too. Agents think in every pane at once, so while
+    /// the focused one animates, the others' frames ride on its frames instead of
+    /// waking the app (and writing to the terminal) again a few milliseconds later:
+    /// with four thinking panes that halves the app's wake-ups. They are then painted
+    /// as often as the focused pane is, but never more than every [`BACKGROUND_ALONG`].
+    pub(super) fn look_along(&mut self, now: Instant) {
+        if !self.may_take_background_along(now) {
+            return;
+        }
+        for id in (0..self.slots.len()).map(PaneId::new) {
+            if self.paced(id) {
+                self.pane(id).read_waiting();
+            }
+        }
+        self.collect_output();
     }
 
     /// When background panes' output may next be painted, if there is any: `now` if
@@ -123,6 +154,7 @@ impl App {
                 .last_keystroke
                 .is_some_and(|(_, at)| now.duration_since(at) < ECHO_WINDOW);
         if due <= now || echo {
+            self.look_along(now);
             self.render(terminal)?;
         }
         Ok(())

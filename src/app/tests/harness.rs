@@ -138,6 +138,12 @@ impl Harness {
         self.app.hush_panes();
     }
 
+    /// Draws a frame if one is due, as the loop does after it has handled its input.
+    pub fn render_if_due(&mut self) {
+        let _entered = self.runtime.enter();
+        self.app.render_if_due(&mut self.terminal).expect("a frame");
+    }
+
     /// Handles everything already queued, as the loop does; the panes that signalled
     /// output on the way.
     pub fn handle_queued_signals(&mut self) -> Vec<PaneId> {

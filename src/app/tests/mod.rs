@@ -291,6 +291,46 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
 
+#[test]
+fn a_frame_for_the_holder_takes_the_background_panes_output_along() {
+    use super::pacing::BACKGROUND_ALONG;
+    use std::time::{Duration, Instant};
+    let (a, b) = (PaneId::new(0), PaneId::new(1));
+    let mut h = a_then_and_a_cat("cat");
+    h.pump();
+    // b was painted a moment ago, so it is hushed until its next look, and what it
+    // prints waits unread.
+    h.app.frames.dirty = false;
+    h.app.frames.background = false;
+    h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
+    h.app.hush_panes();
+    h.app.pane(b).write(b"along\n".to_vec());
+    h.wait_written_while_hushed(b, "along");
+
+    // Too soon after b's last frame: the holder's frame paints the holder alone.
+    h.app.pane(a).write(b"first\n".to_vec());
+    h.wait_app("a's output", |app| app.frames.dirty);
+    h.app.frames.last = None;
+    h.render_if_due();
+    assert!(h.region(LEFT).contains("first"), "{}", h.screen());
+    assert!(!h.region(RIGHT).contains("along"), "{}", h.screen());
+
+    // Once BACKGROUND_ALONG has passed, the holder's next frame looks at b and paints
+    // it too, with no timer and no wake-up of b's own.
+    h.app.frames.last_background = Instant::now().checked_sub(BACKGROUND_ALONG);
+    h.app.pane(a).write(b"second\n".to_vec());
+    h.wait_app("a's output", |app| app.frames.dirty);
+    h.app.frames.last = None;
+    h.render_if_due();
+    assert!(h.region(LEFT).contains("second"), "{}", h.screen());
+    assert!(h.region(RIGHT).contains("along"), "{}", h.screen());
+    let painted = h.app.frames.last_background.expect("b was painted");
+    assert!(
+        painted + BACKGROUND_ALONG > Instant::now(),
+        "b's frame was not this one"
+    );
+}
+
 /// The time for the look at the background panes has come: a background frame's time
 /// has passed since the last, and a frame may go out.
 fn make_the_look_due(h: &mut Harness) {
