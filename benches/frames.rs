@@ -100,6 +100,8 @@ impl Screen {
             name: "agent".into(),
             command: "claude".into(),
             state: "busy".into(),
+            spinner: None,
+            detail: String::new(),
             running: true,
             focused: id == 0,
             badge: if id == 0 {

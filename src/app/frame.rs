@@ -18,7 +18,7 @@ use crate::ui::canvas::Canvas;
 use crate::ui::frame::{Content, FrameView, PaneView};
 use crate::ui::layout;
 use crate::ui::screen::cursor_position;
-use crate::ui::{BatonBadge, BorderPart, PaneFrame, StatusLine};
+use crate::ui::{self, BatonBadge, BorderPart, PaneFrame, StatusLine};
 
 /// The chords worth a place in the status line, in this order.
 const HINTS: &[(Action, &str)] = &[
@@ -189,8 +189,14 @@ impl App {
         let frame = self.pane_frame(id, now, copying.is_some(), scroll);
         // A border is painted again only when something on it changed, and only its top
         // edge when that is all that changed (a spinner, a state, a turn).
+        let theme = &self.prefs.theme;
         let part = match painted.borders.get(&id) {
             Some(before) if before.rect == rect && before.frame == frame => None,
+            // The common change: a working pane's spinner turned.
+            Some(before) if before.rect == rect && frame.only_the_spinner_moved(&before.frame) => {
+                ui::spinner_column(rect, &frame, theme)
+                    .map_or(Some(BorderPart::Top), |x| Some(BorderPart::Spinner(x)))
+            }
             Some(before) if before.rect == rect && before.frame.look() == frame.look() => {
                 Some(BorderPart::Top)
             }
@@ -228,27 +234,27 @@ impl App {
     ) -> PaneFrame<'_> {
         let pane = self.pane(id);
         let activity = &self.slots[id.index()].activity;
-        let mut state = match activity.state(now) {
-            crate::pane::activity::State::Exited => pane.status().label(),
-            state => match activity.spinner(now) {
-                Some(spinner) => format!("{} {spinner}", state.name()),
-                None => state.name().to_string(),
-            },
+        let (state, spinner) = match activity.state(now) {
+            crate::pane::activity::State::Exited => (pane.status().label(), None),
+            state => (state.name().to_string(), activity.spinner(now)),
         };
+        let mut detail = String::new();
         if let Some(why) = activity.attention() {
-            state = format!("{state} · ⚑ {}", why.reason());
+            detail = format!(" · ⚑ {}", why.reason());
         }
         if copying {
-            state = format!("{state} · copy");
+            detail.push_str(" · copy");
         }
         if let Some((back, len)) = scroll {
-            state = format!("{state} · [-{back}/{len}]");
+            detail = format!("{detail} · [-{back}/{len}]");
         }
         PaneFrame {
             number: id.number(),
             name: pane.name.as_str().into(),
             command: pane.command.as_str().into(),
             state,
+            spinner,
+            detail,
             running: pane.status().is_running(),
             focused: self.focus == Focus::Pane(id),
             badge: self.badge(id),

@@ -165,10 +165,13 @@ fn draw_pane(canvas: &mut Canvas, pane: &PaneView, theme: &Theme, links: &mut Ve
     if let Some((frame, part)) = &pane.border {
         ui::draw_pane_frame(canvas.buffer_mut(), pane.rect, frame, theme, *part);
         let [top, rest @ ..] = layout::edges(pane.rect);
-        canvas.damage(top);
-        if *part == BorderPart::All {
-            for edge in rest {
-                canvas.damage(edge);
+        match *part {
+            BorderPart::Spinner(x) => canvas.damage_row(top.y, x, x + 1),
+            BorderPart::Top => canvas.damage(top),
+            BorderPart::All => {
+                for edge in [top].into_iter().chain(rest) {
+                    canvas.damage(edge);
+                }
             }
         }
     }
@@ -221,6 +224,8 @@ mod tests {
             name: "a".into(),
             command: "cat".into(),
             state: state.into(),
+            spinner: None,
+            detail: String::new(),
             running: true,
             focused: true,
             badge: BatonBadge::Parked,

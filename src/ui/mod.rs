@@ -34,7 +34,12 @@ pub struct PaneFrame<'a> {
     pub number: usize,
     pub name: Cow<'a, str>,
     pub command: Cow<'a, str>,
+    /// Its state's name ("busy", "idle", how it exited).
     pub state: String,
+    /// The glyph that turns while it works.
+    pub spinner: Option<&'static str>,
+    /// What follows the state (" · ⚑ why", " · copy", the view's place in its history).
+    pub detail: String,
     pub running: bool,
     pub focused: bool,
     pub badge: BatonBadge,
@@ -48,8 +53,31 @@ impl PaneFrame<'_> {
             name: Cow::Owned(self.name.to_string()),
             command: Cow::Owned(self.command.to_string()),
             state: self.state.clone(),
+            detail: self.detail.clone(),
             ..*self
         }
+    }
+
+    /// Whether `before` said all this one says but for another spinner glyph.
+    pub fn only_the_spinner_moved(&self, before: &PaneFrame) -> bool {
+        self.spinner.is_some()
+            && before.spinner.is_some()
+            && self.spinner != before.spinner
+            && (
+                self.number,
+                &self.name,
+                &self.command,
+                &self.state,
+                &self.detail,
+            ) == (
+                before.number,
+                &before.name,
+                &before.command,
+                &before.state,
+                &before.detail,
+            )
+            && (self.running, self.focused, self.badge, self.zoomed)
+                == (before.running, before.focused, before.badge, before.zoomed)
     }
 
     /// What decides the look of the border's lines (their style and weight), as opposed
@@ -66,46 +94,8 @@ impl PaneFrame<'_> {
 
 /// A pane's border as one block: its style, weight and titles.
 fn pane_block(rect: Rect, frame: &PaneFrame, theme: &Theme) -> (Block<'static>, Style, BorderType) {
-    let border_style = match (frame.badge, frame.focused) {
-        (BatonBadge::Holder { .. }, _) => theme.holder_border,
-        (_, true) => theme.focused_border,
-        (BatonBadge::Locked, false) => theme.locked_border,
-        (BatonBadge::Parked, false) => theme.pane_border,
-    };
-    let badge = match frame.badge {
-        BatonBadge::Holder { turn, max_turns } => {
-            let turn = match max_turns {
-                Some(max) => format!("turn {turn}/{max}"),
-                None => format!("turn {turn}"),
-            };
-            Span::styled(
-                format!(" {} baton · {turn} ", theme.baton_symbol),
-                theme.baton_glyph,
-            )
-        }
-        BatonBadge::Locked => Span::styled(" ⊘ view-only ", theme.locked_border),
-        BatonBadge::Parked => Span::styled(" parked ", theme.pane_border),
-    };
-    let name = Span::styled(format!(" {} {} ", frame.number, frame.name), border_style);
-    let state_style = if frame.running {
-        theme.pane_border
-    } else {
-        theme.exited
-    };
-    let zoom = if frame.zoomed { "· zoom " } else { "" };
-    let state = Span::styled(format!("· {} {zoom}", frame.state), state_style);
-    // The command is the part that gives way when the border is short: name, state and
-    // baton badge must always be readable.
-    let fixed = name.width() + state.width() + badge.width() + 3;
-    let room = usize::from(rect.width).saturating_sub(fixed);
-    let mut title = vec![name];
-    if room > 4 {
-        title.push(Span::styled(
-            format!("{} ", truncate(&frame.command, room - 1)),
-            theme.pane_border,
-        ));
-    }
-    title.push(state);
+    let border_style = border_style(frame, theme);
+    let (title, badge) = titles(rect, frame, theme);
     let border_type = if frame.focused {
         BorderType::Thick
     } else {
@@ -120,6 +110,80 @@ fn pane_block(rect: Rect, frame: &PaneFrame, theme: &Theme) -> (Block<'static>, 
     (block, border_style, border_type)
 }
 
+fn border_style(frame: &PaneFrame, theme: &Theme) -> Style {
+    match (frame.badge, frame.focused) {
+        (BatonBadge::Holder { .. }, _) => theme.holder_border,
+        (_, true) => theme.focused_border,
+        (BatonBadge::Locked, false) => theme.locked_border,
+        (BatonBadge::Parked, false) => theme.pane_border,
+    }
+}
+
+/// The top edge's titles: on the left the pane's number and name, its command and its
+/// state (the last span); on the right the baton badge.
+fn titles(rect: Rect, frame: &PaneFrame, theme: &Theme) -> (Vec<Span<'static>>, Span<'static>) {
+    let badge = match frame.badge {
+        BatonBadge::Holder { turn, max_turns } => {
+            let turn = match max_turns {
+                Some(max) => format!("turn {turn}/{max}"),
+                None => format!("turn {turn}"),
+            };
+            Span::styled(
+                format!(" {} baton · {turn} ", theme.baton_symbol),
+                theme.baton_glyph,
+            )
+        }
+        BatonBadge::Locked => Span::styled(" ⊘ view-only ", theme.locked_border),
+        BatonBadge::Parked => Span::styled(" parked ", theme.pane_border),
+    };
+    let name = Span::styled(
+        format!(" {} {} ", frame.number, frame.name),
+        border_style(frame, theme),
+    );
+    let state_style = if frame.running {
+        theme.pane_border
+    } else {
+        theme.exited
+    };
+    let zoom = if frame.zoomed { "· zoom " } else { "" };
+    let spinner = frame
+        .spinner
+        .map(|glyph| format!(" {glyph}"))
+        .unwrap_or_default();
+    let state = Span::styled(
+        format!("· {}{spinner}{} {zoom}", frame.state, frame.detail),
+        state_style,
+    );
+    // The command is the part that gives way when the border is short: name, state and
+    // baton badge must always be readable.
+    let fixed = name.width() + state.width() + badge.width() + 3;
+    let room = usize::from(rect.width).saturating_sub(fixed);
+    let mut title = vec![name];
+    if room > 4 {
+        title.push(Span::styled(
+            format!("{} ", truncate(&frame.command, room - 1)),
+            theme.pane_border,
+        ));
+    }
+    title.push(state);
+    (title, badge)
+}
+
+/// The column of the spinner glyph on the top edge of a pane at `rect`, when the titles
+/// fit whole (the block then sets them down where they are measured here).
+pub fn spinner_column(rect: Rect, frame: &PaneFrame, theme: &Theme) -> Option<u16> {
+    frame.spinner?;
+    let (title, badge) = titles(rect, frame, theme);
+    let width: usize = title.iter().map(Span::width).sum();
+    if width + badge.width() + 2 > usize::from(rect.width) {
+        return None;
+    }
+    let before_state: usize = title[..title.len() - 1].iter().map(Span::width).sum();
+    // "· ", the state's name, a space: the glyph comes next.
+    let offset = before_state + 2 + unicode_width::UnicodeWidthStr::width(frame.state.as_str()) + 1;
+    u16::try_from(offset).ok().map(|offset| rect.x + 1 + offset)
+}
+
 /// Draws a pane's border with its title line; returns nothing, the inner area is
 /// `layout::inner(rect)`.
 pub fn draw_pane_frame(
@@ -129,6 +193,13 @@ pub fn draw_pane_frame(
     theme: &Theme,
     part: BorderPart,
 ) {
+    if let BorderPart::Spinner(x) = part {
+        // The cell keeps its style: only the glyph turned.
+        if let Some(cell) = buf.cell_mut((x, rect.y)) {
+            cell.set_symbol(frame.spinner.unwrap_or(" "));
+        }
+        return;
+    }
     let (block, border_style, border_type) = pane_block(rect, frame, theme);
     let top = Rect {
         height: rect.height.min(1),
@@ -173,6 +244,8 @@ pub fn draw_pane_frame(
 pub enum BorderPart {
     All,
     Top,
+    /// The spinner's cell on the top edge, at this column: nothing else changed.
+    Spinner(u16),
 }
 
 /// Copies row `from_y` of `from` over row `to_y` of `to`, where both buffers have it.
@@ -317,10 +390,19 @@ mod tests {
             name: "a".into(),
             command: "claude --continue".into(),
             state: state.to_string(),
+            spinner: None,
+            detail: String::new(),
             running: true,
             focused,
             badge,
             zoomed: false,
+        }
+    }
+
+    fn busy(spinner: &'static str, focused: bool, badge: BatonBadge) -> PaneFrame<'static> {
+        PaneFrame {
+            spinner: Some(spinner),
+            ..frame("busy", focused, badge)
         }
     }
 
@@ -341,7 +423,7 @@ mod tests {
             (false, BatonBadge::Locked),
             (true, BatonBadge::Parked),
         ] {
-            let frame = frame("busy ⠴", focused, badge);
+            let frame = busy("⠴", focused, badge);
             let mut block = Buffer::empty(SCREEN);
             pane_block(PANE, &frame, &theme).0.render(PANE, &mut block);
             let mut edges = Buffer::empty(SCREEN);
@@ -364,7 +446,7 @@ mod tests {
             (true, BatonBadge::Parked),
         ] {
             let mut updated = Buffer::empty(SCREEN);
-            let busy = frame("busy ⠴", focused, badge);
+            let busy = busy("⠴", focused, badge);
             draw_pane_frame(&mut updated, PANE, &busy, &theme, BorderPart::All);
             let idle = frame("idle", focused, badge);
             draw_pane_frame(&mut updated, PANE, &idle, &theme, BorderPart::Top);
@@ -372,5 +454,48 @@ mod tests {
             draw_pane_frame(&mut fresh, PANE, &idle, &theme, BorderPart::All);
             assert_eq!(updated, fresh, "{idle:?}");
         }
+    }
+
+    const WIDE_SCREEN: Rect = Rect::new(0, 0, 80, 12);
+    const WIDE: Rect = Rect::new(2, 1, 70, 9);
+
+    #[test]
+    fn a_turned_spinner_alone_leaves_the_border_as_drawing_it_anew_would() {
+        let theme = Theme::builtin("default").unwrap().unwrap();
+        let holder = BatonBadge::Holder {
+            turn: 3,
+            max_turns: Some(9),
+        };
+        for (focused, badge, detail) in [
+            (true, holder, ""),
+            (false, BatonBadge::Locked, " · ⚑ asks"),
+            (true, BatonBadge::Parked, " · copy"),
+        ] {
+            let before = PaneFrame {
+                detail: detail.into(),
+                ..busy("⠴", focused, badge)
+            };
+            let after = PaneFrame {
+                spinner: Some("⠦"),
+                ..before.clone()
+            };
+            assert!(after.only_the_spinner_moved(&before));
+            let x = spinner_column(WIDE, &after, &theme).expect("the titles fit");
+            let mut turned = Buffer::empty(WIDE_SCREEN);
+            draw_pane_frame(&mut turned, WIDE, &before, &theme, BorderPart::All);
+            assert_eq!(turned[(x, WIDE.y)].symbol(), "⠴", "{before:?}");
+            draw_pane_frame(&mut turned, WIDE, &after, &theme, BorderPart::Spinner(x));
+            let mut fresh = Buffer::empty(WIDE_SCREEN);
+            draw_pane_frame(&mut fresh, WIDE, &after, &theme, BorderPart::All);
+            assert_eq!(turned, fresh, "{after:?}");
+        }
+        // Titles cut short: the glyph's place is not known, and the edge is redrawn.
+        let narrow = Rect::new(2, 1, 16, 9);
+        assert_eq!(
+            spinner_column(narrow, &busy("⠴", true, holder), &theme),
+            None
+        );
+        let idle = frame("idle", true, holder);
+        assert!(!idle.only_the_spinner_moved(&busy("⠴", true, holder)));
     }
 }
