@@ -41,7 +41,7 @@ pub(super) struct Frames {
     /// The picture the last frames left and what they decided about it.
     pub(super) painted: Painted,
     /// The status line's chord hints, from the keymap.
-    pub(super) hints: std::cell::OnceCell<Vec<(String, String)>>,
+    pub(super) hints: std::cell::OnceCell<std::rc::Rc<[(String, String)]>>,
     /// When the last frame went out.
     pub(super) last: Option<Instant>,
     /// A background pane has output a frame must show (see [`super::pacing`]).

@@ -265,7 +265,8 @@ pub struct StatusLine {
     /// Something the person should look at now (a turn over its timeout).
     pub alert: Option<String>,
     pub message: Option<String>,
-    pub hints: Vec<(String, String)>,
+    /// Shared: the line is built every frame, and the keymap's hints never change.
+    pub hints: std::rc::Rc<[(String, String)]>,
 }
 
 pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Theme) {
@@ -284,7 +285,7 @@ pub fn draw_status(buf: &mut Buffer, area: Rect, status: &StatusLine, theme: &Th
         spans.push(Span::styled(format!(" {message} "), theme.notice));
     }
     spans.push(Span::styled("  ", theme.status_bar));
-    for (chord, what) in &status.hints {
+    for (chord, what) in status.hints.iter() {
         spans.push(Span::styled(chord.clone(), theme.status_key));
         spans.push(Span::styled(format!(" {what}  "), theme.status_bar));
     }
