@@ -61,6 +61,8 @@ impl Default for Painted {
 struct BorderDrawn {
     rect: Rect,
     frame: PaneFrame<'static>,
+    /// Where its spinner's glyph is, when that is known (see [`ui::spinner_column`]).
+    spinner_at: Option<u16>,
 }
 
 impl App {
@@ -189,25 +191,37 @@ impl App {
         let frame = self.pane_frame(id, now, copying.is_some(), scroll);
         // A border is painted again only when something on it changed, and only its top
         // edge when that is all that changed (a spinner, a state, a turn).
-        let theme = &self.prefs.theme;
         let part = match painted.borders.get(&id) {
             Some(before) if before.rect == rect && before.frame == frame => None,
-            // The common change: a working pane's spinner turned.
+            // The common change: a working pane's spinner turned, and its glyph is where
+            // the last drawing of the edge put it.
             Some(before) if before.rect == rect && frame.only_the_spinner_moved(&before.frame) => {
-                ui::spinner_column(rect, &frame, theme)
-                    .map_or(Some(BorderPart::Top), |x| Some(BorderPart::Spinner(x)))
+                Some(
+                    before
+                        .spinner_at
+                        .map_or(BorderPart::Top, BorderPart::Spinner),
+                )
             }
             Some(before) if before.rect == rect && before.frame.look() == frame.look() => {
                 Some(BorderPart::Top)
             }
             _ => Some(BorderPart::All),
         };
-        if part.is_some() {
-            let drawn = BorderDrawn {
-                rect,
-                frame: frame.to_kept(),
-            };
-            painted.borders.insert(id, drawn);
+        match part {
+            Some(BorderPart::Spinner(_)) => {
+                if let Some(drawn) = painted.borders.get_mut(&id) {
+                    drawn.frame.spinner = frame.spinner;
+                }
+            }
+            Some(BorderPart::Top | BorderPart::All) => {
+                let drawn = BorderDrawn {
+                    rect,
+                    spinner_at: ui::spinner_column(rect, &frame, &self.prefs.theme),
+                    frame: frame.to_kept(),
+                };
+                painted.borders.insert(id, drawn);
+            }
+            None => {}
         }
         PaneView {
             rect,
