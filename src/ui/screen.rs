@@ -208,8 +208,10 @@ fn paint(target: &mut Cell, cell: &TermCell) -> bool {
         }
         _ => {
             let c = if blank { ' ' } else { cell.c };
-            // Building a cell's symbol costs more than comparing it.
-            if target.symbol() != c.encode_utf8(&mut [0; 4]) {
+            // Building a cell's symbol costs more than comparing it (as a character: a
+            // call to compare one to four bytes would cost more than decoding them).
+            let symbol = target.symbol();
+            if symbol.len() != c.len_utf8() || !symbol.starts_with(c) {
                 target.set_char(c);
                 differs = true;
             }
