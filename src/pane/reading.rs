@@ -32,6 +32,11 @@ use crate::recorder::Recorder;
 /// and then put keystroke echo p99 at 50-130 ms; at 16 KiB it was 10-22 ms.)
 const LOOK_LIMIT: usize = 16 * 1024;
 
+/// A read shorter than this took what the PTY held. A flood fills every read (Linux's
+/// line discipline hands over up to 4095 bytes at a time), so it still reaches
+/// [`LOOK_LIMIT`] and goes to the reader thread.
+const DRAINED: usize = 1024;
+
 /// How long the PTY stays empty before the reader thread hands reading back. A flood
 /// keeps it full, but a flooding child that the scheduler sets aside among many leaves
 /// it empty for a while: 10 ms handed floods back and forth.
@@ -192,6 +197,12 @@ impl ReadHere {
             self.output
                 .take(&buf[..n], &self.inbox, self.cast.as_deref());
             total += n;
+            if n < DRAINED {
+                // Most likely all there was (an agent's spinner frame is a few hundred
+                // bytes): no system call to make sure. Anything more is reported again
+                // as soon as the watch is asked.
+                return Some(total);
+            }
         }
         self.reading.to_thread();
         None
