@@ -210,8 +210,7 @@ fn paint(target: &mut Cell, cell: &TermCell) -> bool {
             let c = if blank { ' ' } else { cell.c };
             // Building a cell's symbol costs more than comparing it (as a character: a
             // call to compare one to four bytes would cost more than decoding them).
-            let symbol = target.symbol();
-            if symbol.len() != c.len_utf8() || symbol.chars().next() != Some(c) {
+            if !target.symbol().chars().eq(std::iter::once(c)) {
                 target.set_char(c);
                 differs = true;
             }
