@@ -4,6 +4,7 @@
 //! was last written, and a change is saved atomically on a [`durable::Worker`] thread of
 //! its own.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::Instant;
 
@@ -15,14 +16,15 @@ use crate::scratchpad::panel::Placement;
 use crate::session::resume::{self, SessionRecord};
 use crate::session::{Session, unix_now};
 
-/// What `session.toml` says that changes while the rally runs.
+/// What `session.toml` says that changes while the rally runs. Borrowed from the app
+/// to be compared after every loop turn (it rarely changed), owned once written.
 #[derive(Debug, Clone, PartialEq)]
-struct Moving {
-    holder: Option<String>,
+struct Moving<'a> {
+    holder: Option<Cow<'a, str>>,
     turn: u32,
     paused: bool,
     ended: bool,
-    layout: String,
+    layout: &'static str,
     visible: bool,
     placement: Placement,
     percent: u16,
@@ -36,7 +38,7 @@ pub(super) struct SessionFiles {
     /// The directory and the handoff log.
     session: Session,
     record: SessionRecord,
-    written: Option<Moving>,
+    written: Option<Moving<'static>>,
     /// Seconds earlier runs of this session used.
     earlier_seconds: f64,
     started: Instant,
@@ -114,23 +116,26 @@ impl SessionFiles {
     }
 
     /// Writes `session.toml` when what it records has changed (or `force`).
-    fn save(&mut self, moving: Moving, force: bool) {
+    fn save(&mut self, moving: Moving<'_>, force: bool) {
         if !force && self.written.as_ref() == Some(&moving) {
             return;
         }
         let r = &mut self.record;
         r.updated = unix_now();
-        r.holder.clone_from(&moving.holder);
+        r.holder = moving.holder.as_deref().map(str::to_string);
         r.turn = moving.turn;
         r.paused = moving.paused;
         r.ended = moving.ended;
-        r.layout.clone_from(&moving.layout);
+        moving.layout.clone_into(&mut r.layout);
         r.budget.turns = moving.turn;
         r.budget.seconds = self.earlier_seconds + self.started.elapsed().as_secs_f64();
         r.scratchpad.visible = moving.visible;
         r.scratchpad.placement = moving.placement;
         r.scratchpad.percent = moving.percent;
-        self.written = Some(moving);
+        self.written = Some(Moving {
+            holder: moving.holder.map(|holder| Cow::Owned(holder.into_owned())),
+            ..moving
+        });
         let path = self.session.dir.join(resume::FILE_NAME);
         let text = self.record.to_toml();
         let queued = self.worker.as_ref().is_some_and(|w| {
@@ -169,29 +174,23 @@ impl App {
         }
     }
 
-    fn moving(&self) -> Moving {
-        let holder = self
-            .baton
-            .holder()
-            .or_else(|| self.baton.parked())
-            .and_then(|id| self.baton.name(id))
-            .map(str::to_string);
+    /// Writes `session.toml` when what it records has changed (or `force`).
+    pub(super) fn persist_session(&mut self, force: bool) {
+        let baton = &self.baton;
+        let holder = (baton.holder().or_else(|| baton.parked()))
+            .and_then(|id| baton.name(id))
+            .map(Cow::Borrowed);
         let panel = &self.scratch.panel;
-        Moving {
+        let moving = Moving {
             holder,
-            turn: self.baton.turn(),
-            paused: self.baton.is_paused(),
-            ended: self.baton.is_ended(),
-            layout: self.tiling.kind.name().to_string(),
+            turn: baton.turn(),
+            paused: baton.is_paused(),
+            ended: baton.is_ended(),
+            layout: self.tiling.kind.name(),
             visible: panel.visible,
             placement: panel.placement,
             percent: panel.percent,
-        }
-    }
-
-    /// Writes `session.toml` when what it records has changed (or `force`).
-    pub(super) fn persist_session(&mut self, force: bool) {
-        let moving = self.moving();
+        };
         self.session.save(moving, force);
     }
 }
