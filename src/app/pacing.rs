@@ -3,14 +3,15 @@
 //! that rate, and a keystroke's echo at once. The others, usually agents animating a
 //! spinner while they think, get a frame of their own at most every [`BACKGROUND_FRAME`]:
 //! ten frames a second still shows every animation moving, and costs half of twenty (the
-//! measure is in BENCHMARKS.md). A frame that goes out for the focused pane takes their
-//! output along once [`BACKGROUND_ALONG`] has passed (see [`App::look_along`]). Their output waits meanwhile (in their PTYs where the UI thread
-//! reads, see [`crate::pane::watch`]; else in their emulators), so a frame for the
-//! focused pane (an echo above all) paints that pane alone, and with many panes the app
-//! wakes for a frame, not for each pane's piece of output (they are hushed while a frame
-//! is on its way, and until the next background frame may go out, when the app looks for
-//! them; see [`crate::pane::output_flag`]). A background pane's last state is always
-//! drawn, at most that much later.
+//! measure is in BENCHMARKS.md). Their output waits meanwhile (in their PTYs where the UI
+//! thread reads, see [`crate::pane::watch`]; else in their emulators), and with many panes
+//! the app wakes for a frame, not for each pane's piece of output (they are hushed while
+//! a frame is on its way, and until the next background frame may go out, when the app
+//! looks for them; see [`crate::pane::output_flag`]). A frame that goes out for the
+//! focused pane anyway takes their output along once [`BACKGROUND_ALONG`] has passed
+//! since their last (see [`App::look_along`]); sooner than that it paints the focused
+//! pane alone. A background pane's last state is always drawn, at most
+//! [`BACKGROUND_FRAME`] later.
 
 use std::time::{Duration, Instant};
 
@@ -104,6 +105,7 @@ impl App {
         self.frames.background && self.may_take_background_along(now)
     }
 
+    /// Whether [`BACKGROUND_ALONG`] has passed since the background panes' last frame.
     fn may_take_background_along(&self, now: Instant) -> bool {
         self.frames
             .last_background
