@@ -336,23 +336,20 @@ mod tests {
             panic!("one line written again is not the whole screen");
         };
         assert_eq!(rows, [(0, 0, 18)], "the emulator reports the whole row");
-        let (from, to) = draw_stretch(
-            canvas.buffer_mut(),
-            layout::inner(PANE),
-            &emulator.lock(),
-            rows[0],
-            &mut Vec::new(),
-        )
-        .expect("the glyph changed");
-        assert_eq!((from, to), (1, 2 + crate::ui::canvas::REACH));
-        assert_eq!(
+        let mut paint_row = || {
+            let inner = layout::inner(PANE);
             draw_stretch(
                 canvas.buffer_mut(),
-                layout::inner(PANE),
+                inner,
                 &emulator.lock(),
                 rows[0],
-                &mut Vec::new()
-            ),
+                &mut Vec::new(),
+            )
+        };
+        let (from, to) = paint_row().expect("the glyph changed");
+        assert_eq!((from, to), (1, 2 + crate::ui::canvas::REACH));
+        assert_eq!(
+            paint_row(),
             None,
             "painted twice, the row changes nothing the second time"
         );
