@@ -7,7 +7,7 @@
 use alacritty_terminal::grid::Dimensions as _;
 use alacritty_terminal::index::Line;
 use alacritty_terminal::term::cell::{Cell as TermCell, Flags};
-use alacritty_terminal::vte::ansi::Color as TermColor;
+use alacritty_terminal::vte::ansi::{Color as TermColor, NamedColor};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
@@ -137,10 +137,14 @@ fn draw_row(
     links: &mut Vec<LinkRun>,
 ) -> Option<(u16, u16)> {
     let mut changed: Option<(u16, u16)> = None;
-    for col in 0..width {
-        let target = &mut buf[(x + col, y)];
+    let start = buf.index_of(x, y);
+    let targets = &mut buf.content[start..start + usize::from(width)];
+    for (col, target) in (0..width).zip(targets) {
         let differs = match cells.get(usize::from(col)) {
             None => set_if_new(target, &Cell::EMPTY),
+            // Most of a row is blank, and most of it was blank before: that is told from
+            // a few fields, without building the cell `paint` would compare.
+            Some(cell) if is_plain_blank(cell) && shows_plain_blank(target) => false,
             Some(cell) if cell.flags.contains(Flags::WIDE_CHAR_SPACER) => {
                 // The right half of a wide character: ratatui skips it after the wide
                 // symbol, but it must not keep an old symbol of its own.
@@ -161,6 +165,25 @@ fn draw_row(
         }
     }
     changed
+}
+
+/// A space in the default colours with no attributes and nothing attached: what an
+/// erase leaves, and what a row holds past its text.
+fn is_plain_blank(cell: &TermCell) -> bool {
+    cell.c == ' '
+        && cell.flags.is_empty()
+        && cell.extra.is_none()
+        && cell.fg == TermColor::Named(NamedColor::Foreground)
+        && cell.bg == TermColor::Named(NamedColor::Background)
+}
+
+/// Whether `target` already shows what [`paint`] makes of a plain blank cell.
+fn shows_plain_blank(target: &Cell) -> bool {
+    target.fg == Color::Reset
+        && target.bg == Color::Reset
+        && target.underline_color == Color::Reset
+        && target.modifier.is_empty()
+        && target.symbol() == " "
 }
 
 /// Sets `target` to `cell` unless it is that already; whether it was not.
@@ -300,6 +323,51 @@ mod tests {
         let area = buf.area;
         draw_screen(&mut buf, area, &emulator, &mut Vec::new());
         buf
+    }
+
+    #[test]
+    fn a_blank_cell_leaves_a_blank_whatever_the_cell_showed() {
+        // Each target differs from a blank in one way (or in none): a blank painted over it
+        // must leave a blank, and say so exactly when it changed something.
+        let emulator = screen_of(b"", 1, 1);
+        let blank_row = &emulator.term().grid()[Line(0)][..];
+        let with = |change: fn(&mut Cell)| {
+            let mut cell = Cell::EMPTY;
+            change(&mut cell);
+            cell
+        };
+        let targets = [
+            (Cell::EMPTY, false),
+            (
+                with(|cell| {
+                    cell.set_char(' ');
+                }),
+                false,
+            ),
+            (
+                with(|cell| {
+                    cell.set_char('x');
+                }),
+                true,
+            ),
+            (with(|cell| cell.fg = Color::Indexed(1)), true),
+            (with(|cell| cell.bg = Color::Indexed(1)), true),
+            (with(|cell| cell.underline_color = Color::Indexed(1)), true),
+            (with(|cell| cell.modifier = Modifier::BOLD), true),
+        ];
+        for (target, changes) in targets {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+            buf[(0, 0)] = target.clone();
+            let changed = draw_row(&mut buf, 0, 0, 1, blank_row, &mut Vec::new());
+            assert_eq!(changed.is_some(), changes, "over {target:?}");
+            assert_eq!(buf[(0, 0)], Cell::EMPTY, "over {target:?}");
+        }
+        // A space that is not plain (a coloured erase) is painted as it is.
+        let emulator = screen_of(b"\x1b[41m\x1b[K", 1, 1);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+        let row = &emulator.term().grid()[Line(0)][..];
+        assert!(draw_row(&mut buf, 0, 0, 1, row, &mut Vec::new()).is_some());
+        assert_eq!(buf[(0, 0)].bg, Color::Indexed(1));
     }
 
     #[test]
