@@ -29,6 +29,9 @@ pub(super) struct Chrome {
     pub(super) overlays: Vec<Overlay>,
     /// Something to tell the person, and until when.
     notice: Option<(String, Instant)>,
+    /// How many notices were shown: the one showing is told from the others by its
+    /// number (see [`Chrome::notice_id`]).
+    notices: u64,
 }
 
 impl Chrome {
@@ -37,12 +40,20 @@ impl Chrome {
             mode: Mode::Normal,
             overlays: Vec::new(),
             notice: None,
+            notices: 0,
         }
     }
 
     /// Shows `text` in the status bar for a while from `now`.
     pub(super) fn say(&mut self, text: String, now: Instant) {
         self.notice = Some((text, now + NOTICE_TIME));
+        self.notices += 1;
+    }
+
+    /// Which notice shows, if one does: the status line is built again when this
+    /// changes.
+    pub(super) fn notice_id(&self) -> Option<u64> {
+        self.notice.as_ref().map(|_| self.notices)
     }
 
     /// Drops the notice once its time is up.

@@ -5,29 +5,21 @@
 //! edge when that is all; the status line only when it says something new.
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use ratatui::layout::Rect;
 
+use super::status::PaintedStatus;
 use super::{App, Focus, Layers};
 use crate::input::action::Action;
 use crate::pane::PaneId;
 use crate::pane::emulator::Damage;
-use crate::rally::end::{EndReason, minutes};
+use crate::rally::end::EndReason;
 use crate::ui::canvas::Canvas;
 use crate::ui::frame::{Content, FrameView, PaneView};
 use crate::ui::layout;
 use crate::ui::screen::cursor_position;
-use crate::ui::{self, BatonBadge, BorderPart, PaneFrame, StatusLine};
-
-/// The chords worth a place in the status line, in this order.
-const HINTS: &[(Action, &str)] = &[
-    (Action::PassWithNote, "pass"),
-    (Action::TakeBaton, "take"),
-    (Action::FocusNext, "next pane"),
-    (Action::Help, "keys"),
-    (Action::Quit, "quit"),
-];
+use crate::ui::{self, BatonBadge, BorderPart, PaneFrame};
 
 /// The picture the last frames left, and what they decided about it: the next frame
 /// compares itself with this to paint only what changed.
@@ -39,9 +31,7 @@ pub(super) struct Painted {
     /// Each pane's border as last painted (its title's text and looks).
     borders: HashMap<PaneId, BorderDrawn>,
     /// The status line as last painted.
-    status: Option<StatusLine>,
-    /// When the turn in the status line started, and that time as the line shows it.
-    turn_clock: Option<(Option<Instant>, String)>,
+    status: PaintedStatus,
 }
 
 impl Default for Painted {
@@ -50,8 +40,7 @@ impl Default for Painted {
             canvas: Canvas::new(Rect::default()),
             layers: None,
             borders: HashMap::new(),
-            status: None,
-            turn_clock: None,
+            status: PaintedStatus::default(),
         }
     }
 }
@@ -83,7 +72,7 @@ impl App {
             painted.canvas.is_whole() || layers.covered || painted.layers.as_ref() != Some(&layers);
         if whole {
             painted.borders.clear();
-            painted.status = None;
+            painted.status.forget();
         }
         painted.layers = Some(layers);
         // Background panes keep their output for the next background frame, unless
@@ -105,14 +94,12 @@ impl App {
                 view.panes.push(pane);
             }
         }
-        let status = self.status_line(&mut painted.turn_clock, now);
-        if painted.status.as_ref() != Some(&status) {
+        if let Some(status) = self.status_if_changed(&mut painted.status, now) {
             let row = Rect {
                 y: area.bottom().saturating_sub(1),
                 height: area.height.min(1),
                 ..area
             };
-            painted.status = Some(status.clone());
             view.status = Some((row, status));
         }
         if whole {
@@ -287,61 +274,6 @@ impl App {
         }
     }
 
-    /// The status line at `now`; `turn_clock` keeps the turn's start as the line shows
-    /// it.
-    fn status_line(
-        &self,
-        turn_clock: &mut Option<(Option<Instant>, String)>,
-        now: Instant,
-    ) -> StatusLine {
-        let mut baton = self.baton_summary();
-        if self.recording.screen.is_on() {
-            baton = format!("● REC  {baton}");
-        }
-        if let Some(in_turn) = self.baton.time_in_turn(now) {
-            // The start time, not a ticking clock: an idle app must not wake to redraw it.
-            // Put in local time once per turn, not in every frame.
-            let started = now.checked_sub(in_turn);
-            let since = match turn_clock {
-                Some((at, text)) if *at == started => text.clone(),
-                _ => {
-                    let text = clock_time(SystemTime::now() - in_turn);
-                    *turn_clock = Some((started, text.clone()));
-                    text
-                }
-            };
-            baton = format!("{baton} · since {since}");
-        }
-        let message = self
-            .chrome
-            .message(self.prefs.keymap.prefix())
-            .or_else(|| self.attention_summary());
-        // The keymap does not change while the app runs.
-        let hints = self
-            .frames
-            .hints
-            .get_or_init(|| {
-                HINTS
-                    .iter()
-                    .filter_map(|(action, label)| {
-                        let keys = self.prefs.prefix_keys(*action)?;
-                        Some((keys, (*label).to_string()))
-                    })
-                    .collect()
-            })
-            .clone();
-        let alert = self.overdue(now).then(|| {
-            let limit = self.end.rules.turn_timeout.map(minutes).unwrap_or_default();
-            format!("over {limit}")
-        });
-        StatusLine {
-            baton,
-            alert,
-            message,
-            hints,
-        }
-    }
-
     /// The line above the panes once the rally has ended.
     fn banner(&self, reason: &EndReason) -> String {
         let quit = self
@@ -354,9 +286,4 @@ impl App {
             self.baton.turn()
         )
     }
-}
-
-/// Local wall-clock time as HH:MM:SS.
-fn clock_time(at: SystemTime) -> String {
-    crate::local_time::hms(crate::local_time::unix_secs(at)).unwrap_or_else(|| "?".into())
 }

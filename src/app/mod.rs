@@ -28,6 +28,7 @@ mod session;
 mod signals;
 mod slots;
 mod start;
+mod status;
 #[cfg(test)]
 mod tests;
 mod wake_timer;

@@ -579,6 +579,27 @@ fn a_spinner_tick_repaints_its_glyph_alone_and_the_rest_is_left() {
 }
 
 #[test]
+fn the_status_line_is_built_again_when_what_it_says_changes_and_only_then() {
+    use crate::pane::activity::Attention;
+    let mut h = two_panes();
+    h.wait_for("baton · turn 1");
+    let now = std::time::Instant::now();
+    let message = |view: &FrameView| view.status.as_ref().map(|(_, line)| line.message.clone());
+    h.frame_at(now, |_| ());
+    assert_eq!(h.frame_at(now, message), None, "nothing changed");
+    // b calls for the person: nothing else changes, and the line says so.
+    h.app.slots[1].activity.raise(Attention::Bell);
+    let said = h.frame_at(now, message);
+    assert_eq!(said, Some(Some("needs you: b rang the bell".to_string())));
+    // A notice, then another of the same length at the same moment: each is said.
+    h.app.chrome.say("first".to_string(), now);
+    assert_eq!(h.frame_at(now, message), Some(Some("first".to_string())));
+    h.app.chrome.say("again".to_string(), now);
+    assert_eq!(h.frame_at(now, message), Some(Some("again".to_string())));
+    assert_eq!(h.frame_at(now, message), None, "nothing changed since");
+}
+
+#[test]
 fn a_busy_pane_is_left_out_of_the_frame_and_drawn_in_the_next() {
     let mut h = two_panes();
     // A frame that paints the background panes, b among them.
