@@ -2,7 +2,7 @@
 //! ([`ui::frame::draw`]), then what changed goes to the host inside a synchronized
 //! update.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::layout::{Position, Rect};
@@ -54,7 +54,15 @@ pub(super) struct Frames {
     pub(super) cursor: HostCursor,
     /// What the host terminal shows; frames are fitted to it before they go out.
     pub(super) colours: ColourDepth,
+    /// How long a frame waits for the reader of a pane the person works with (see
+    /// `App::pane_view`): [`READER_WAIT`].
+    pub(super) reader_wait: Duration,
 }
+
+/// How long a frame waits at most for the reader of a pane the person works with. A
+/// reader lets go after each 16 KiB slice of a flood, well under a millisecond here; a
+/// reader the scheduler set aside holds the frame no longer than half a frame.
+pub(super) const READER_WAIT: Duration = Duration::from_millis(8);
 
 impl App {
     pub(super) fn render<B: Host>(&mut self, terminal: &mut Terminal<B>) -> anyhow::Result<()>

@@ -128,16 +128,22 @@ impl App {
         let pane = &self.slots[id.index()].pane;
         let copying = self.chrome.copying(id);
         let waits_for_background = !view.background && copying.is_none() && self.paced(id);
-        // Never wait for a pane's reader: a flooding child keeps its emulator busy, and
-        // waiting would put every keystroke's echo behind that flood. A pane that is busy
-        // right now keeps its last picture, border included (how far back its view is
-        // cannot be read), and is drawn next frame. A whole frame starts from a blank
-        // picture, so it waits (a slice's parse, handed over fairly): a pane left out
-        // would show blank until its next whole repaint.
+        // A flooding child keeps its reader parsing, with the emulator locked but for a
+        // moment between slices. A background pane is not waited for: a frame may take
+        // sixteen of them along, and waiting for each would put the person's keystroke
+        // echo behind their floods. A pane the person works with is waited for, one
+        // slice's parse at most (handed over fairly) and never longer than
+        // `frames.reader_wait`, so a flood in it scrolls by at the frame rate as in
+        // tmux rather than standing still until it ends. A pane still busy keeps its last
+        // picture, border included (how far back its view is cannot be read), and is
+        // drawn next frame. A whole frame starts from a blank picture, so it waits: a
+        // pane left out would show blank until its next whole repaint.
         let emulator = if view.whole {
             Some(pane.emulator())
-        } else {
+        } else if self.paced(id) {
             pane.try_emulator()
+        } else {
+            pane.emulator_within(self.frames.reader_wait)
         };
         let Some(mut emulator) = emulator else {
             let content = if waits_for_background {

@@ -93,6 +93,7 @@ impl App {
                 whole: false,
                 cursor: draw::HostCursor::Unknown,
                 colours: ColourDepth::of_host(),
+                reader_wait: draw::READER_WAIT,
             },
             recording: recording::Recording {
                 config: config.record,

@@ -295,6 +295,13 @@ impl Pane {
         self.emulator.try_lock()
     }
 
+    /// The emulator, waiting at most `wait` for a reader that holds it. A reader busy
+    /// with a flood lets go after each slice it parses and hands the lock to a waiting
+    /// thread first, so the wait is one slice's parse, bounded by `wait`.
+    pub fn emulator_within(&self, wait: Duration) -> Option<parking_lot::MutexGuard<'_, Emulator>> {
+        self.emulator.try_lock_for(wait)
+    }
+
     /// Whether there was output since the app last asked; the next output signals the
     /// app again (unless hushed).
     pub fn take_dirty(&self) -> bool {

@@ -600,6 +600,43 @@ fn the_status_line_is_built_again_when_what_it_says_changes_and_only_then() {
 }
 
 #[test]
+fn a_frame_waits_a_moment_for_the_reader_of_a_pane_the_person_works_with_only() {
+    use std::time::{Duration, Instant};
+    let mut h = two_panes();
+    let (a, b) = (PaneId::new(0), PaneId::new(1));
+    h.app.frames.background = true;
+    h.app.frames.last_background = None;
+    // a (focused, holding the baton) is being parsed for 50 ms more: the frame waits
+    // for it, where it used to keep a's last picture for as long as a flood went on.
+    h.app.frames.reader_wait = Duration::from_secs(10);
+    let held = h.hold_emulator(a, Duration::from_millis(50));
+    h.frame_at(Instant::now(), |view| {
+        assert!(!matches!(pane_in(view, 0).content, Content::Busy));
+    });
+    drop(held);
+    // b, in the background, is not waited for, however long the frame may wait.
+    let held = h.hold_emulator(b, Duration::from_secs(60));
+    let started = Instant::now();
+    h.frame_at(Instant::now(), |view| {
+        assert!(matches!(pane_in(view, 1).content, Content::Busy));
+    });
+    assert!(started.elapsed() < Duration::from_secs(5), "waited for b");
+    drop(held);
+    // Nor is a reader that holds a for longer than the wait: a keeps its last picture.
+    h.app.frames.reader_wait = Duration::from_millis(20);
+    let held = h.hold_emulator(a, Duration::from_secs(60));
+    let started = Instant::now();
+    h.frame_at(Instant::now(), |view| {
+        assert!(matches!(pane_in(view, 0).content, Content::Busy));
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited past the limit"
+    );
+    drop(held);
+}
+
+#[test]
 fn a_busy_pane_is_left_out_of_the_frame_and_drawn_in_the_next() {
     let mut h = two_panes();
     // A frame that paints the background panes, b among them.
