@@ -42,9 +42,10 @@ impl PaintedStatus {
 }
 
 /// Everything the status line is made of that can change while the app runs (the
-/// keymap, the theme and the panes' names cannot). `None` where the line depends on more
-/// than this: a mode of the app's own or an overlay has the keyboard, and the line says
-/// what it is doing (rare states, so the line is simply built every frame there).
+/// keymap, the theme and the panes' names cannot), but each pane's call for the person
+/// (see [`PaintedStatus`]). There is none while a mode of the app's own or an overlay has
+/// the keyboard: the line then says what it is doing, and is built every frame (rare
+/// states).
 #[derive(Debug, PartialEq)]
 // Independent facts compared as a whole, never matched on: not a state machine in bools.
 #[allow(clippy::struct_excessive_bools)]
