@@ -289,8 +289,8 @@ impl Pane {
         self.emulator.clone()
     }
 
-    /// The emulator if nobody else holds it right now; the UI uses this so it never waits
-    /// behind a reader that is busy with a flood.
+    /// The emulator if nobody else holds it right now; the UI uses this for background
+    /// panes, so it never waits behind a reader that is busy with their flood.
     pub fn try_emulator(&self) -> Option<parking_lot::MutexGuard<'_, Emulator>> {
         self.emulator.try_lock()
     }
