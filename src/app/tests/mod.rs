@@ -607,7 +607,7 @@ fn a_frame_waits_a_moment_for_the_reader_of_a_pane_the_person_works_with_only() 
     h.app.frames.background = true;
     h.app.frames.last_background = None;
     // a (focused, holding the baton) is being parsed for 50 ms more: the frame waits
-    // for it, where it used to keep a's last picture for as long as a flood went on.
+    // for it, where it used to keep a's last picture whenever its reader held it.
     h.app.frames.reader_wait = Duration::from_secs(10);
     let held = h.hold_emulator(a, Duration::from_millis(50));
     h.frame_at(Instant::now(), |view| {
