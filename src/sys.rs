@@ -71,8 +71,23 @@ pub fn window_size(fd: RawFd) -> Option<(u16, u16)> {
 
 /// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
 /// does not work on terminal devices.
-#[allow(clippy::cast_lossless)]
 pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
+    ready(fd, limit, Direction::In)
+}
+
+/// Waits until `fd` takes output or `limit` passes (select(2), as [`readable`]).
+pub fn writable(fd: RawFd, limit: Duration) -> io::Result<bool> {
+    ready(fd, limit, Direction::Out)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    In,
+    Out,
+}
+
+#[allow(clippy::cast_lossless)]
+fn ready(fd: RawFd, limit: Duration, direction: Direction) -> io::Result<bool> {
     // SAFETY: an fd_set on the stack, zeroed and filled by the FD_* helpers; select only
     // reads and writes that set and the timeout.
     let ready = unsafe {
@@ -84,13 +99,11 @@ pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
             // i64 on Linux, i32 on macOS: under a million either way.
             tv_usec: limit.subsec_micros() as libc::suseconds_t,
         };
-        libc::select(
-            fd + 1,
-            &raw mut set,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &raw mut timeout,
-        )
+        let (read, write) = match direction {
+            Direction::In => (&raw mut set, std::ptr::null_mut()),
+            Direction::Out => (std::ptr::null_mut(), &raw mut set),
+        };
+        libc::select(fd + 1, read, write, std::ptr::null_mut(), &raw mut timeout)
     };
     match ready {
         -1 => {
@@ -104,6 +117,18 @@ pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
         0 => Ok(false),
         _ => Ok(true),
     }
+}
+
+/// Makes reads and writes of the open file behind `fd` (every descriptor of it) return
+/// `WouldBlock` rather than wait.
+pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    // SAFETY: F_GETFL and F_SETFL take and return plain integers.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// How long a Unix socket's path may be (`sun_path`, NUL included).

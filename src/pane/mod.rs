@@ -1,7 +1,8 @@
 //! One agent in one PTY: the child process, the emulator its output feeds, and the
 //! threads that move bytes. Reads, writes and `wait()` block, so each lives on its own
 //! thread and talks to the app through [`PaneSignal`]s; the app never blocks on a pane.
-//! On Linux the UI thread reads small output itself, without blocking ([`reading`]).
+//! On Linux the UI thread reads small output itself, without blocking ([`reading`]), and
+//! writes keys itself when the PTY has room for them ([`writing`]).
 
 pub mod activity;
 pub mod archive;
@@ -18,12 +19,12 @@ mod reading;
 pub mod reaper;
 pub mod typing;
 pub mod watch;
+mod writing;
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::fd::AsRawFd as _;
 use std::path::PathBuf;
-use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -63,6 +64,7 @@ impl PaneId {
 
 pub use emulator::Emulator;
 use output_flag::OutputFlag;
+use writing::{WriteJob, Writer};
 
 /// What a pane's threads tell the app.
 #[derive(Debug)]
@@ -114,13 +116,6 @@ pub struct PaneSpec {
     pub agent: Option<&'static str>,
 }
 
-/// Messages for a pane's writer thread.
-enum WriteJob {
-    Bytes(Vec<u8>),
-    /// Hold back what follows (an Enter sent apart from the paste before it).
-    Pause(Duration),
-}
-
 /// A running (or finished) child in a PTY with its emulated screen.
 pub struct Pane {
     pub name: String,
@@ -128,7 +123,9 @@ pub struct Pane {
     /// `parking_lot`'s, for its fair unlock: see [`parse_loop`].
     emulator: Arc<parking_lot::Mutex<Emulator>>,
     dirty: Arc<OutputFlag>,
-    writer: std_mpsc::Sender<WriteJob>,
+    writer: Writer,
+    /// Set where the UI thread writes to the child itself (see [`writing`]).
+    write_here: Option<writing::WriteHere>,
     master: Box<dyn MasterPty + Send>,
     pid: Option<u32>,
     status: ExitState,
@@ -176,16 +173,18 @@ impl Pane {
             .ok_or_else(|| anyhow::anyhow!("the PTY has no file descriptor"))?;
         let reader = File::from(crate::sys::dup(master_fd)?);
         let pty_writer = pair.master.take_writer()?;
+        let write_room = crate::sys::dup(master_fd)?;
 
         let emulator = Arc::new(parking_lot::Mutex::new(new_emulator(
             rows, cols, scrollback,
         )));
         let dirty = Arc::new(OutputFlag::default());
-        let (writer, jobs) = std_mpsc::channel();
+        let (writer, jobs) = writing::channel();
+        let write_here = write_here(master_fd, &writer);
         let notify: Arc<dyn Fn(PaneSignal) + Send + Sync> = Arc::new(notify);
 
         spawn_thread(&format!("pane-{}-write", id.index()), move || {
-            write_loop(pty_writer, jobs);
+            writing::write_loop(pty_writer, write_room, jobs);
         })?;
         let inbox = Arc::new(Inbox::default());
         let output = Arc::new(Output {
@@ -244,6 +243,7 @@ impl Pane {
             emulator,
             dirty,
             writer,
+            write_here,
             master: pair.master,
             pid,
             status: ExitState::Running,
@@ -321,19 +321,24 @@ impl Pane {
         }
     }
 
-    /// Queues bytes for the child's input; never blocks.
+    /// Writes bytes to the child's input, or queues what it cannot take now (see
+    /// [`writing`]); never blocks.
     pub fn write(&self, bytes: Vec<u8>) {
-        if !bytes.is_empty() && self.status.is_running() {
-            let _ = self.writer.send(WriteJob::Bytes(bytes));
+        if bytes.is_empty() || !self.status.is_running() {
+            return;
+        }
+        match &self.write_here {
+            Some(here) => here.write(bytes),
+            None => self.writer.send(WriteJob::Bytes(bytes)),
         }
     }
 
     /// Writes `first`, then `then` after `pause` (later writes wait behind it).
     pub fn write_in_two(&self, first: Vec<u8>, pause: Duration, then: Vec<u8>) {
         if self.status.is_running() {
-            let _ = self.writer.send(WriteJob::Bytes(first));
-            let _ = self.writer.send(WriteJob::Pause(pause));
-            let _ = self.writer.send(WriteJob::Bytes(then));
+            self.write(first);
+            self.writer.send(WriteJob::Pause(pause));
+            self.writer.send(WriteJob::Bytes(then));
         }
     }
 
@@ -532,12 +537,29 @@ struct Output {
     id: PaneId,
     emulator: Arc<parking_lot::Mutex<Emulator>>,
     dirty: Arc<OutputFlag>,
-    writer: std_mpsc::Sender<WriteJob>,
+    writer: Writer,
     notify: Arc<dyn Fn(PaneSignal) + Send + Sync>,
 }
 
 /// Output up to this size that finds the parser idle is parsed by the reader itself.
 const INLINE_LIMIT: usize = 4 * 1024;
+
+/// The UI thread's own way to the child's input, where it has one (Linux): the PTY no
+/// longer blocks, for anybody. `None` (the writer thread writes everything) where it
+/// cannot be set so.
+fn write_here(master_fd: std::os::fd::RawFd, writer: &Writer) -> Option<writing::WriteHere> {
+    if !cfg!(target_os = "linux") {
+        // macOS: the reader thread reads the PTY in blocking reads, always.
+        return None;
+    }
+    let made = crate::sys::set_nonblocking(master_fd)
+        .and_then(|()| crate::sys::dup(master_fd))
+        .inspect_err(|err| tracing::warn!(%err, "a blocking PTY; its thread writes every key"));
+    Some(writing::WriteHere {
+        pty: File::from(made.ok()?),
+        writer: writer.clone(),
+    })
+}
 
 /// The UI thread's side of a pane it reads itself: the PTY joins the watch.
 fn read_here(
@@ -593,8 +615,17 @@ fn read_loop(
             }
         }
         let n = match reader.read(&mut buf) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => break,
             Ok(n) => n,
+            // The PTY does not block (see `write_here`): wait for it here.
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                if crate::sys::readable(reader.as_raw_fd(), Duration::from_secs(60)).is_err() {
+                    break;
+                }
+                continue;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
         };
         if output.take(&buf[..n], inbox, cast) {
             (output.notify)(PaneSignal::Output(output.id));
@@ -638,7 +669,7 @@ impl Output {
         let sync_pending = emulator.sync_deadline().is_some();
         drop(emulator);
         if !answers.is_empty() {
-            let _ = self.writer.send(WriteJob::Bytes(answers));
+            self.writer.send(WriteJob::Bytes(answers));
         }
         if sync_pending {
             // The parser keeps the synchronized update's time.
@@ -662,7 +693,7 @@ fn parse_loop(
     inbox: &Inbox,
     emulator: &parking_lot::Mutex<Emulator>,
     dirty: &OutputFlag,
-    writer: &std_mpsc::Sender<WriteJob>,
+    writer: &Writer,
     notify: &(dyn Fn(PaneSignal) + Send + Sync),
 ) {
     priority::lower_current_thread();
@@ -706,7 +737,7 @@ fn parse_loop(
             notify(PaneSignal::Output(id));
         }
         if !answers.is_empty() {
-            let _ = writer.send(WriteJob::Bytes(answers));
+            writer.send(WriteJob::Bytes(answers));
         }
         // Only now may the reader parse again itself: its answers must follow these.
         inbox.parsed();
@@ -717,21 +748,6 @@ fn parse_loop(
         }
         if let Some(pause) = typing::pause_for(id, std::time::Instant::now()) {
             std::thread::sleep(pause);
-        }
-    }
-}
-
-/// Writes input to the child. A separate thread, so a child that does not read its input
-/// can never stall the reader (which must keep draining its output) or the UI.
-fn write_loop(mut pty: Box<dyn Write + Send>, jobs: std_mpsc::Receiver<WriteJob>) {
-    for job in jobs {
-        match job {
-            WriteJob::Bytes(bytes) => {
-                if pty.write_all(&bytes).and_then(|()| pty.flush()).is_err() {
-                    return;
-                }
-            }
-            WriteJob::Pause(pause) => std::thread::sleep(pause),
         }
     }
 }

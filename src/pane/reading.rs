@@ -178,8 +178,8 @@ impl ReadHere {
         let mut total = 0;
         let mut known = waiting == Waiting::Reported;
         loop {
-            // The PTY's descriptor blocks (the reader thread shares it): read only what
-            // is there. The watch's report says there is something.
+            // Read only what is there: the PTY blocks where it could not be made not to
+            // (see `Pane::spawn`). The watch's report says there is something.
             if !std::mem::take(&mut known) {
                 match crate::sys::bytes_waiting(fd) {
                     Ok(0) => return Some(total),
@@ -191,8 +191,11 @@ impl ReadHere {
                 break;
             }
             let n = match (&self.fd).read(&mut buf) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
                 Ok(n) => n,
+                // Nothing after all (the PTY does not block: see `Pane::spawn`).
+                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return Some(total),
+                Err(_) => break,
             };
             self.output
                 .take(&buf[..n], &self.inbox, self.cast.as_deref());
