@@ -26,7 +26,9 @@ Tests
            warm-up saw drawn are not used, so an echo is never mistaken; ctrl-u every 20
            keys keeps cat's line inside the pane. p50/p99/max in ms over the keys sent; a
            key not echoed within --key-timeout counts as slower than all (shown "> T"),
-           and five such keys in a row end the run.
+           and five such keys in a row end the run. Beside each run, the host's steal
+           (/proc/stat) while its keys were sent: on a virtual machine, time the
+           hypervisor gave to other guests, which delays any wake-up by its slice.
 
 The multiplexer's processes are the ones whose environment carries this run's tag
 (AGENTS_BENCH=<tag>) and whose executable is its binary. At the end of every run each
@@ -221,10 +223,23 @@ def rss_kb(pids):
 
 def host_ticks():
     """(busy, total) jiffies of the whole machine."""
-    with open("/proc/stat") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
+    values = host_jiffies()
     idle = values[3] + values[4]
     return sum(values) - idle, sum(values)
+
+
+def host_jiffies():
+    """The machine's jiffies by kind, as /proc/stat's first line has them."""
+    with open("/proc/stat") as f:
+        return [int(v) for v in f.readline().split()[1:]]
+
+
+def steal_pct(before, after):
+    """Of the time between two host_jiffies(), the share the hypervisor gave to others
+    (steal): a virtual CPU that is not running delays whatever wakes on it, by the
+    hypervisor's time slice, and that sets a floor under any latency's tail."""
+    total = sum(after) - sum(before)
+    return round(100 * (after[7] - before[7]) / total, 2) if total and len(after) > 7 else None
 
 
 # --- starting and stopping a multiplexer ---------------------------------------------
@@ -355,6 +370,7 @@ def test_latency(system, background, args):
         if not keys:
             return dict(background=background, error="every candidate letter was on screen")
         samples = []  # ms per key; None: no echo within --key-timeout
+        jiffies = host_jiffies()
         for i in range(args.keys):
             if i and i % 20 == 0:
                 mux.outer.write(b"\x15")  # ctrl-u: cat's line starts again, blank
@@ -371,7 +387,7 @@ def test_latency(system, background, args):
                 break  # five echoes in a row never came: more keys would only queue up
             mux.outer.pump_for(random.uniform(0.010, 0.030))
         return dict(background=background, others=others, alive=alive, letters=keys.decode(), samples=samples,
-                    **latency_stats(samples, args.key_timeout))
+                    steal_pct=steal_pct(jiffies, host_jiffies()), **latency_stats(samples, args.key_timeout))
     finally:
         mux.stop()
 
@@ -478,15 +494,16 @@ def report(results):
     if results["latency"]:
         print(f"\nKeystroke -> echo in a focused `cat` pane, {results['args']['others']} other panes, "
               f"{results['args']['keys']} keys (ms; one line per run)\n")
-        print("| other panes | system | p50 | p99 | max | keys echoed |")
-        print("|---|---|---|---|---|---|")
+        print("| other panes | system | p50 | p99 | max | keys echoed | host steal % |")
+        print("|---|---|---|---|---|---|---|")
         late = lambda ms, r: f"> {r['timeout_ms']:.0f}" if ms is None else f"{ms:.2f}"
         for r in sorted(results["latency"], key=lambda r: (r["background"], r["system"], r["rep"])):
             if "error" in r:
-                print(f"| {r['background']} | {r['system']} | {r['error']} | | | |")
+                print(f"| {r['background']} | {r['system']} | {r['error']} | | | | |")
                 continue
             print(f"| {r['others']} {r['background']} | {r['system']} | {late(r['p50_ms'], r)} | "
-                  f"{late(r['p99_ms'], r)} | {late(r['max_ms'], r)} | {r['keys'] - r['missed']} of {r['keys']} |")
+                  f"{late(r['p99_ms'], r)} | {late(r['max_ms'], r)} | {r['keys'] - r['missed']} of {r['keys']} | "
+                  f"{fmt(r.get('steal_pct'))} |")
 
 
 def main():
