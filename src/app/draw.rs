@@ -38,6 +38,13 @@ pub(super) struct Frames {
     pub(super) dirty: bool,
     /// The pane that last received a keystroke, and when: its echo is drawn at once.
     pub(super) last_keystroke: Option<(PaneId, Instant)>,
+    /// How long after their last frame the background panes may ride along on the frame
+    /// going out: [`BACKGROUND_ALONG`], or [`BACKGROUND_FRAME`] for a keystroke's echo
+    /// (see [`App::may_take_background_along`]).
+    ///
+    /// [`BACKGROUND_ALONG`]: super::pacing::BACKGROUND_ALONG
+    /// [`BACKGROUND_FRAME`]: super::pacing::BACKGROUND_FRAME
+    pub(super) along_after: Duration,
     /// The picture the last frames left and what they decided about it.
     pub(super) painted: Painted,
     /// The status line's chord hints, from the keymap.

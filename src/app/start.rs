@@ -9,8 +9,8 @@ use ratatui::layout::Rect;
 use super::event_loop::Senders;
 use super::recording::ScreenRecording;
 use super::{
-    App, AppConfig, Chrome, Focus, Prefs, activity, delivery, draw, end, frame, link, person,
-    recording, resize, review, session, slots,
+    App, AppConfig, Chrome, Focus, Prefs, activity, delivery, draw, end, frame, link, pacing,
+    person, recording, resize, review, session, slots,
 };
 use crate::host::colours::ColourDepth;
 use crate::pane::{Pane, PaneId};
@@ -85,6 +85,7 @@ impl App {
             frames: draw::Frames {
                 dirty: true,
                 last_keystroke: None,
+                along_after: pacing::BACKGROUND_ALONG,
                 painted: frame::Painted::default(),
                 last: None,
                 background: false,

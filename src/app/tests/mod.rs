@@ -331,6 +331,60 @@ fn a_frame_for_the_holder_takes_the_background_panes_output_along() {
     );
 }
 
+#[test]
+fn a_keystrokes_echo_goes_out_at_once_and_leaves_the_background_panes_for_their_frame() {
+    use super::pacing::BACKGROUND_ALONG;
+    use std::time::{Duration, Instant};
+    let (a, b) = (PaneId::new(0), PaneId::new(1));
+    let mut h = a_then_and_a_cat("cat");
+    h.pump();
+    h.app.frames.dirty = false;
+    h.app.frames.background = false;
+    h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
+    h.app.hush_panes();
+    h.app.pane(b).write(b"along\n".to_vec());
+    h.wait_written_while_hushed(b, "along");
+    // b's last frame was a while ago: a frame for a would take its output along, though
+    // b's own frame is not due yet.
+    h.app.frames.last_background =
+        Instant::now().checked_sub(BACKGROUND_ALONG + Duration::from_millis(10));
+
+    // A frame went out a moment ago, and the person types into a: its echo is drawn at
+    // once, alone.
+    h.app.frames.last = Some(Instant::now());
+    h.app.frames.last_keystroke = Some((a, Instant::now()));
+    h.app.pane(a).write(b"typed\n".to_vec());
+    h.wait_app("a's echo", |app| app.frames.dirty);
+    h.render_if_due();
+    assert!(h.region(LEFT).contains("typed"), "{}", h.screen());
+    assert!(!h.region(RIGHT).contains("along"), "{}", h.screen());
+    assert_eq!(h.app.frames.along_after, super::pacing::BACKGROUND_ALONG);
+
+    // The next frame that is not an echo takes b's output along, as before.
+    h.app.frames.last_keystroke = None;
+    h.app.pane(a).write(b"later\n".to_vec());
+    h.wait_app("a's output", |app| app.frames.dirty);
+    h.app.frames.last = None;
+    h.render_if_due();
+    assert!(h.region(LEFT).contains("later"), "{}", h.screen());
+    assert!(h.region(RIGHT).contains("along"), "{}", h.screen());
+
+    // Once b's own frame is due, an echo takes it along: a person typing into a pane
+    // that streams output does not hold the others back.
+    h.app.pane(b).write(b"overdue\n".to_vec());
+    h.wait_written_while_hushed(b, "overdue");
+    make_the_look_due(&mut h);
+    h.app.hush_panes();
+    assert!(h.app.frames.background, "b's output was not found");
+    h.app.frames.last = Some(Instant::now());
+    h.app.frames.last_keystroke = Some((a, Instant::now()));
+    h.app.pane(a).write(b"echoed\n".to_vec());
+    h.wait_app("a's echo", |app| app.frames.dirty);
+    h.render_if_due();
+    assert!(h.region(LEFT).contains("echoed"), "{}", h.screen());
+    assert!(h.region(RIGHT).contains("overdue"), "{}", h.screen());
+}
+
 /// The time for the look at the background panes has come: a background frame's time
 /// has passed since the last, and a frame may go out.
 fn make_the_look_due(h: &mut Harness) {
