@@ -178,8 +178,9 @@ impl ReadHere {
         let mut total = 0;
         let mut known = waiting == Waiting::Reported;
         loop {
-            // Read only what is there: the PTY blocks where it could not be made not to
-            // (see `Pane::spawn`). The watch's report says there is something.
+            // Read only what is there: the PTY may block (where it could not be made
+            // non-blocking: see `pane::write_here`). The watch's report says there is
+            // something.
             if !std::mem::take(&mut known) {
                 match crate::sys::bytes_waiting(fd) {
                     Ok(0) => return Some(total),
@@ -193,7 +194,7 @@ impl ReadHere {
             let n = match (&self.fd).read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
-                // Nothing after all (the PTY does not block: see `Pane::spawn`).
+                // Nothing after all (the PTY does not block: see `pane::write_here`).
                 Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return Some(total),
                 Err(_) => break,
             };

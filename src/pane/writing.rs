@@ -5,7 +5,7 @@
 //! child's output), so a thread of its own writes. But a keystroke handed to that thread
 //! costs its wake-up before the child even sees the key, and on a small machine a
 //! wake-up is a good part of the time from key to echo. On Linux the PTY does not block
-//! (see [`super::Pane::spawn`]), so the UI thread writes a keystroke at once when the
+//! (see `pane::write_here`), so the UI thread writes a keystroke at once when the
 //! writer thread holds nothing: the PTY takes what it has room for, and the rest goes to
 //! the thread. So does everything written while the thread still holds something (a
 //! paste the child reads slowly, the pause before a note's Enter), so the child gets its
