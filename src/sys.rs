@@ -69,13 +69,12 @@ pub fn window_size(fd: RawFd) -> Option<(u16, u16)> {
     (done == 0 && size.ws_col > 0 && size.ws_row > 0).then_some((size.ws_col, size.ws_row))
 }
 
-/// Waits until `fd` has input or `limit` passes. select(2), not poll(2): macOS's poll
-/// does not work on terminal devices.
+/// Waits until `fd` has input or `limit` passes.
 pub fn readable(fd: RawFd, limit: Duration) -> io::Result<bool> {
     ready(fd, limit, Direction::In)
 }
 
-/// Waits until `fd` takes output or `limit` passes (select(2), as [`readable`]).
+/// Waits until `fd` takes output or `limit` passes.
 pub fn writable(fd: RawFd, limit: Duration) -> io::Result<bool> {
     ready(fd, limit, Direction::Out)
 }
@@ -86,11 +85,54 @@ enum Direction {
     Out,
 }
 
+/// What a poll or select of one descriptor returned: whether it is ready (false when a
+/// signal cut the wait short).
+fn ready_from(returned: libc::c_int) -> io::Result<bool> {
+    match returned {
+        -1 => {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+        0 => Ok(false),
+        _ => Ok(true),
+    }
+}
+
+/// poll(2): unlike select, it takes a descriptor of any number (each pane holds a few,
+/// and a rally of many panes can pass select's 1024).
+#[cfg(target_os = "linux")]
+fn ready(fd: RawFd, limit: Duration, direction: Direction) -> io::Result<bool> {
+    let events = match direction {
+        Direction::In => libc::POLLIN,
+        Direction::Out => libc::POLLOUT,
+    };
+    let mut poll = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // Rounded up: a wait of half a millisecond must not return at once.
+    let millis =
+        libc::c_int::try_from(limit.as_micros().div_ceil(1000)).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one pollfd, valid for the duration of the call.
+    ready_from(unsafe { libc::poll(&raw mut poll, 1, millis) })
+}
+
+/// select(2), not poll(2): macOS's poll does not work on terminal devices. A descriptor
+/// past what an `fd_set` holds is an error rather than a panic in `FD_SET`.
+#[cfg(not(target_os = "linux"))]
 #[allow(clippy::cast_lossless)]
 fn ready(fd: RawFd, limit: Duration, direction: Direction) -> io::Result<bool> {
+    if usize::try_from(fd).map_or(true, |fd| fd >= libc::FD_SETSIZE) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
     // SAFETY: an fd_set on the stack, zeroed and filled by the FD_* helpers; select only
     // reads and writes that set and the timeout.
-    let ready = unsafe {
+    ready_from(unsafe {
         let mut set: libc::fd_set = std::mem::zeroed();
         libc::FD_ZERO(&raw mut set);
         libc::FD_SET(fd, &raw mut set);
@@ -104,19 +146,7 @@ fn ready(fd: RawFd, limit: Duration, direction: Direction) -> io::Result<bool> {
             Direction::Out => (std::ptr::null_mut(), &raw mut set),
         };
         libc::select(fd + 1, read, write, std::ptr::null_mut(), &raw mut timeout)
-    };
-    match ready {
-        -1 => {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::Interrupted {
-                Ok(false)
-            } else {
-                Err(err)
-            }
-        }
-        0 => Ok(false),
-        _ => Ok(true),
-    }
+    })
 }
 
 /// Makes reads and writes of the open file behind `fd` (every descriptor of it) return
@@ -352,5 +382,60 @@ pub mod timerfd {
             return Err(io::Error::last_os_error());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+    use std::os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd};
+    use std::time::Duration;
+
+    /// A descriptor for `fd`'s open file numbered `at` or above, or `None` where the
+    /// process may not open that many.
+    fn numbered_at_least(fd: &impl std::os::fd::AsRawFd, at: i32) -> Option<OwnedFd> {
+        // The soft limit may be 1024 (select's own): up to the hard limit, for this test.
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read and write one rlimit, ours.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) == 0 {
+                limit.rlim_cur = limit.rlim_cur.max(limit.rlim_max.min(4096));
+                libc::setrlimit(libc::RLIMIT_NOFILE, &raw const limit);
+            }
+        }
+        // SAFETY: fcntl(F_DUPFD_CLOEXEC) takes and returns plain integers.
+        let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, at) };
+        // SAFETY: `new` is a fresh descriptor nobody else owns.
+        (new >= 0).then(|| unsafe { OwnedFd::from_raw_fd(new) })
+    }
+
+    #[test]
+    fn a_wait_takes_a_descriptor_past_what_select_could() {
+        let (read, mut write) = std::io::pipe().unwrap();
+        let Some(high) = numbered_at_least(&read, 1500) else {
+            eprintln!("SKIPPED: this process may not open descriptor 1500 (ulimit -n)");
+            return;
+        };
+        if cfg!(not(target_os = "linux")) {
+            // select(2) there: an error, not a panic.
+            assert!(super::readable(high.as_raw_fd(), Duration::ZERO).is_err());
+            return;
+        }
+        assert!(!super::readable(high.as_raw_fd(), Duration::ZERO).unwrap());
+        write.write_all(b"x").unwrap();
+        assert!(super::readable(high.as_raw_fd(), Duration::from_secs(10)).unwrap());
+        let high_write = numbered_at_least(&write, 1500).unwrap();
+        assert!(super::writable(high_write.as_raw_fd(), Duration::from_secs(10)).unwrap());
+    }
+
+    #[test]
+    fn a_wait_under_a_millisecond_still_waits() {
+        let (read, _write) = std::io::pipe().unwrap();
+        let start = std::time::Instant::now();
+        assert!(!super::readable(read.as_raw_fd(), Duration::from_micros(500)).unwrap());
+        assert!(start.elapsed() >= Duration::from_micros(500));
     }
 }
