@@ -220,6 +220,38 @@ mod tests {
         assert_eq!(queued(&jobs), b"paste<pause>\r");
     }
 
+    /// A PTY that has no room at its first write and takes one byte at a time after.
+    struct FullAtFirst {
+        refused: bool,
+        took: Vec<u8>,
+    }
+
+    impl io::Write for FullAtFirst {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            if !std::mem::replace(&mut self.refused, true) {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            self.took.push(bytes[0]);
+            Ok(1)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_writer_thread_waits_out_a_pty_without_room_and_writes_everything() {
+        let (_read, write) = pipe();
+        let room = OwnedFd::from(write);
+        let mut pty = FullAtFirst {
+            refused: false,
+            took: Vec::new(),
+        };
+        write_all(&mut pty, &room, b"key").expect("written");
+        assert_eq!(pty.took, b"key");
+    }
+
     #[test]
     fn what_a_full_pty_has_no_room_for_goes_to_the_thread_and_the_thread_waits_for_room() {
         let (mut child, pty) = pipe();
