@@ -617,9 +617,12 @@ fn read_loop(
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
-            // The PTY does not block (see `write_here`): wait for it here.
+            // The PTY does not block (see `write_here`). Where the UI may read, the wait
+            // at the top of the loop is the one that hands reading back; else wait here.
             Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
-                if crate::sys::readable(reader.as_raw_fd(), Duration::from_secs(60)).is_err() {
+                if reading.is_none()
+                    && crate::sys::readable(reader.as_raw_fd(), Duration::from_secs(60)).is_err()
+                {
                     break;
                 }
                 continue;
