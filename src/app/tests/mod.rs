@@ -291,21 +291,28 @@ fn a_background_pane_is_drawn_at_the_slower_rate_and_does_not_wake_the_app_meanw
     assert_eq!(h.app.next_frame(), Some(last + FRAME));
 }
 
-#[test]
-fn a_frame_for_the_holder_takes_the_background_panes_output_along() {
-    use super::pacing::BACKGROUND_ALONG;
+/// Two cats, a and b, with b painted a moment ago: it is hushed until its next look, and
+/// `text`, which it then prints, waits unread.
+fn two_cats_and_bs_output_unread(text: &str) -> Harness {
     use std::time::{Duration, Instant};
-    let (a, b) = (PaneId::new(0), PaneId::new(1));
     let mut h = a_then_and_a_cat("cat");
     h.pump();
-    // b was painted a moment ago, so it is hushed until its next look, and what it
-    // prints waits unread.
     h.app.frames.dirty = false;
     h.app.frames.background = false;
     h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
     h.app.hush_panes();
-    h.app.pane(b).write(b"along\n".to_vec());
-    h.wait_written_while_hushed(b, "along");
+    let b = PaneId::new(1);
+    h.app.pane(b).write(format!("{text}\n").into_bytes());
+    h.wait_written_while_hushed(b, text);
+    h
+}
+
+#[test]
+fn a_frame_for_the_holder_takes_the_background_panes_output_along() {
+    use super::pacing::BACKGROUND_ALONG;
+    use std::time::Instant;
+    let a = PaneId::new(0);
+    let mut h = two_cats_and_bs_output_unread("along");
 
     // Too soon after b's last frame: the holder's frame paints the holder alone.
     h.app.pane(a).write(b"first\n".to_vec());
@@ -336,14 +343,7 @@ fn a_keystrokes_echo_goes_out_at_once_and_leaves_the_background_panes_for_their_
     use super::pacing::BACKGROUND_ALONG;
     use std::time::{Duration, Instant};
     let (a, b) = (PaneId::new(0), PaneId::new(1));
-    let mut h = a_then_and_a_cat("cat");
-    h.pump();
-    h.app.frames.dirty = false;
-    h.app.frames.background = false;
-    h.app.frames.last_background = Some(Instant::now() + Duration::from_secs(60));
-    h.app.hush_panes();
-    h.app.pane(b).write(b"along\n".to_vec());
-    h.wait_written_while_hushed(b, "along");
+    let mut h = two_cats_and_bs_output_unread("along");
 
     // The person typed into a, and a frame went out a moment ago: the echo is drawn at
     // once, alone, though b's last frame was long enough ago for a frame for a to take
